@@ -1,0 +1,26 @@
+package main
+
+import "context"
+
+// Subcommands whose owners have not landed yet. Each owner deletes its line
+// here and adds its own file.
+
+func runDemo(ctx context.Context, args []string, e env) error { return usagef("demo: not built yet") }
+func runSummary(ctx context.Context, args []string, e env) error {
+	return usagef("summary: not built yet")
+}
+func runRecord(ctx context.Context, args []string, e env) error {
+	return usagef("record: not built yet")
+}
+func runServer(ctx context.Context, args []string, e env) error {
+	return usagef("server: not built yet")
+}
+func runClient(ctx context.Context, args []string, e env) error {
+	return usagef("client: not built yet")
+}
+func runDiagram(ctx context.Context, args []string, e env) error {
+	return usagef("diagram: not built yet")
+}
+func runInspect(ctx context.Context, args []string, e env) error {
+	return usagef("-r/-i: not built yet")
+}

@@ -1,0 +1,75 @@
+package fsm
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Conn is one TCP connection: both endpoints' states and what led to them.
+// The tracker owns and mutates a Conn until it reports KindEnd for it;
+// readers on other goroutines must copy what they need before that (see
+// Conn.Snapshot).
+type Conn struct {
+	ID     uint64         // 1-based, in order of first packet
+	Client netip.AddrPort // sender of the first SYN without ACK (guessed when JoinedLate)
+	Server netip.AddrPort
+	VLAN   uint32
+
+	// JoinedLate is set when the capture did not see the connection's
+	// first SYN, so roles were inferred (from the SYN+ACK, or from ports).
+	JoinedLate bool
+
+	State [2]State // current state of [Client] and [Server]
+
+	FirstPacket, LastPacket uint64
+	FirstTime, LastTime     time.Time
+	Packets                 [2]uint64 // segments sent by [Client], [Server]
+	Bytes                   [2]uint64 // payload bytes sent by [Client], [Server]
+
+	Transitions []Transition
+	Notes       []Note
+
+	ep      [2]endpoint // sequence tracking per sender
+	zeek    zeekState
+	done    bool // reported KindEnd
+	twUntil time.Time
+}
+
+// ClientState returns the client's current state.
+func (c *Conn) ClientState() State { return c.State[Client] }
+
+// ServerState returns the server's current state.
+func (c *Conn) ServerState() State { return c.State[Server] }
+
+// Addr returns the address of the endpoint playing role r.
+func (c *Conn) Addr(r Role) netip.AddrPort {
+	if r == Client {
+		return c.Client
+	}
+	return c.Server
+}
+
+// Duration is the time from the first to the last packet.
+func (c *Conn) Duration() time.Duration { return c.LastTime.Sub(c.FirstTime) }
+
+// NoteKeys returns the distinct note reasons in order of first appearance.
+func (c *Conn) NoteKeys() []Reason {
+	var out []Reason
+	seen := map[Reason]bool{}
+	for _, n := range c.Notes {
+		if !seen[n.Reason] {
+			seen[n.Reason] = true
+			out = append(out, n.Reason)
+		}
+	}
+	return out
+}
+
+// Snapshot returns a copy of c that shares nothing mutable with it.
+func (c *Conn) Snapshot() Conn {
+	cp := *c
+	cp.Transitions = append([]Transition(nil), c.Transitions...)
+	cp.Notes = append([]Note(nil), c.Notes...)
+	cp.zeek.history = append([]byte(nil), c.zeek.history...)
+	return cp
+}

@@ -1,0 +1,31 @@
+// Package fsm is synfin's observer state machine: it follows, from the
+// segments a passive observer sees, the RFC 9293 state of both endpoints of
+// every TCP connection.
+//
+// The package is pure and deterministic: no I/O, no clock, no goroutines and
+// no UI. Capture timestamps are its only clock (see Tracker.Advance), so a
+// replay of the same capture always yields the same events. A Tracker is not
+// safe for concurrent use; feed it from one goroutine.
+//
+// # Observer rules
+//
+// A passive observer sees segments, not sockets. Each segment moves the
+// sender on transmission and the receiver on receipt (the observer sees
+// both at once):
+//
+//	segment seen (A → B)               A                        B
+//	SYN, A closed                      → SYN_SENT               assumed LISTEN
+//	SYN+ACK acking A's ISN+1           → ESTABLISHED            → SYN_RECV (on send)
+//	SYN while A is SYN_SENT            simultaneous open: both → SYN_RECV
+//	ACK acking B's ISN+1 (B SYN_RECV)                           → ESTABLISHED
+//	FIN from ESTABLISHED               → FIN_WAIT_1             → CLOSE_WAIT
+//	ACK of B's FIN                     (B) FIN_WAIT_1 → FIN_WAIT_2,
+//	                                   CLOSING → TIME_WAIT, LAST_ACK → CLOSED
+//	FIN from CLOSE_WAIT                → LAST_ACK               FIN_WAIT_2 → TIME_WAIT,
+//	                                                            FIN_WAIT_1 → CLOSING
+//	                                                            (TIME_WAIT if it acks B's FIN)
+//	RST (acceptable)                   → CLOSED                 → CLOSED
+//	TIME_WAIT timer (2MSL)                                      → CLOSED
+//
+// Section numbers in comments refer to RFC 9293.
+package fsm

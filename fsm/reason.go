@@ -1,0 +1,84 @@
+package fsm
+
+// Reason is a stable key saying why a transition happened or what a note
+// means. The UI turns it into a sentence (English or Chinese); JSON output
+// prints it as is, so keys never change once released.
+type Reason string
+
+// Transition reasons.
+const (
+	// Handshake (RFC 9293 §3.5).
+	ReasonSynSent          Reason = "syn-sent"           // client sent SYN seq=x: CLOSED → SYN_SENT
+	ReasonListen           Reason = "listen-assumed"     // a SYN arrived, so the receiver must have been listening
+	ReasonSynAckSent       Reason = "synack-sent"        // server answered SYN+ACK seq=y ack=x+1: LISTEN → SYN_RECV
+	ReasonSynAckReceived   Reason = "synack-received"    // client got SYN+ACK with ack=x+1: SYN_SENT → ESTABLISHED
+	ReasonHandshakeAck     Reason = "handshake-ack"      // server got ack=y+1: SYN_RECV → ESTABLISHED
+	ReasonSimultaneousOpen Reason = "simultaneous-open"  // crossing SYNs: SYN_SENT → SYN_RECV
+	ReasonJoinedLate       Reason = "joined-late"        // capture began mid-connection: assumed ESTABLISHED
+	ReasonJoinedAtSynAck   Reason = "joined-at-synack"   // capture began at the SYN+ACK: the client's SYN was not seen
+	ReasonSynAckWithoutSyn Reason = "synack-without-syn" // a SYN+ACK from an endpoint whose peer sent no SYN we saw
+
+	// Teardown (RFC 9293 §3.6).
+	ReasonActiveClose       Reason = "active-close"       // FIN sent from ESTABLISHED (or SYN_RECV): → FIN_WAIT_1
+	ReasonFinReceived       Reason = "fin-received"       // FIN received in ESTABLISHED: → CLOSE_WAIT
+	ReasonPassiveClose      Reason = "passive-close"      // FIN sent from CLOSE_WAIT: → LAST_ACK
+	ReasonFinAcked          Reason = "fin-acked"          // own FIN acknowledged: FIN_WAIT_1 → FIN_WAIT_2
+	ReasonFinInFinWait2     Reason = "fin-in-fin-wait-2"  // peer's FIN received: FIN_WAIT_2 → TIME_WAIT
+	ReasonSimultaneousClose Reason = "simultaneous-close" // peer's FIN crossed ours: FIN_WAIT_1 → CLOSING
+	ReasonFinAndAck         Reason = "fin-and-ack"        // peer's FIN also acked ours: FIN_WAIT_1 → TIME_WAIT
+	ReasonClosingAcked      Reason = "closing-acked"      // own FIN acked in CLOSING: → TIME_WAIT
+	ReasonLastAck           Reason = "last-ack"           // own FIN acked in LAST_ACK: → CLOSED
+	ReasonTimeWaitExpired   Reason = "time-wait-expired"  // 2MSL passed in TIME_WAIT: → CLOSED
+
+	// Reset (RFC 9293 §3.5.2, §3.10.7).
+	ReasonRstSent  Reason = "rst-sent"        // the sender of an RST closes at once
+	ReasonRefused  Reason = "refused"         // RST answering a SYN: connection refused
+	ReasonAborted  Reason = "aborted"         // RST in a synchronized state: connection aborted
+	ReasonRstInSyn Reason = "rst-in-syn-recv" // RST in SYN_RECV: the half-open server socket goes away
+)
+
+// Note reasons: annotations that change no state.
+const (
+	NoteSynRetransmit    Reason = "syn-retransmission"
+	NoteSynAckRetransmit Reason = "synack-retransmission"
+	NoteFinRetransmit    Reason = "fin-retransmission"
+	NoteRetransmit       Reason = "retransmission"          // data sent again
+	NoteKeepAlive        Reason = "keep-alive"              // one byte before snd.nxt, or zero-length probe
+	NoteBadSynAckAck     Reason = "bad-synack-ack"          // SYN+ACK whose ack is not x+1
+	NoteBadHandshakeAck  Reason = "bad-handshake-ack"       // third segment whose ack is not y+1
+	NoteSynData          Reason = "syn-data"                // data on the SYN (TCP Fast Open)
+	NoteSynDataAcked     Reason = "syn-data-acked"          // the SYN+ACK acknowledged the SYN's data
+	NoteSynDataNotAcked  Reason = "syn-data-not-acked"      // the SYN+ACK acknowledged only the SYN: data to resend
+	NoteHalfClose        Reason = "half-close-data"         // data from the side in CLOSE_WAIT to the side in FIN_WAIT_2
+	NoteDataAfterFin     Reason = "data-after-fin"          // data beyond a FIN the sender already sent
+	NoteRstOutOfWindow   Reason = "rst-out-of-window"       // RST whose seq is outside the window: ignored
+	NoteRstAfterClose    Reason = "rst-after-close"         // RST for a connection already closed
+	NoteAfterClosed      Reason = "after-closed"            // segment on a connection both ends closed
+	NotePortReuse        Reason = "port-reuse"              // new SYN on a 4-tuple in TIME_WAIT or CLOSED
+	NoteJoinedLate       Reason = "joined-late"             // capture started mid-connection
+	NoteOneDirection     Reason = "one-direction"           // only one direction was captured
+	NoteSeqWrap          Reason = "seq-wrap"                // the sequence number wrapped past 2^32
+	NoteZeroWindow       Reason = "zero-window"             // receive window 0: sender must wait
+	NoteUnexpectedAck    Reason = "unacceptable-ack"        // ACK acknowledging something never sent
+	NoteUnexpectedSyn    Reason = "unexpected-syn"          // SYN in a synchronized state (challenge ACK expected)
+	NoteUnexpectedFlags  Reason = "unexpected-flags"        // a segment the rules say should not happen here
+	NoteDataInSynSent    Reason = "data-before-established" // data sent before the handshake completed
+	NoteTimeWaitAssassin Reason = "rst-in-time-wait"        // RST closed a TIME_WAIT endpoint early (RFC 1337)
+)
+
+// Reasons lists every key, transitions first, in declaration order. The UI
+// tests check that each one has a translation.
+func Reasons() []Reason {
+	return []Reason{
+		ReasonSynSent, ReasonListen, ReasonSynAckSent, ReasonSynAckReceived, ReasonHandshakeAck,
+		ReasonSimultaneousOpen, ReasonJoinedLate, ReasonJoinedAtSynAck, ReasonSynAckWithoutSyn,
+		ReasonActiveClose, ReasonFinReceived, ReasonPassiveClose, ReasonFinAcked, ReasonFinInFinWait2,
+		ReasonSimultaneousClose, ReasonFinAndAck, ReasonClosingAcked, ReasonLastAck, ReasonTimeWaitExpired,
+		ReasonRstSent, ReasonRefused, ReasonAborted, ReasonRstInSyn,
+		NoteSynRetransmit, NoteSynAckRetransmit, NoteFinRetransmit, NoteRetransmit, NoteKeepAlive,
+		NoteBadSynAckAck, NoteBadHandshakeAck, NoteSynData, NoteSynDataAcked, NoteSynDataNotAcked,
+		NoteHalfClose, NoteDataAfterFin, NoteRstOutOfWindow, NoteRstAfterClose, NoteAfterClosed,
+		NotePortReuse, NoteOneDirection, NoteSeqWrap, NoteZeroWindow,
+		NoteUnexpectedAck, NoteUnexpectedSyn, NoteUnexpectedFlags, NoteDataInSynSent, NoteTimeWaitAssassin,
+	}
+}
