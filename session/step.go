@@ -1,0 +1,36 @@
+package session
+
+import (
+	"time"
+
+	"github.com/synfin/synfin/fsm"
+)
+
+// Step is one observed segment (or one timer firing) and what it did, kept
+// for playback: stepping back to a Step shows exactly what arriving there
+// forward showed.
+type Step struct {
+	Index  int       // 0-based position in the session
+	Packet uint64    // packet number in the source; 0 for a timer step
+	Time   time.Time // capture time
+	ConnID uint64
+
+	From           fsm.Role // sender
+	Flags          fsm.Flags
+	Seq, Ack       uint32 // relative to the sender's / receiver's ISN
+	RawSeq, RawAck uint32
+	Len            uint32
+	Window         uint16
+	Options        fsm.Options
+	Payload        []byte // preview: at most PreviewLen bytes, copied
+
+	States  [2]fsm.State     // both endpoints after this step, [fsm.Client], [fsm.Server]
+	Changes []fsm.Transition // state changes this step caused
+	Notes   []fsm.Reason     // annotations this step caused
+}
+
+// PreviewLen bounds the payload bytes a Step keeps.
+const PreviewLen = 64
+
+// Timer reports whether the step is a timer firing, not a segment.
+func (s *Step) Timer() bool { return s.Packet == 0 }
