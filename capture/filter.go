@@ -1,0 +1,702 @@
+package capture
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/synfin/synfin/fsm"
+)
+
+// This file compiles the subset of the pcap-filter(7) language (tcpdump's
+// capture filters) that synfin's users need into classic BPF, for
+// Ethernet-framed packets (Linux lo is Ethernet-framed too), and into a Go
+// matcher on fsm.Segment for files of any link type.
+//
+// No maintained pure-Go pcap-filter compiler exists (the ones found wrap
+// libpcap through cgo or purego, or are single-purpose tools), so this is a
+// small one. Supported:
+//
+//	tcp | udp | ip | ip6
+//	[tcp|udp] [src|dst] port N
+//	[ip|ip6] [src|dst] host ADDR        (IPv4 or IPv6 literal, no names)
+//	[ip|ip6] [src|dst] net ADDR/BITS
+//	[src|dst] ADDR                      (host implied)
+//	and, or, not (also &&, ||, !), parentheses; "port 80 or 443" repeats
+//	the previous qualifiers, as in tcpdump.
+//
+// The programs follow libpcap's: "port" means TCP, UDP or SCTP; an IPv4
+// "host"/"net" also matches ARP and RARP addresses; IPv4 port tests skip
+// non-first fragments and honour the IP header length. Limitation, shared
+// with libpcap: for IPv6, ports are matched only when TCP/UDP/SCTP directly
+// follows the fixed 40-byte header (no extension headers); bare "tcp" and
+// "udp" also accept a fragment header in between. The Segment matcher has no
+// such limit, since the decoder has already walked the extension headers.
+
+// snapAll is what an accepting program returns: the most bytes to keep
+// (libpcap's MAXIMUM_SNAPLEN).
+const snapAll = 262144
+
+// maxBPFInstructions is the kernel's BPF_MAXINSNS.
+const maxBPFInstructions = 4096
+
+// Filter is a parsed capture filter. The zero value (and the empty
+// expression) matches everything. A Filter is immutable and safe for
+// concurrent use.
+type Filter struct {
+	expr string
+	root node // nil: match all
+}
+
+// ParseFilter parses a tcpdump-style capture filter expression. The error
+// is one line naming the word it cannot handle.
+func ParseFilter(expr string) (*Filter, error) {
+	toks, err := tokenize(expr)
+	if err != nil {
+		return nil, fmt.Errorf("filter %q: %v", expr, err)
+	}
+	f := &Filter{expr: strings.TrimSpace(expr)}
+	if len(toks) == 0 {
+		return f, nil
+	}
+	p := &parser{toks: toks}
+	root, err := p.parseOr()
+	if err == nil && p.pos < len(p.toks) {
+		err = p.unexpected(p.toks[p.pos])
+	}
+	if err != nil {
+		return nil, fmt.Errorf("filter %q: %v", expr, err)
+	}
+	f.root = root
+	return f, nil
+}
+
+// String returns the expression as given (trimmed).
+func (f *Filter) String() string { return f.expr }
+
+// MatchAll reports whether the filter accepts every packet (empty
+// expression).
+func (f *Filter) MatchAll() bool { return f == nil || f.root == nil }
+
+// CompileFilter compiles expr into a classic BPF program for
+// Ethernet-framed packets that returns a non-zero snap length to accept a
+// packet and 0 to reject it.
+func CompileFilter(expr string) ([]bpf.Instruction, error) {
+	f, err := ParseFilter(expr)
+	if err != nil {
+		return nil, err
+	}
+	return f.Program(snapAll)
+}
+
+// Program returns the classic BPF program for Ethernet-framed packets; an
+// accepted packet is cut to snaplen bytes.
+func (f *Filter) Program(snaplen uint32) ([]bpf.Instruction, error) {
+	if snaplen == 0 {
+		snaplen = snapAll
+	}
+	if f.MatchAll() {
+		return []bpf.Instruction{bpf.RetConstant{Val: snaplen}}, nil
+	}
+	var a assembler
+	yes, no := a.label(), a.label()
+	a.gen(f.root.tests(), yes, no)
+	a.place(yes)
+	a.emit(bpf.RetConstant{Val: snaplen})
+	a.place(no)
+	a.emit(bpf.RetConstant{Val: 0})
+	prog, err := a.resolve()
+	if err != nil {
+		return nil, fmt.Errorf("filter %q: %v", f.expr, err)
+	}
+	return prog, nil
+}
+
+// MatchSegment reports whether a decoded TCP segment passes the filter.
+// It gives the same answer as the BPF program for every TCP packet the
+// program can see into (see the IPv6 note above), and is what files use,
+// whatever their link type.
+func (f *Filter) MatchSegment(s *fsm.Segment) bool {
+	if f.MatchAll() {
+		return true
+	}
+	return f.root.match(s)
+}
+
+// ---- syntax tree ----
+
+type node interface {
+	tests() btree        // the BPF test tree
+	match(*fsm.Segment) bool
+}
+
+type andNode struct{ l, r node }
+type orNode struct{ l, r node }
+type notNode struct{ x node }
+
+func (n andNode) tests() btree { return bAnd{n.l.tests(), n.r.tests()} }
+func (n orNode) tests() btree  { return bOr{n.l.tests(), n.r.tests()} }
+func (n notNode) tests() btree { return bNot{n.x.tests()} }
+
+func (n andNode) match(s *fsm.Segment) bool { return n.l.match(s) && n.r.match(s) }
+func (n orNode) match(s *fsm.Segment) bool  { return n.l.match(s) || n.r.match(s) }
+func (n notNode) match(s *fsm.Segment) bool { return !n.x.match(s) }
+
+type proto uint8
+
+const (
+	protoAny proto = iota
+	protoIP
+	protoIP6
+	protoTCP
+	protoUDP
+)
+
+type dir uint8
+
+const (
+	dirAny dir = iota
+	dirSrc
+	dirDst
+)
+
+type kind uint8
+
+const (
+	kindNone kind = iota // bare protocol
+	kindHost
+	kindNet
+	kindPort
+)
+
+// prim is one primitive: [proto] [dir] [kind] value.
+type prim struct {
+	proto proto
+	dir   dir
+	kind  kind
+	net   netip.Prefix // host: a full-length prefix
+	port  uint16
+}
+
+const (
+	etherIPv4 = 0x0800
+	etherIPv6 = 0x86dd
+	etherARP  = 0x0806
+	etherRARP = 0x8035
+
+	ipProtoTCP  = 6
+	ipProtoUDP  = 17
+	ipProtoSCTP = 132
+	ip6Frag     = 44
+)
+
+func (p prim) match(s *fsm.Segment) bool {
+	switch p.proto {
+	case protoUDP:
+		return false // a segment is TCP
+	case protoIP:
+		if !s.Src.Addr().Is4() {
+			return false
+		}
+	case protoIP6:
+		if !s.Src.Addr().Is6() {
+			return false
+		}
+	}
+	switch p.kind {
+	case kindHost, kindNet:
+		src := p.net.Contains(s.Src.Addr())
+		dst := p.net.Contains(s.Dst.Addr())
+		return p.dir == dirSrc && src || p.dir == dirDst && dst || p.dir == dirAny && (src || dst)
+	case kindPort:
+		src := s.Src.Port() == p.port
+		dst := s.Dst.Port() == p.port
+		return p.dir == dirSrc && src || p.dir == dirDst && dst || p.dir == dirAny && (src || dst)
+	}
+	return true
+}
+
+// ---- BPF test tree ----
+
+// btree is a boolean combination of single-word tests on the packet.
+type btree interface{ isB() }
+
+type bAnd struct{ l, r btree }
+type bOr struct{ l, r btree }
+type bNot struct{ x btree }
+
+// bTest loads a value into A and compares it with val.
+type bTest struct {
+	load []bpf.Instruction
+	cond bpf.JumpTest // JumpEqual or JumpBitsSet
+	val  uint32
+}
+
+func (bAnd) isB()  {}
+func (bOr) isB()   {}
+func (bNot) isB()  {}
+func (bTest) isB() {}
+
+func allOf(ts ...btree) btree {
+	r := ts[0]
+	for _, t := range ts[1:] {
+		r = bAnd{r, t}
+	}
+	return r
+}
+
+func anyOf(ts ...btree) btree {
+	r := ts[0]
+	for _, t := range ts[1:] {
+		r = bOr{r, t}
+	}
+	return r
+}
+
+func ldAbs(off, size uint32) []bpf.Instruction {
+	return []bpf.Instruction{bpf.LoadAbsolute{Off: off, Size: int(size)}}
+}
+
+func eq(load []bpf.Instruction, v uint32) btree { return bTest{load: load, cond: bpf.JumpEqual, val: v} }
+
+func etherType(t uint32) btree { return eq(ldAbs(12, 2), t) }
+
+// ipProto tests the IPv4 protocol or the IPv6 next header for one of ps.
+func ipProto(v6 bool, ps ...uint32) btree {
+	off := uint32(23)
+	if v6 {
+		off = 20
+	}
+	var ts []btree
+	for _, p := range ps {
+		ts = append(ts, eq(ldAbs(off, 1), p))
+	}
+	return anyOf(ts...)
+}
+
+// maskedWords compares the 4-byte words of a prefix at off; a word whose
+// mask is partial is masked, one that is fully masked out is not loaded.
+func maskedWords(off uint32, pfx netip.Prefix) btree {
+	addr := pfx.Addr().AsSlice()
+	bits := pfx.Bits()
+	var ts []btree
+	for i := 0; i < len(addr); i += 4 {
+		n := bits - i*8
+		if n <= 0 {
+			break
+		}
+		mask := ^uint32(0)
+		if n < 32 {
+			mask = ^(^uint32(0) >> n)
+		}
+		w := binary.BigEndian.Uint32(addr[i:]) & mask
+		load := ldAbs(off+uint32(i), 4)
+		if mask != ^uint32(0) {
+			load = append(load, bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: mask})
+		}
+		ts = append(ts, eq(load, w))
+	}
+	if len(ts) == 0 { // net 0.0.0.0/0 and ::/0
+		return nil
+	}
+	return allOf(ts...)
+}
+
+// either picks the source, destination or both tests for a direction.
+func either(d dir, src, dst btree) btree {
+	switch {
+	case src == nil || dst == nil: // /0: always true within the family
+		return nil
+	case d == dirSrc:
+		return src
+	case d == dirDst:
+		return dst
+	}
+	return bOr{src, dst}
+}
+
+// and2 is a AND b where a nil b means true.
+func and2(a, b btree) btree {
+	if b == nil {
+		return a
+	}
+	return bAnd{a, b}
+}
+
+func (p prim) tests() btree {
+	switch p.kind {
+	case kindNone:
+		switch p.proto {
+		case protoIP:
+			return etherType(etherIPv4)
+		case protoIP6:
+			return etherType(etherIPv6)
+		}
+		n := uint32(ipProtoTCP)
+		if p.proto == protoUDP {
+			n = ipProtoUDP
+		}
+		return bOr{
+			bAnd{etherType(etherIPv4), ipProto(false, n)},
+			bAnd{etherType(etherIPv6), bOr{ipProto(true, n), bAnd{ipProto(true, ip6Frag), eq(ldAbs(54, 1), n)}}},
+		}
+	case kindHost, kindNet:
+		if p.net.Addr().Is4() {
+			ip := and2(etherType(etherIPv4), either(p.dir, maskedWords(26, p.net), maskedWords(30, p.net)))
+			if p.proto == protoIP {
+				return ip
+			}
+			arp := either(p.dir, maskedWords(28, p.net), maskedWords(38, p.net))
+			return bOr{ip, and2(bOr{etherType(etherARP), etherType(etherRARP)}, arp)}
+		}
+		return and2(etherType(etherIPv6), either(p.dir, maskedWords(22, p.net), maskedWords(38, p.net)))
+	}
+	// kindPort
+	ps := []uint32{ipProtoSCTP, ipProtoTCP, ipProtoUDP}
+	switch p.proto {
+	case protoTCP:
+		ps = []uint32{ipProtoTCP}
+	case protoUDP:
+		ps = []uint32{ipProtoUDP}
+	}
+	port := uint32(p.port)
+	v6 := allOf(etherType(etherIPv6), ipProto(true, ps...),
+		either(p.dir, eq(ldAbs(54, 2), port), eq(ldAbs(56, 2), port)))
+	ind := func(off uint32) []bpf.Instruction {
+		return []bpf.Instruction{bpf.LoadMemShift{Off: 14}, bpf.LoadIndirect{Off: off, Size: 2}}
+	}
+	v4 := allOf(etherType(etherIPv4), ipProto(false, ps...),
+		bNot{bTest{load: ldAbs(20, 2), cond: bpf.JumpBitsSet, val: 0x1fff}},
+		either(p.dir, eq(ind(14), port), eq(ind(16), port)))
+	return bOr{v6, v4}
+}
+
+// ---- assembler ----
+
+// assembler lays out a test tree as short-circuit code where every test
+// ends in a conditional jump to two labels. Labels are always placed after
+// the jumps that use them, so every jump goes forward, as BPF requires.
+type assembler struct {
+	ins    []bpf.Instruction
+	labels []int // position, -1 until placed
+	fixups []fixup
+}
+
+type fixup struct {
+	at      int
+	yes, no int // labels
+}
+
+func (a *assembler) label() int {
+	a.labels = append(a.labels, -1)
+	return len(a.labels) - 1
+}
+
+func (a *assembler) place(l int) { a.labels[l] = len(a.ins) }
+
+func (a *assembler) emit(i bpf.Instruction) { a.ins = append(a.ins, i) }
+
+func (a *assembler) gen(t btree, yes, no int) {
+	switch t := t.(type) {
+	case bAnd:
+		mid := a.label()
+		a.gen(t.l, mid, no)
+		a.place(mid)
+		a.gen(t.r, yes, no)
+	case bOr:
+		mid := a.label()
+		a.gen(t.l, yes, mid)
+		a.place(mid)
+		a.gen(t.r, yes, no)
+	case bNot:
+		a.gen(t.x, no, yes)
+	case bTest:
+		for _, i := range t.load {
+			a.emit(i)
+		}
+		a.fixups = append(a.fixups, fixup{at: len(a.ins), yes: yes, no: no})
+		a.emit(bpf.JumpIf{Cond: t.cond, Val: t.val})
+	}
+}
+
+func (a *assembler) resolve() ([]bpf.Instruction, error) {
+	for _, f := range a.fixups {
+		jt := a.labels[f.yes] - f.at - 1
+		jf := a.labels[f.no] - f.at - 1
+		if jt < 0 || jf < 0 {
+			return nil, fmt.Errorf("internal error: backward jump")
+		}
+		if jt > 255 || jf > 255 {
+			return nil, fmt.Errorf("too long for classic BPF's 8-bit jumps; use fewer terms")
+		}
+		j := a.ins[f.at].(bpf.JumpIf)
+		j.SkipTrue, j.SkipFalse = uint8(jt), uint8(jf)
+		a.ins[f.at] = j
+	}
+	if len(a.ins) > maxBPFInstructions {
+		return nil, fmt.Errorf("%d instructions, more than BPF's %d", len(a.ins), maxBPFInstructions)
+	}
+	return a.ins, nil
+}
+
+// ---- parser ----
+
+func tokenize(s string) ([]string, error) {
+	var toks []string
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '(' || c == ')':
+			toks = append(toks, s[i:i+1])
+			i++
+		case c == '!':
+			toks = append(toks, "not")
+			i++
+		case strings.HasPrefix(s[i:], "&&"):
+			toks = append(toks, "and")
+			i += 2
+		case strings.HasPrefix(s[i:], "||"):
+			toks = append(toks, "or")
+			i += 2
+		default:
+			j := i
+			for j < len(s) && !strings.ContainsRune(" \t\n\r()!&|", rune(s[j])) {
+				j++
+			}
+			if j == i {
+				return nil, fmt.Errorf("unsupported character %q", s[i:i+1])
+			}
+			toks = append(toks, strings.ToLower(s[i:j]))
+			i = j
+		}
+	}
+	return toks, nil
+}
+
+type parser struct {
+	toks []string
+	pos  int
+	last *prim // qualifiers a bare value repeats ("port 80 or 443")
+}
+
+func (p *parser) peek() string {
+	if p.pos < len(p.toks) {
+		return p.toks[p.pos]
+	}
+	return ""
+}
+
+func (p *parser) next() string {
+	t := p.peek()
+	if t != "" {
+		p.pos++
+	}
+	return t
+}
+
+const supported = "tcp, udp, ip, ip6, host, net, port, src, dst, and, or, not, ( )"
+
+func (p *parser) unexpected(t string) error {
+	if t == "" {
+		return fmt.Errorf("unexpected end of expression")
+	}
+	return fmt.Errorf("unsupported word %q (synfin understands: %s)", t, supported)
+}
+
+func (p *parser) parseOr() (node, error) {
+	l, err := p.parseAnd()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek() == "or" {
+		p.next()
+		r, err := p.parseAnd()
+		if err != nil {
+			return nil, err
+		}
+		l = orNode{l, r}
+	}
+	return l, nil
+}
+
+func (p *parser) parseAnd() (node, error) {
+	l, err := p.parseUnary()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek() == "and" {
+		p.next()
+		r, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		l = andNode{l, r}
+	}
+	return l, nil
+}
+
+func (p *parser) parseUnary() (node, error) {
+	switch t := p.peek(); t {
+	case "not":
+		p.next()
+		x, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		return notNode{x}, nil
+	case "(":
+		p.next()
+		x, err := p.parseOr()
+		if err != nil {
+			return nil, err
+		}
+		if p.next() != ")" {
+			return nil, fmt.Errorf("missing \")\"")
+		}
+		return x, nil
+	}
+	return p.parsePrim()
+}
+
+func (p *parser) parsePrim() (node, error) {
+	var q prim
+	start := p.pos
+	switch p.peek() {
+	case "tcp":
+		q.proto = protoTCP
+	case "udp":
+		q.proto = protoUDP
+	case "ip":
+		q.proto = protoIP
+	case "ip6":
+		q.proto = protoIP6
+	}
+	if q.proto != protoAny {
+		p.next()
+	}
+	switch p.peek() {
+	case "src":
+		q.dir = dirSrc
+	case "dst":
+		q.dir = dirDst
+	}
+	if q.dir != dirAny {
+		p.next()
+		if w := p.peek(); w == "or" || w == "and" {
+			return nil, fmt.Errorf("unsupported words %q (use \"src X or dst X\")", "src "+w+" dst")
+		}
+	}
+	switch p.peek() {
+	case "host":
+		q.kind = kindHost
+	case "net":
+		q.kind = kindNet
+	case "port":
+		q.kind = kindPort
+	}
+	if q.kind != kindNone {
+		p.next()
+	}
+	if q.kind == kindNone && q.proto != protoAny && q.dir == dirAny {
+		return q, nil // bare protocol
+	}
+	w := p.peek()
+	if p.pos == start {
+		// A bare value: repeat the previous primitive's qualifiers, or an
+		// address on its own means host.
+		if w == "" || isKeyword(w) {
+			return nil, p.unexpected(w)
+		}
+		if p.last != nil {
+			q = *p.last
+		} else if _, err := netip.ParseAddr(w); err == nil {
+			q.kind = kindHost
+		} else {
+			return nil, p.unexpected(w)
+		}
+	}
+	if q.kind == kindNone {
+		q.kind = kindHost // "src 10.0.0.1"
+		if strings.Contains(w, "/") {
+			q.kind = kindNet
+		}
+	}
+	if w == "" || isKeyword(w) {
+		return nil, fmt.Errorf("missing value after %q", strings.Join(p.toks[start:p.pos], " "))
+	}
+	p.next()
+	if err := q.setValue(w); err != nil {
+		return nil, err
+	}
+	last := q
+	p.last = &last
+	return q, nil
+}
+
+func isKeyword(w string) bool {
+	switch w {
+	case "tcp", "udp", "ip", "ip6", "src", "dst", "host", "net", "port", "and", "or", "not", "(", ")":
+		return true
+	}
+	return false
+}
+
+func (q *prim) setValue(w string) error {
+	switch q.kind {
+	case kindPort:
+		if q.proto == protoIP || q.proto == protoIP6 {
+			return fmt.Errorf("unsupported combination %q with port (use tcp or udp)", protoWord(q.proto))
+		}
+		n, err := strconv.ParseUint(w, 10, 16)
+		if err != nil {
+			return fmt.Errorf("port %q: want a number 0-65535 (service names are not supported)", w)
+		}
+		q.port = uint16(n)
+		return nil
+	case kindHost:
+		if q.proto == protoTCP || q.proto == protoUDP {
+			return fmt.Errorf("unsupported combination %q with host (use \"%s and host %s\")", protoWord(q.proto), protoWord(q.proto), w)
+		}
+		a, err := netip.ParseAddr(w)
+		if err != nil {
+			return fmt.Errorf("host %q: want an IPv4 or IPv6 address (names are not resolved)", w)
+		}
+		if a.Zone() != "" {
+			return fmt.Errorf("host %q: zones are not supported", w)
+		}
+		q.net = netip.PrefixFrom(a, a.BitLen())
+	case kindNet:
+		if q.proto == protoTCP || q.proto == protoUDP {
+			return fmt.Errorf("unsupported combination %q with net", protoWord(q.proto))
+		}
+		pf, err := netip.ParsePrefix(w)
+		if err != nil {
+			a, err2 := netip.ParseAddr(w)
+			if err2 != nil {
+				return fmt.Errorf("net %q: want ADDR/BITS, e.g. 10.0.0.0/8", w)
+			}
+			pf = netip.PrefixFrom(a, a.BitLen())
+		}
+		if pf.Addr().Zone() != "" {
+			return fmt.Errorf("net %q: zones are not supported", w)
+		}
+		if pf.Masked() != pf {
+			return fmt.Errorf("net %q: host bits set (did you mean %s?)", w, pf.Masked())
+		}
+		q.net = pf
+	}
+	if q.proto == protoIP && !q.net.Addr().Is4() || q.proto == protoIP6 && !q.net.Addr().Is6() {
+		return fmt.Errorf("%q with address %q of the other IP version", protoWord(q.proto), w)
+	}
+	return nil
+}
+
+func protoWord(p proto) string {
+	return [...]string{"", "ip", "ip6", "tcp", "udp"}[p]
+}
