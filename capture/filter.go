@@ -130,7 +130,7 @@ func (f *Filter) MatchSegment(s *fsm.Segment) bool {
 // ---- syntax tree ----
 
 type node interface {
-	tests() btree        // the BPF test tree
+	tests() btree // the BPF test tree
 	match(*fsm.Segment) bool
 }
 
@@ -261,7 +261,9 @@ func ldAbs(off, size uint32) []bpf.Instruction {
 	return []bpf.Instruction{bpf.LoadAbsolute{Off: off, Size: int(size)}}
 }
 
-func eq(load []bpf.Instruction, v uint32) btree { return bTest{load: load, cond: bpf.JumpEqual, val: v} }
+func eq(load []bpf.Instruction, v uint32) btree {
+	return bTest{load: load, cond: bpf.JumpEqual, val: v}
+}
 
 func etherType(t uint32) btree { return eq(ldAbs(12, 2), t) }
 
