@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/synfin/synfin/demo"
 )
 
 const usageText = `synfin shows how TCP connections open and close.
@@ -45,6 +47,7 @@ type env struct {
 }
 
 func main() {
+	demo.MaybeRunChild() // the process-model demo server re-executes this binary
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], env{os.Stdin, os.Stdout, os.Stderr})
 	stop()

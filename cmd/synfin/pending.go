@@ -12,12 +12,6 @@ func runSummary(ctx context.Context, args []string, e env) error {
 func runRecord(ctx context.Context, args []string, e env) error {
 	return usagef("record: not built yet")
 }
-func runServer(ctx context.Context, args []string, e env) error {
-	return usagef("server: not built yet")
-}
-func runClient(ctx context.Context, args []string, e env) error {
-	return usagef("client: not built yet")
-}
 func runDiagram(ctx context.Context, args []string, e env) error {
 	return usagef("diagram: not built yet")
 }

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+	"sync"
+
+	"github.com/synfin/synfin/demo"
+)
+
+const serverUsage = `Usage: synfin server [--addr :7788] [--model goroutine|process|iterative] [--backlog N]
+
+Runs the course's TCP server: it prints what each client sends and
+"connection closed" when recv returns 0, then closes its socket.
+Ctrl-C stops it.
+
+Flags:
+`
+
+func runServer(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addr := fs.String("addr", ":7788", "address to listen on (host:port; empty host = every IPv4 address)")
+	model := fs.String("model", "goroutine", "server model: goroutine, process (one child per client) or iterative (one client at a time)")
+	backlog := fs.Int("backlog", demo.DefaultBacklog, "listen backlog (accept queue length)")
+	reuse := fs.Bool("reuseaddr", true, "set SO_REUSEADDR before bind, as the notes do")
+	if err := parsePeerFlags(fs, args, serverUsage, e); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("server: unexpected argument %q", fs.Arg(0))
+	}
+	m, err := demo.ParseModel(*model)
+	if err != nil {
+		return usagef("server: --model: %v", err)
+	}
+	if *backlog < 1 {
+		return usagef("server: --backlog must be at least 1, got %d", *backlog)
+	}
+	ap, err := parseListenAddr(*addr)
+	if err != nil {
+		return usagef("server: --addr: %v", err)
+	}
+	var mu sync.Mutex
+	sink := func(ev demo.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev.Kind {
+		case demo.KindListening:
+			fmt.Fprintf(e.stdout, "listening on %v (%s)\n", ev.Local, ev.Text)
+		case demo.KindAccepted:
+			fmt.Fprintf(e.stdout, "[%d] connection from %v\n", ev.Conn, ev.Remote)
+		case demo.KindReceived:
+			for _, line := range strings.Split(ev.Text, "\n") {
+				fmt.Fprintf(e.stdout, "[%d] %v: %s\n", ev.Conn, ev.Remote, line)
+			}
+		case demo.KindPeerClosed:
+			fmt.Fprintf(e.stdout, "[%d] connection closed (recv returned 0)\n", ev.Conn)
+		case demo.KindReset:
+			fmt.Fprintf(e.stdout, "[%d] connection reset by the client\n", ev.Conn)
+		case demo.KindChildStarted, demo.KindParentClosed:
+			fmt.Fprintf(e.stdout, "[%d] %s\n", ev.Conn, ev.Text)
+		case demo.KindError:
+			fmt.Fprintf(e.stderr, "synfin: server: %s\n", ev.Text)
+		}
+	}
+	srv, err := demo.StartServer(demo.ServerConfig{Addr: ap, Model: m, Backlog: *backlog, ReuseAddr: *reuse, Events: sink})
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	<-ctx.Done()
+	return srv.Close()
+}
+
+// parseListenAddr accepts ":7788", "127.0.0.1:7788", "[::1]:7788".
+func parseListenAddr(s string) (netip.AddrPort, error) {
+	if strings.HasPrefix(s, ":") {
+		s = "0.0.0.0" + s
+	}
+	ap, err := netip.ParseAddrPort(s)
+	if err != nil {
+		return ap, fmt.Errorf("want host:port, e.g. 127.0.0.1:7788 (%v)", err)
+	}
+	return ap, nil
+}
+
+// parseFlags parses args, printing usage and returning errHelp for -h and
+// a usage error for a bad flag.
+func parsePeerFlags(fs *flag.FlagSet, args []string, usage string, e env) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(e.stdout, usage)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		return errHelp
+	}
+	if err != nil {
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package demo
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// peer is one side's socket and the actions on it, shared by the server's
+// connections (in process or in a child) and the client.
+type peer struct {
+	c    *net.TCPConn
+	emit func(k Kind, text string)
+
+	mu     sync.Mutex
+	closed atomic.Bool // closed or aborted by us: read errors are expected
+	done   chan struct{}
+	once   sync.Once
+}
+
+func newPeer(c *net.TCPConn, emit func(Kind, string)) *peer {
+	return &peer{c: c, emit: emit, done: make(chan struct{})}
+}
+
+func (p *peer) finish() { p.once.Do(func() { close(p.done) }) }
+
+// send writes text and a newline.
+func (p *peer) send(text string) error {
+	if p.closed.Load() {
+		return errors.New("send: connection already closed")
+	}
+	_, err := p.c.Write([]byte(text + "\n"))
+	if err != nil {
+		p.failed("send", err)
+		return err
+	}
+	p.emit(KindSent, text)
+	return nil
+}
+
+// close calls close(2): FIN, or RST when received data is still unread
+// (RFC 2525 §2.17, what Linux does).
+func (p *peer) close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed.Swap(true) {
+		return errors.New("close: connection already closed")
+	}
+	n := unread(p.c)
+	err := p.c.Close()
+	p.finish()
+	switch {
+	case err != nil:
+		p.emit(KindError, "close: "+err.Error())
+	case n > 0:
+		p.emit(KindClosed, fmt.Sprintf("closed with %d unread bytes: the kernel sends RST, not FIN", n))
+	default:
+		p.emit(KindClosed, "FIN sent")
+	}
+	return err
+}
+
+// closeWrite calls shutdown(SHUT_WR): FIN sent, reading goes on.
+func (p *peer) closeWrite() error {
+	if p.closed.Load() {
+		return errors.New("shutdown: connection already closed")
+	}
+	if err := p.c.CloseWrite(); err != nil {
+		p.emit(KindError, "shutdown: "+err.Error())
+		return err
+	}
+	p.emit(KindHalfClosed, "shutdown(SHUT_WR): FIN sent, can still receive")
+	return nil
+}
+
+// abort closes with SO_LINGER 0: the kernel sends RST and discards the
+// connection at once (no TIME_WAIT).
+func (p *peer) abort() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed.Swap(true) {
+		return errors.New("abort: connection already closed")
+	}
+	if err := p.c.SetLinger(0); err != nil {
+		p.emit(KindError, "setsockopt SO_LINGER: "+err.Error())
+	}
+	err := p.c.Close()
+	p.finish()
+	if err != nil {
+		p.emit(KindError, "close: "+err.Error())
+		return err
+	}
+	p.emit(KindAborted, "SO_LINGER 0 then close: RST sent")
+	return nil
+}
+
+// readLoop reads until EOF or error, reporting what it gets. On EOF it
+// closes the socket too unless hold is set (like the course's server,
+// which closes as soon as recv returns 0). It returns true on EOF.
+func (p *peer) readLoop(hold bool) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := p.c.Read(buf)
+		if n > 0 {
+			p.emit(KindReceived, strings.TrimRight(string(buf[:n]), "\n"))
+		}
+		if err == nil {
+			continue
+		}
+		if p.closed.Load() {
+			return
+		}
+		if errors.Is(err, io.EOF) {
+			p.emit(KindPeerClosed, "recv returned 0: the peer sent FIN")
+			if !hold {
+				_ = p.close()
+			}
+			return
+		}
+		p.failed("recv", err)
+		return
+	}
+}
+
+// failed reports a read or write error and releases the socket.
+func (p *peer) failed(op string, err error) {
+	if p.closed.Load() {
+		return
+	}
+	if isReset(err) {
+		p.emit(KindReset, op+": "+err.Error())
+	} else {
+		p.emit(KindError, op+": "+err.Error())
+	}
+	p.mu.Lock()
+	if !p.closed.Swap(true) {
+		p.c.Close()
+		p.finish()
+	}
+	p.mu.Unlock()
+}

@@ -1,0 +1,28 @@
+// Package demo is synfin's built-in TCP server and client, the scenarios
+// that drive them unattended, and the kernel's own view of their sockets
+// (sock_diag) to compare with what the fsm inferred from the packets.
+//
+// The peers are real sockets on loopback. Every action (connect, send,
+// close, half-close, abort, stop listening, restart...) is a method call;
+// what happens is reported as an Event to a Sink. The Kind of an Event is a
+// stable key the UI translates.
+//
+// # Goroutines
+//
+// A Server runs one accept goroutine, plus one reader goroutine per
+// connection (goroutine and process models; the process model's reader
+// forwards the child's events) or serves one connection at a time on the
+// accept goroutine (iterative model). A Client with AutoRead runs one
+// reader goroutine. Server and Client methods are safe for concurrent use.
+// Sinks are called from any of these goroutines, possibly at the same
+// time: a Sink must be safe for concurrent use and must not block for
+// long (EventLog is such a Sink). Close on a Server or Client stops its
+// goroutines and waits for them; nothing is left running after it.
+//
+// The process model re-executes the current binary as a child that
+// serves one accepted socket. Every program that starts a process-model
+// Server must call MaybeRunChild first thing in main (and in TestMain).
+//
+// Scenarios run on the calling goroutine and start peers as above; Record
+// adds one goroutine that pumps the live capture into the tracker.
+package demo

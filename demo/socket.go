@@ -1,0 +1,121 @@
+package demo
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Listen makes a TCP listening socket the way the course's servers do:
+// socket, optional setsockopt(SO_REUSEADDR), bind, listen(backlog). It uses
+// raw syscalls because net.Listen always sets SO_REUSEADDR and picks the
+// backlog itself. A bind failure is returned as "bind ADDR: address already
+// in use" (errors.Is(err, syscall.EADDRINUSE) holds).
+func Listen(addr netip.AddrPort, backlog int, reuseAddr bool) (*net.TCPListener, error) {
+	fd, sa, err := newSocket(addr)
+	if err != nil {
+		return nil, err
+	}
+	if reuseAddr {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+			unix.Close(fd)
+			return nil, os.NewSyscallError("setsockopt SO_REUSEADDR", err)
+		}
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		unix.Close(fd)
+		return nil, &net.OpError{Op: "bind", Net: "tcp", Addr: net.TCPAddrFromAddrPort(addr), Err: os.NewSyscallError("bind", err)}
+	}
+	if err := unix.Listen(fd, backlog); err != nil {
+		unix.Close(fd)
+		return nil, &net.OpError{Op: "listen", Net: "tcp", Addr: net.TCPAddrFromAddrPort(addr), Err: os.NewSyscallError("listen", err)}
+	}
+	f := os.NewFile(uintptr(fd), "listener")
+	defer f.Close() // FileListener dups it
+	l, err := net.FileListener(f)
+	if err != nil {
+		return nil, err
+	}
+	return l.(*net.TCPListener), nil
+}
+
+// BoundSocket makes a TCP socket bound to addr (SO_REUSEADDR set, so a
+// port whose old connection sits in TIME_WAIT can be bound again) and
+// connects it to raddr: the course's client that binds its own port.
+func dialFrom(laddr, raddr netip.AddrPort) (*net.TCPConn, error) {
+	d := net.Dialer{
+		LocalAddr: net.TCPAddrFromAddrPort(laddr),
+		Control: func(network, address string, c syscall.RawConn) error {
+			var serr error
+			err := c.Control(func(fd uintptr) {
+				serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+			})
+			if err != nil {
+				return err
+			}
+			return serr
+		},
+	}
+	c, err := d.Dial("tcp", raddr.String())
+	if err != nil {
+		return nil, err
+	}
+	return c.(*net.TCPConn), nil
+}
+
+func newSocket(addr netip.AddrPort) (int, unix.Sockaddr, error) {
+	var (
+		family int
+		sa     unix.Sockaddr
+	)
+	ip := addr.Addr().Unmap()
+	switch {
+	case ip.Is4():
+		family = unix.AF_INET
+		sa = &unix.SockaddrInet4{Port: int(addr.Port()), Addr: ip.As4()}
+	case ip.Is6():
+		family = unix.AF_INET6
+		sa = &unix.SockaddrInet6{Port: int(addr.Port()), Addr: ip.As16()}
+	default:
+		return -1, nil, fmt.Errorf("demo: invalid address %v", addr)
+	}
+	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
+	if err != nil {
+		return -1, nil, os.NewSyscallError("socket", err)
+	}
+	return fd, sa, nil
+}
+
+// unread returns the bytes waiting in c's receive queue (SIOCINQ).
+func unread(c *net.TCPConn) int {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	_ = rc.Control(func(fd uintptr) {
+		n, _ = unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+	})
+	return n
+}
+
+// isRefused reports a connection refused by an RST.
+func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+
+// isReset reports a connection reset by the peer.
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+func addrPort(a net.Addr) netip.AddrPort {
+	if t, ok := a.(*net.TCPAddr); ok {
+		ap := t.AddrPort()
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
+	return netip.AddrPort{}
+}
