@@ -27,6 +27,12 @@ type Step struct {
 	States  [2]fsm.State     // both endpoints after this step, [fsm.Client], [fsm.Server]
 	Changes []fsm.Transition // state changes this step caused
 	Notes   []fsm.Reason     // annotations this step caused
+
+	// Side is set on a step that records what a segment of another
+	// connection did to this one (a new SYN on the 4-tuple of a connection
+	// in TIME_WAIT): Packet is that segment's number, and the segment
+	// fields (From, Flags, Seq...) are not this connection's.
+	Side bool
 }
 
 // PreviewLen bounds the payload bytes a Step keeps.
