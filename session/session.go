@@ -160,9 +160,9 @@ func (s *Session) finish(err error) {
 // that caused them, nil for timer batches. Called with the write lock.
 func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 	var (
-		cur   *Step    // step being filled
+		cur   *Step     // step being filled
 		curC  *fsm.Conn // its connection
-		isSeg bool     // cur is the segment's own step
+		isSeg bool      // cur is the segment's own step
 	)
 	flush := func() {
 		if cur != nil {
@@ -487,7 +487,7 @@ func (s *Session) PrevStep(i int, id uint64) int {
 	if r == nil {
 		return -1
 	}
-	k := r.latest(i-1)
+	k := r.latest(i - 1)
 	if k >= 0 && r.ents[k].step >= s.base {
 		return r.ents[k].step
 	}
