@@ -119,3 +119,78 @@ func addrPort(a net.Addr) netip.AddrPort {
 	}
 	return netip.AddrPort{}
 }
+
+// crossConnect tries a simultaneous open: two sockets bound to a and b
+// (SO_REUSEADDR) connect to each other at the same instant. It returns
+// both connections when the SYNs crossed, nil connections when the timing
+// did not give a crossing (one SYN met a port with no socket and was
+// refused), or an error for anything else.
+func crossConnect(a, b netip.AddrPort) (*net.TCPConn, *net.TCPConn, error) {
+	fds := [2]int{-1, -1}
+	var sas [2]unix.Sockaddr
+	cleanup := func() {
+		for _, fd := range fds {
+			if fd >= 0 {
+				unix.Close(fd)
+			}
+		}
+	}
+	for i, ap := range []netip.AddrPort{a, b} {
+		fd, sa, err := newSocket(ap)
+		if err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+		fds[i], sas[i] = fd, sa
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+			cleanup()
+			return nil, nil, os.NewSyscallError("setsockopt", err)
+		}
+		if err := unix.Bind(fd, sa); err != nil {
+			cleanup()
+			return nil, nil, fmt.Errorf("bind %v: %w", ap, err)
+		}
+		if err := unix.SetNonblock(fd, true); err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+	}
+	var errs [2]error
+	together(func() { errs[0] = unix.Connect(fds[0], sas[1]) }, func() { errs[1] = unix.Connect(fds[1], sas[0]) })
+	ok := true
+	for i, fd := range fds {
+		if errs[i] != nil && !errors.Is(errs[i], unix.EINPROGRESS) {
+			ok = false
+			continue
+		}
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		n, err := unix.Poll(pfd, 1500)
+		if err != nil || n == 0 {
+			ok = false
+			continue
+		}
+		if e, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || e != 0 {
+			ok = false
+		}
+	}
+	if !ok {
+		cleanup()
+		return nil, nil, nil
+	}
+	var conns [2]*net.TCPConn
+	for i, fd := range fds {
+		f := os.NewFile(uintptr(fd), "simultaneous open")
+		c, err := net.FileConn(f)
+		f.Close()
+		fds[i] = -1
+		if err != nil {
+			cleanup()
+			if conns[0] != nil {
+				conns[0].Close()
+			}
+			return nil, nil, err
+		}
+		conns[i] = c.(*net.TCPConn)
+	}
+	return conns[0], conns[1], nil
+}

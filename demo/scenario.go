@@ -1,0 +1,749 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Scenario is a named, unattended sequence of demo actions whose packet
+// sequence is the same every run (the crossing scenarios retry until the
+// kernel's timing gives the crossing, and say how many tries it took).
+type Scenario struct {
+	Name  string
+	Desc  string // one line
+	Base  uint16 // default first port; scenarios do not share ports
+	Ports uint16 // ports used: Base .. Base+Ports-1
+	DefN  int    // default count for repeating scenarios (0: none)
+	run   func(ctx context.Context, r *Run) error
+}
+
+// ErrNotReproduced is returned (wrapped) by a scenario whose kernel timing
+// never gave the wanted packet crossing in its tries.
+var ErrNotReproduced = errors.New("not reproduced")
+
+// Scenarios lists every scenario in teaching order.
+func Scenarios() []Scenario { return slices.Clone(scenarios) }
+
+// Lookup finds a scenario by name.
+func Lookup(name string) (Scenario, bool) {
+	for _, s := range scenarios {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Scenario{}, false
+}
+
+// Execute runs s on the calling goroutine. r.Base and r.Ports default to
+// the scenario's; r.Log is created when nil.
+func (s Scenario) Execute(ctx context.Context, r *Run) error {
+	if r.Base == 0 {
+		r.Base = s.Base
+	}
+	r.Ports = s.Ports
+	if r.Log == nil {
+		r.Log = &EventLog{}
+	}
+	if err := r.takeBaseline(); err != nil {
+		return err
+	}
+	if err := s.run(ctx, r); err != nil {
+		return fmt.Errorf("scenario %s: %w", s.Name, err)
+	}
+	return nil
+}
+
+var scenarios = []Scenario{
+	{Name: "client-close", Desc: "handshake, one line, the client closes first (client ends in TIME_WAIT)", Base: 7800, Ports: 1, run: clientClose},
+	{Name: "server-close", Desc: "the server closes first: server FIN_WAIT_2, client CLOSE_WAIT, then the server ends in TIME_WAIT", Base: 7810, Ports: 1, run: serverClose},
+	{Name: "refused", Desc: "connect to a port nobody listens on: RST answers the SYN", Base: 7820, Ports: 1, run: refused},
+	{Name: "abort", Desc: "the client aborts with SO_LINGER 0: RST instead of FIN, no TIME_WAIT", Base: 7830, Ports: 1, run: abort},
+	{Name: "unread-rst", Desc: "the client closes with unread data in its receive queue: the kernel sends RST", Base: 7840, Ports: 1, run: unreadRST},
+	{Name: "half-close", Desc: "the client shuts down writing (FIN_WAIT_2 / CLOSE_WAIT) and still receives the server's reply", Base: 7850, Ports: 1, run: halfClose},
+	{Name: "simultaneous-close", Desc: "both ends close at the same instant: the FINs cross, both go through CLOSING", Base: 7860, Ports: 1, run: simultaneousClose},
+	{Name: "simultaneous-open", Desc: "two sockets bound to fixed ports connect to each other: the SYNs cross", Base: 7870, Ports: 2, run: simultaneousOpen},
+	{Name: "short-connections", Desc: "N short connections: connect, send one line, close, again", Base: 7880, Ports: 1, DefN: 5, run: shortConnections},
+	{Name: "long-connection", Desc: "N lines on one long connection, then close", Base: 7890, Ports: 1, DefN: 5, run: longConnection},
+	{Name: "concurrent", Desc: "N clients connected at once to the goroutine-per-connection server", Base: 7900, Ports: 1, DefN: 5, run: concurrent},
+	{Name: "backlog", Desc: "iterative server, listen backlog 1, not accepting: the 3rd client's SYN is dropped and retransmitted", Base: 7910, Ports: 1, run: backlog},
+	{Name: "reuseaddr", Desc: "restart a server while its old connection sits in TIME_WAIT: without SO_REUSEADDR bind fails, with it it works", Base: 7920, Ports: 1, run: reuseAddr},
+	{Name: "port-reuse", Desc: "a client bound to a fixed port reconnects while its old connection is in TIME_WAIT", Base: 7930, Ports: 2, run: portReuse},
+	{Name: "stress", Desc: "N short connections as fast as possible from 8 clients at once (loopback only)", Base: 7940, Ports: 1, DefN: 2000, run: stress},
+}
+
+// server starts a goroutine-model server on the scenario's first port,
+// closed when the scenario ends.
+func startServer(r *Run, cfg ServerConfig) (*Server, error) {
+	if !cfg.Addr.IsValid() {
+		cfg.Addr = r.Addr(0)
+	}
+	if cfg.Model == "" {
+		cfg.Model = Goroutine
+	}
+	cfg.Events = r.Log.Sink()
+	return StartServer(cfg)
+}
+
+func dial(ctx context.Context, r *Run, name string, opt DialOptions) (*Client, error) {
+	opt.Name = name
+	opt.Events = r.Log.Sink()
+	return Dial(ctx, r.Addr(0), opt)
+}
+
+// exchange connects a client, sends one line and waits for the server to
+// receive it.
+func exchange(ctx context.Context, r *Run, name, line string, opt DialOptions) (*Client, error) {
+	from := r.Log.Len()
+	c, err := dial(ctx, r, name, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Send(line); err != nil {
+		c.Release()
+		return nil, err
+	}
+	if _, _, err := r.Log.Wait(from, 3*time.Second, func(e Event) bool {
+		return e.Kind == KindReceived && e.Remote == c.Local()
+	}); err != nil {
+		c.Release()
+		return nil, fmt.Errorf("server never received %q: %w", line, err)
+	}
+	return c, nil
+}
+
+// serverEvent waits for an event of kind k about client c's connection.
+func serverEvent(r *Run, from int, c *Client, k Kind) (Event, error) {
+	e, _, err := r.Log.Wait(from, 3*time.Second, func(e Event) bool {
+		return e.Kind == k && e.Remote == c.Local() && e.Conn > 0
+	})
+	if err != nil {
+		return e, fmt.Errorf("server: no %s for %v: %w", k, c.Local(), err)
+	}
+	return e, nil
+}
+
+func clientClose(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	if err := r.Checkpoint(ctx, "established"); err != nil {
+		return err
+	}
+	from := r.Log.Len()
+	if err := c.Close(); err != nil {
+		return err
+	}
+	if _, err := serverEvent(r, from, c, KindClosed); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "client closed first")
+}
+
+func serverClose(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	ev, err := serverEvent(r, 0, c, KindAccepted)
+	if err != nil {
+		return err
+	}
+	if err := srv.CloseConn(ev.Conn); err != nil {
+		return err
+	}
+	if err := r.Checkpoint(ctx, "server closed first"); err != nil {
+		return err
+	}
+	if _, err := c.Recv(time.Second); err == nil {
+		return errors.New("client: expected the server's FIN (recv returning 0)")
+	}
+	if err := c.Close(); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "client closed too")
+}
+
+func refused(ctx context.Context, r *Run) error {
+	_, err := dial(ctx, r, "client 1", DialOptions{})
+	if err == nil {
+		return fmt.Errorf("something listens on %v: the connection was not refused", r.Addr(0))
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		return err
+	}
+	return r.Checkpoint(ctx, "refused")
+}
+
+func abort(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
+	if err != nil {
+		return err
+	}
+	from := r.Log.Len()
+	if err := c.Abort(); err != nil {
+		return err
+	}
+	if _, err := serverEvent(r, from, c, KindReset); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "client aborted")
+}
+
+func unreadRST(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
+	if err != nil {
+		return err
+	}
+	ev, err := serverEvent(r, 0, c, KindAccepted)
+	if err != nil {
+		return err
+	}
+	if err := srv.Send(ev.Conn, "a reply the client never reads"); err != nil {
+		return err
+	}
+	if err := r.Checkpoint(ctx, "reply unread"); err != nil {
+		return err
+	}
+	from := r.Log.Len()
+	if err := c.Close(); err != nil {
+		return err
+	}
+	if _, err := serverEvent(r, from, c, KindReset); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "client closed with unread data")
+}
+
+func halfClose(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, err := exchange(ctx, r, "client 1", "request", DialOptions{})
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	ev, err := serverEvent(r, 0, c, KindAccepted)
+	if err != nil {
+		return err
+	}
+	from := r.Log.Len()
+	if err := c.CloseWrite(); err != nil {
+		return err
+	}
+	if _, err := serverEvent(r, from, c, KindPeerClosed); err != nil {
+		return err
+	}
+	if err := r.Checkpoint(ctx, "client half-closed"); err != nil {
+		return err
+	}
+	if err := srv.Send(ev.Conn, "reply after your FIN"); err != nil {
+		return err
+	}
+	if _, err := c.Recv(time.Second); err != nil {
+		return fmt.Errorf("client: the reply did not arrive: %w", err)
+	}
+	if err := r.Checkpoint(ctx, "server replied on the half-closed connection"); err != nil {
+		return err
+	}
+	if err := srv.CloseConn(ev.Conn); err != nil {
+		return err
+	}
+	if _, err := c.Recv(time.Second); err == nil {
+		return errors.New("client: expected the server's FIN")
+	}
+	if err := c.Close(); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "both closed")
+}
+
+// finsCrossed reports whether, on the connection from client port cport,
+// the second FIN was sent before its sender had received the first: it
+// does not acknowledge the first FIN.
+func finsCrossed(r *Run, cport uint16) (crossed, complete bool) {
+	if r.Segments == nil {
+		return false, false
+	}
+	var first *finInfo
+	for _, s := range r.Segments() {
+		if s.Flags&1 == 0 || (s.Src.Port() != cport && s.Dst.Port() != cport) {
+			continue
+		}
+		fromClient := s.Src.Port() == cport
+		if first == nil {
+			first = &finInfo{fromClient: fromClient, end: uint32(s.Seq) + s.Len + 1}
+			continue
+		}
+		if fromClient == first.fromClient {
+			continue // a retransmission
+		}
+		acked := s.Flags&16 != 0 && int32(uint32(s.Ack)-first.end) >= 0
+		return !acked, true
+	}
+	return false, false
+}
+
+type finInfo struct {
+	fromClient bool
+	end        uint32
+}
+
+func simultaneousClose(ctx context.Context, r *Run) error {
+	if r.Segments == nil {
+		return errors.New("needs the live capture to see whether the FINs crossed")
+	}
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	const tries = 100
+	for try := 1; try <= tries; try++ {
+		c, err := exchange(ctx, r, fmt.Sprintf("client %d", try), "hello", DialOptions{})
+		if err != nil {
+			return err
+		}
+		ev, err := serverEvent(r, 0, c, KindAccepted)
+		if err != nil {
+			c.Release()
+			return err
+		}
+		if err := r.WaitQuiet(ctx); err != nil {
+			c.Release()
+			return err
+		}
+		together(func() { _ = c.Close() }, func() { _ = srv.CloseConn(ev.Conn) })
+		if err := r.WaitQuiet(ctx); err != nil {
+			return err
+		}
+		crossed, complete := finsCrossed(r, c.Local().Port())
+		if !complete {
+			return fmt.Errorf("try %d: the capture did not show both FINs", try)
+		}
+		if crossed {
+			r.Notef("the FINs crossed on try %d of %d", try, tries)
+			return r.Checkpoint(ctx, "FINs crossed")
+		}
+	}
+	return fmt.Errorf("the FINs never crossed in %d tries (one side's FIN always arrived first): %w", tries, ErrNotReproduced)
+}
+
+func simultaneousOpen(ctx context.Context, r *Run) error {
+	a, b := r.Addr(0), r.Addr(1)
+	const tries = 200
+	for try := 1; try <= tries; try++ {
+		ca, cb, err := crossConnect(a, b)
+		if err != nil {
+			return err
+		}
+		if ca == nil {
+			if err := sleep(ctx, 2*time.Millisecond); err != nil {
+				return err
+			}
+			continue
+		}
+		r.Notef("the SYNs crossed on try %d of %d", try, tries)
+		sink := r.Log.Sink()
+		pa := newPeer(ca, func(k Kind, t string) { sink.emit(Event{Who: "peer A", Kind: k, Local: a, Remote: b, Text: t}) })
+		pb := newPeer(cb, func(k Kind, t string) { sink.emit(Event{Who: "peer B", Kind: k, Local: b, Remote: a, Text: t}) })
+		sink.emit(Event{Who: "peer A", Kind: KindConnected, Local: a, Remote: b, Text: "simultaneous open"})
+		sink.emit(Event{Who: "peer B", Kind: KindConnected, Local: b, Remote: a, Text: "simultaneous open"})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); pb.readLoop(false) }()
+		err = func() error {
+			if err := r.Checkpoint(ctx, "SYNs crossed"); err != nil {
+				return err
+			}
+			if err := pa.send("hello from A"); err != nil {
+				return err
+			}
+			if _, _, err := r.Log.Wait(0, 3*time.Second, Is("peer B", KindReceived)); err != nil {
+				return err
+			}
+			from := r.Log.Len()
+			if err := pa.close(); err != nil {
+				return err
+			}
+			if err := r.wait(from, "peer B", KindClosed); err != nil {
+				return err
+			}
+			return r.Checkpoint(ctx, "A closed first")
+		}()
+		if !pa.closed.Load() {
+			_ = pa.close()
+		}
+		if !pb.closed.Load() {
+			_ = pb.close()
+		}
+		wg.Wait()
+		return err
+	}
+	return fmt.Errorf("the SYNs never crossed in %d tries (one SYN always met a closed port first): %w", tries, ErrNotReproduced)
+}
+
+func shortConnections(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	for i := 1; i <= r.n(5); i++ {
+		c, err := exchange(ctx, r, fmt.Sprintf("client %d", i), fmt.Sprintf("request %d", i), DialOptions{})
+		if err != nil {
+			return err
+		}
+		from := r.Log.Len()
+		if err := c.Close(); err != nil {
+			return err
+		}
+		if _, err := serverEvent(r, from, c, KindClosed); err != nil {
+			return err
+		}
+	}
+	return r.Checkpoint(ctx, "all closed")
+}
+
+func longConnection(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, err := exchange(ctx, r, "client 1", "line 1", DialOptions{})
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	for i := 2; i <= r.n(5); i++ {
+		from := r.Log.Len()
+		line := fmt.Sprintf("line %d", i)
+		if err := c.Send(line); err != nil {
+			return err
+		}
+		if _, err := serverEvent(r, from, c, KindReceived); err != nil {
+			return err
+		}
+	}
+	if err := r.Checkpoint(ctx, "after the lines"); err != nil {
+		return err
+	}
+	from := r.Log.Len()
+	if err := c.Close(); err != nil {
+		return err
+	}
+	if _, err := serverEvent(r, from, c, KindClosed); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "closed")
+}
+
+func concurrent(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true, Backlog: 64})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	n := r.n(5)
+	clients := make([]*Client, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			clients[i], errs[i] = exchange(ctx, r, fmt.Sprintf("client %d", i+1), fmt.Sprintf("hello from client %d", i+1), DialOptions{})
+		}()
+	}
+	wg.Wait()
+	defer func() {
+		for _, c := range clients {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := r.Checkpoint(ctx, "all connected"); err != nil {
+		return err
+	}
+	from := r.Log.Len()
+	for _, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = c.Close()
+		}()
+	}
+	wg.Wait()
+	for _, c := range clients {
+		if _, err := serverEvent(r, from, c, KindClosed); err != nil {
+			return err
+		}
+	}
+	return r.Checkpoint(ctx, "all closed")
+}
+
+func backlog(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{Model: Iterative, Backlog: 1, ReuseAddr: true, Paused: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	// With backlog 1 the accept queue holds two connections (Linux
+	// admits while its length is not above the backlog); the third
+	// client's SYN is dropped, and SYNs are retransmitted after 1 s.
+	var cs []*Client
+	defer func() {
+		for _, c := range cs {
+			c.Release()
+		}
+	}()
+	for i := 1; i <= 2; i++ {
+		c, err := dial(ctx, r, fmt.Sprintf("client %d", i), DialOptions{})
+		if err != nil {
+			return err
+		}
+		cs = append(cs, c)
+	}
+	type result struct {
+		c   *Client
+		err error
+	}
+	third := make(chan result, 1)
+	go func() {
+		c, err := dial(ctx, r, "client 3", DialOptions{})
+		third <- result{c, err}
+	}()
+	if err := sleep(ctx, 400*time.Millisecond); err != nil {
+		return err
+	}
+	if err := r.Checkpoint(ctx, "accept queue full, third SYN dropped"); err != nil {
+		return err
+	}
+	srv.Resume()
+	for _, c := range cs {
+		from := r.Log.Len()
+		if err := c.Send("hello"); err != nil {
+			return err
+		}
+		if err := c.Close(); err != nil {
+			return err
+		}
+		if _, err := serverEvent(r, from, c, KindClosed); err != nil {
+			return err
+		}
+	}
+	var res result
+	select {
+	case res = <-third:
+	case <-time.After(4 * time.Second):
+		return errors.New("the third client never connected")
+	}
+	if res.err != nil {
+		return res.err
+	}
+	cs = append(cs, res.c)
+	from := r.Log.Len()
+	if err := res.c.Send("hello at last"); err != nil {
+		return err
+	}
+	if err := res.c.Close(); err != nil {
+		return err
+	}
+	if _, err := serverEvent(r, from, res.c, KindClosed); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "all served")
+}
+
+func reuseAddr(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	ev, err := serverEvent(r, 0, c, KindAccepted)
+	if err != nil {
+		return err
+	}
+	if err := srv.CloseConn(ev.Conn); err != nil {
+		return err
+	}
+	if _, err := c.Recv(time.Second); err == nil {
+		return errors.New("client: expected the server's FIN")
+	}
+	if err := c.Close(); err != nil {
+		return err
+	}
+	if err := srv.StopListening(); err != nil {
+		return err
+	}
+	if err := r.Checkpoint(ctx, "server stopped, its old connection in TIME_WAIT"); err != nil {
+		return err
+	}
+	err = srv.Listen(false)
+	if err == nil {
+		return errors.New("restart without SO_REUSEADDR succeeded: expected bind: address already in use")
+	}
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		return err
+	}
+	if err := srv.Listen(true); err != nil {
+		return fmt.Errorf("restart with SO_REUSEADDR: %w", err)
+	}
+	c2, err := exchange(ctx, r, "client 2", "hello again", DialOptions{})
+	if err != nil {
+		return err
+	}
+	from := r.Log.Len()
+	if err := c2.Close(); err != nil {
+		return err
+	}
+	if _, err := serverEvent(r, from, c2, KindPeerClosed); err != nil {
+		return err
+	}
+	if err := srv.CloseConn(ev.Conn + 1); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "restarted with SO_REUSEADDR")
+}
+
+func portReuse(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	local := r.Addr(1)
+	for i := 1; i <= 2; i++ {
+		c, err := exchange(ctx, r, fmt.Sprintf("client %d", i), fmt.Sprintf("hello %d", i), DialOptions{Local: local})
+		if err != nil {
+			return err
+		}
+		from := r.Log.Len()
+		if err := c.Close(); err != nil {
+			return err
+		}
+		if _, err := serverEvent(r, from, c, KindClosed); err != nil {
+			return err
+		}
+		if err := r.Checkpoint(ctx, fmt.Sprintf("connection %d closed, %v in TIME_WAIT", i, local)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func stress(ctx context.Context, r *Run) error {
+	srv, err := startServer(r, ServerConfig{ReuseAddr: true, Backlog: 512})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	n := r.n(2000)
+	const workers = 8
+	deadline := time.Now().Add(20 * time.Second)
+	var (
+		mu   sync.Mutex
+		next int
+		errs []error
+		wg   sync.WaitGroup
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 16)
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n || time.Now().After(deadline) || ctx.Err() != nil {
+					return
+				}
+				if err := stressOne(r, buf); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if next < n {
+		return fmt.Errorf("only %d of %d connections in 20 s", next, n)
+	}
+	return r.Checkpoint(ctx, "all closed")
+}
+
+// stressOne makes one short connection without events (they would be the
+// bottleneck): connect, send, wait for the server's FIN, close.
+func stressOne(r *Run, buf []byte) error {
+	nc, err := net.DialTimeout("tcp", r.Addr(0).String(), 3*time.Second)
+	if err != nil {
+		return err
+	}
+	c := nc.(*net.TCPConn)
+	defer c.Close()
+	if _, err := c.Write([]byte("x\n")); err != nil {
+		return err
+	}
+	if err := c.CloseWrite(); err != nil {
+		return err
+	}
+	_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
+	for {
+		if _, err := c.Read(buf); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}
