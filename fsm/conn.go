@@ -29,10 +29,11 @@ type Conn struct {
 	Transitions []Transition
 	Notes       []Note
 
-	ep      [2]endpoint // sequence tracking per sender
-	zeek    zeekState
-	done    bool // reported KindEnd
-	twUntil time.Time
+	ep       [2]endpoint // sequence tracking per sender
+	zeek     zeekState
+	done     bool         // reported KindEnd
+	twUntil  [2]time.Time // TIME_WAIT deadline per endpoint
+	closedAt time.Time    // when both endpoints reached CLOSED
 }
 
 // ClientState returns the client's current state.

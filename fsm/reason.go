@@ -8,15 +8,16 @@ type Reason string
 // Transition reasons.
 const (
 	// Handshake (RFC 9293 §3.5).
-	ReasonSynSent          Reason = "syn-sent"           // client sent SYN seq=x: CLOSED → SYN_SENT
-	ReasonListen           Reason = "listen-assumed"     // a SYN arrived, so the receiver must have been listening
-	ReasonSynAckSent       Reason = "synack-sent"        // server answered SYN+ACK seq=y ack=x+1: LISTEN → SYN_RECV
-	ReasonSynAckReceived   Reason = "synack-received"    // client got SYN+ACK with ack=x+1: SYN_SENT → ESTABLISHED
-	ReasonHandshakeAck     Reason = "handshake-ack"      // server got ack=y+1: SYN_RECV → ESTABLISHED
-	ReasonSimultaneousOpen Reason = "simultaneous-open"  // crossing SYNs: SYN_SENT → SYN_RECV
-	ReasonJoinedLate       Reason = "joined-late"        // capture began mid-connection: assumed ESTABLISHED
-	ReasonJoinedAtSynAck   Reason = "joined-at-synack"   // capture began at the SYN+ACK: the client's SYN was not seen
-	ReasonSynAckWithoutSyn Reason = "synack-without-syn" // a SYN+ACK from an endpoint whose peer sent no SYN we saw
+	ReasonSynSent          Reason = "syn-sent"              // client sent SYN seq=x: CLOSED → SYN_SENT
+	ReasonListen           Reason = "listen-assumed"        // a SYN arrived, so the receiver must have been listening
+	ReasonSynAckSent       Reason = "synack-sent"           // server answered SYN+ACK seq=y ack=x+1: LISTEN → SYN_RECV
+	ReasonSynAckReceived   Reason = "synack-received"       // client got SYN+ACK with ack=x+1: SYN_SENT → ESTABLISHED
+	ReasonHandshakeAck     Reason = "handshake-ack"         // server got ack=y+1: SYN_RECV → ESTABLISHED
+	ReasonSimultaneousOpen Reason = "simultaneous-open"     // crossing SYNs: SYN_SENT → SYN_RECV
+	ReasonJoinedLate       Reason = "joined-late"           // capture began mid-connection: assumed ESTABLISHED
+	ReasonJoinedAtSynAck   Reason = "joined-at-synack"      // capture began at the SYN+ACK: the client's SYN was not seen
+	ReasonSynAckNotSeen    Reason = "synack-not-seen"       // an ACK shows a SYN+ACK the capture missed (one direction only?)
+	ReasonAckDropped       Reason = "handshake-ack-dropped" // SYN+ACK sent again: the server never took the ACK (accept queue full)
 
 	// Teardown (RFC 9293 §3.6).
 	ReasonActiveClose       Reason = "active-close"       // FIN sent from ESTABLISHED (or SYN_RECV): → FIN_WAIT_1
@@ -29,6 +30,7 @@ const (
 	ReasonClosingAcked      Reason = "closing-acked"      // own FIN acked in CLOSING: → TIME_WAIT
 	ReasonLastAck           Reason = "last-ack"           // own FIN acked in LAST_ACK: → CLOSED
 	ReasonTimeWaitExpired   Reason = "time-wait-expired"  // 2MSL passed in TIME_WAIT: → CLOSED
+	ReasonReused            Reason = "time-wait-reused"   // a new SYN on the 4-tuple ended TIME_WAIT early
 
 	// Reset (RFC 9293 §3.5.2, §3.10.7).
 	ReasonRstSent  Reason = "rst-sent"        // the sender of an RST closes at once
@@ -71,9 +73,9 @@ const (
 func Reasons() []Reason {
 	return []Reason{
 		ReasonSynSent, ReasonListen, ReasonSynAckSent, ReasonSynAckReceived, ReasonHandshakeAck,
-		ReasonSimultaneousOpen, ReasonJoinedLate, ReasonJoinedAtSynAck, ReasonSynAckWithoutSyn,
+		ReasonSimultaneousOpen, ReasonJoinedLate, ReasonJoinedAtSynAck, ReasonSynAckNotSeen, ReasonAckDropped,
 		ReasonActiveClose, ReasonFinReceived, ReasonPassiveClose, ReasonFinAcked, ReasonFinInFinWait2,
-		ReasonSimultaneousClose, ReasonFinAndAck, ReasonClosingAcked, ReasonLastAck, ReasonTimeWaitExpired,
+		ReasonSimultaneousClose, ReasonFinAndAck, ReasonClosingAcked, ReasonLastAck, ReasonTimeWaitExpired, ReasonReused,
 		ReasonRstSent, ReasonRefused, ReasonAborted, ReasonRstInSyn,
 		NoteSynRetransmit, NoteSynAckRetransmit, NoteFinRetransmit, NoteRetransmit, NoteKeepAlive,
 		NoteBadSynAckAck, NoteBadHandshakeAck, NoteSynData, NoteSynDataAcked, NoteSynDataNotAcked,

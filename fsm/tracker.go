@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"container/heap"
 	"net/netip"
 	"time"
 )
@@ -9,34 +10,101 @@ import (
 // (TCP_TIMEWAIT_LEN in include/net/tcp.h).
 const DefaultTimeWait = 60 * time.Second
 
+// DefaultLinger is how long a connection whose endpoints are both CLOSED
+// stays tracked, so that stray segments still in flight (a retransmission,
+// a second RST) are shown on it rather than starting a new connection.
+const DefaultLinger = 2 * time.Second
+
 // Config tunes a Tracker.
 type Config struct {
 	// TimeWait is how long an endpoint stays in TIME_WAIT before the
 	// tracker moves it to CLOSED (2MSL, RFC 9293 §3.6.1). Zero means
 	// DefaultTimeWait.
 	TimeWait time.Duration
+	// Linger is how long a fully closed connection is kept before KindEnd.
+	// Zero means DefaultLinger.
+	Linger time.Duration
 }
 
-// endpoint is what the observer knows of one sender's sequence space.
-type endpoint struct{}
+// maxNotes bounds Conn.Notes: a long transfer with many retransmissions
+// keeps the first ones, which is enough to explain it.
+const maxNotes = 256
 
-// zeekState mirrors Zeek's TCP endpoint states and history letters.
-type zeekState struct{ history []byte }
+// endpoint is what the observer knows of one endpoint's sending side.
+type endpoint struct {
+	seen       bool   // sent at least one segment
+	synSeen    bool   // sent a SYN: iss is its real ISN
+	synAckSent bool   // sent a SYN+ACK
+	isnKnown   bool   // iss is usable as the base of relative numbers
+	iss        Seq    // initial send sequence number (RFC 9293 §3.4), or inferred base
+	nxt        Seq    // one past the highest sequence number it sent (its SND.NXT as seen)
+	nxtValid   bool   // nxt was set from a segment it sent
+	acked      Seq    // highest ack it sent: its RCV.NXT as announced
+	ackValid   bool   //
+	finSent    bool   //
+	finSeq     Seq    // sequence number of its FIN
+	synLen     uint32 // payload carried on its SYN (TCP Fast Open)
+	wscale     int8   // window scale from its SYN, -1 unknown
+	window     uint32 // last advertised window, scaled when known
+	wrapped    bool   // its sequence numbers wrapped past 2^32 (noted once)
+}
 
-// Key identifies a connection: VLAN and both ends, client first.
+// Key identifies a connection: VLAN and both ends in a canonical order.
 type Key struct {
 	VLAN uint32
 	A, B netip.AddrPort
+}
+
+func makeKey(s *Segment) Key {
+	a, b := s.Src, s.Dst
+	if b.Compare(a) < 0 {
+		a, b = b, a
+	}
+	return Key{VLAN: s.VLAN, A: a, B: b}
+}
+
+// timer is a pending deadline: TIME_WAIT expiry of one endpoint, or the end
+// of a closed connection's linger.
+type timer struct {
+	at   time.Time
+	seq  uint64 // insertion order: ties fire in order, deterministically
+	conn *Conn
+	role Role
+	end  bool // linger end rather than TIME_WAIT
+}
+
+type timerHeap []timer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if !h[i].at.Equal(h[j].at) {
+		return h[i].at.Before(h[j].at)
+	}
+	return h[i].seq < h[j].seq
+}
+func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *timerHeap) Push(x any)   { *h = append(*h, x.(timer)) }
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return t
 }
 
 // Tracker follows every connection seen in a stream of segments. It is
 // deterministic (capture timestamps are its only clock) and not safe for
 // concurrent use.
 type Tracker struct {
-	cfg   Config
-	conns map[Key]*Conn
-	evs   []Event
-	next  uint64
+	cfg    Config
+	conns  map[Key]*Conn
+	evs    []Event
+	nextID uint64
+	timers timerHeap
+	tseq   uint64
+	now    time.Time
+
+	// The segment being processed, copied into every event it causes.
+	cur Event
 }
 
 // NewTracker returns an empty tracker.
@@ -44,8 +112,14 @@ func NewTracker(cfg Config) *Tracker {
 	if cfg.TimeWait <= 0 {
 		cfg.TimeWait = DefaultTimeWait
 	}
+	if cfg.Linger <= 0 {
+		cfg.Linger = DefaultLinger
+	}
 	return &Tracker{cfg: cfg, conns: map[Key]*Conn{}}
 }
+
+// Open returns the number of connections being tracked.
+func (t *Tracker) Open() int { return len(t.conns) }
 
 // Observe feeds one segment. It first fires the timers due at s.Time (see
 // Advance), then returns a KindSegment event for s followed by the
@@ -54,23 +128,238 @@ func NewTracker(cfg Config) *Tracker {
 // Flush.
 func (t *Tracker) Observe(s Segment) []Event {
 	t.evs = t.evs[:0]
+	t.fire(s.Time)
+
+	key := makeKey(&s)
+	c := t.conns[key]
+	reused := false
+	if c != nil && t.startsNew(c, &s) {
+		reused = s.Flags&SYN != 0
+		t.reuse(c, &s)
+		c = nil
+	}
+	if c == nil {
+		c = t.newConn(&s)
+		t.conns[key] = c
+	}
+	t.segment(c, &s, reused)
 	return t.evs
 }
 
-// Advance fires the timers due at now (TIME_WAIT's 2MSL) and returns the
-// resulting transitions and KindEnd events. The returned slice is reused
-// by the next call.
+// Advance fires the timers due at now (TIME_WAIT's 2MSL, the linger of
+// closed connections) and returns the resulting transitions and KindEnd
+// events. The returned slice is reused by the next call.
 func (t *Tracker) Advance(now time.Time) []Event {
 	t.evs = t.evs[:0]
+	t.fire(now)
 	return t.evs
 }
 
 // Flush ends the input: it returns KindEnd (preceded by any final notes)
 // for every connection still tracked, in order of ID, and forgets them.
+// Pending TIME_WAIT timers do not fire: the capture ended first.
 func (t *Tracker) Flush() []Event {
 	t.evs = t.evs[:0]
+	open := make([]*Conn, 0, len(t.conns))
+	for _, c := range t.conns {
+		open = append(open, c)
+	}
+	sortConns(open)
+	for _, c := range open {
+		t.end(c)
+	}
+	t.timers = t.timers[:0]
 	return t.evs
 }
 
-// Open returns the number of connections being tracked.
-func (t *Tracker) Open() int { return len(t.conns) }
+func sortConns(cs []*Conn) {
+	// insertion sort is fine for the small tails Flush sees; use a
+	// simple shell of sort to avoid importing sort for one call site.
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && cs[j].ID < cs[j-1].ID; j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+// fire runs every timer due at or before now.
+func (t *Tracker) fire(now time.Time) {
+	if now.After(t.now) {
+		t.now = now
+	}
+	for len(t.timers) > 0 && !t.timers[0].at.After(now) {
+		tm := heap.Pop(&t.timers).(timer)
+		c := tm.conn
+		if c.done {
+			continue
+		}
+		if tm.end {
+			if c.State[Client] == Closed && c.State[Server] == Closed && !c.closedAt.After(tm.at.Add(-t.cfg.Linger)) {
+				t.end(c)
+			}
+			continue
+		}
+		if c.State[tm.role] != TimeWait || !c.twUntil[tm.role].Equal(tm.at) {
+			continue // left TIME_WAIT another way (RST, reuse)
+		}
+		// RFC 9293 §3.10.8: "If the time-wait timeout expires on a
+		// connection, delete the TCB, enter the CLOSED state".
+		t.cur = Event{Conn: c, Time: tm.at}
+		t.set(c, tm.role, Closed, ReasonTimeWaitExpired)
+	}
+}
+
+func (t *Tracker) schedule(tm timer) {
+	t.tseq++
+	tm.seq = t.tseq
+	heap.Push(&t.timers, tm)
+}
+
+// end reports KindEnd for c and forgets it.
+func (t *Tracker) end(c *Conn) {
+	if c.done {
+		return
+	}
+	if c.Packets[Client] == 0 || c.Packets[Server] == 0 {
+		silent := Client
+		if c.Packets[Client] != 0 {
+			silent = Server
+		}
+		if c.State[silent].Synchronized() || c.State[silent] == SynRecv {
+			t.cur = Event{Conn: c, Time: c.LastTime}
+			t.note(c, silent, NoteOneDirection)
+		}
+	}
+	c.done = true
+	key := Key{VLAN: c.VLAN, A: c.Client, B: c.Server}
+	if key.B.Compare(key.A) < 0 {
+		key.A, key.B = key.B, key.A
+	}
+	if t.conns[key] == c {
+		delete(t.conns, key)
+	}
+	t.evs = append(t.evs, Event{Kind: KindEnd, Conn: c, Time: c.LastTime, States: c.State})
+}
+
+// set moves endpoint r of c to state to, recording why. It is the only
+// place a state changes.
+func (t *Tracker) set(c *Conn, r Role, to State, why Reason) {
+	from := c.State[r]
+	if from == to {
+		return
+	}
+	c.State[r] = to
+	tr := Transition{Packet: t.cur.Packet, Time: t.cur.Time, Endpoint: r, From: from, To: to, Reason: why}
+	c.Transitions = append(c.Transitions, tr)
+	ev := t.cur
+	ev.Kind = KindTransition
+	ev.Conn = c
+	ev.Endpoint, ev.Old, ev.New, ev.Reason = r, from, to, why
+	ev.States = c.State
+	t.evs = append(t.evs, ev)
+
+	if to == TimeWait {
+		c.twUntil[r] = t.cur.Time.Add(t.cfg.TimeWait)
+		t.schedule(timer{at: c.twUntil[r], conn: c, role: r})
+	}
+	if c.State[Client] == Closed && c.State[Server] == Closed {
+		c.closedAt = t.cur.Time
+		t.schedule(timer{at: t.cur.Time.Add(t.cfg.Linger), conn: c, end: true})
+	}
+}
+
+// note records an annotation about endpoint r.
+func (t *Tracker) note(c *Conn, r Role, why Reason) {
+	if len(c.Notes) < maxNotes {
+		c.Notes = append(c.Notes, Note{Packet: t.cur.Packet, Endpoint: r, Reason: why})
+	}
+	ev := t.cur
+	ev.Kind = KindNote
+	ev.Conn = c
+	ev.Endpoint, ev.Reason = r, why
+	ev.States = c.State
+	t.evs = append(t.evs, ev)
+}
+
+// guessClientIsSrc guesses roles for a connection joined without its SYN:
+// a well-known port (< 1024) is the server's; otherwise an ephemeral port
+// (≥ 32768, Linux's default ip_local_port_range starts there) is the
+// client's; otherwise the sender of the first segment seen is the client.
+func guessClientIsSrc(src, dst uint16) bool {
+	if sw, dw := src < 1024, dst < 1024; sw != dw {
+		return dw
+	}
+	if se, de := src >= 32768, dst >= 32768; se != de {
+		return se
+	}
+	return true
+}
+
+// newConn starts tracking the connection s belongs to.
+func (t *Tracker) newConn(s *Segment) *Conn {
+	t.nextID++
+	c := &Conn{ID: t.nextID, VLAN: s.VLAN, FirstPacket: s.Packet, FirstTime: s.Time}
+	c.ep[Client].wscale, c.ep[Server].wscale = -1, -1
+	clientIsSrc := true
+	switch {
+	case s.Flags&SYN != 0 && s.Flags&(ACK|RST) == 0:
+		// The normal case: the sender of a SYN without ACK is the client,
+		// which was CLOSED until connect() sent it.
+		c.State[Client] = Closed
+	case s.Flags&SYN != 0 && s.Flags&ACK != 0 && s.Flags&RST == 0:
+		// Capture began at the SYN+ACK: its sender is the server.
+		clientIsSrc = false
+		c.JoinedLate = true
+	default:
+		clientIsSrc = guessClientIsSrc(s.Src.Port(), s.Dst.Port())
+		c.JoinedLate = true
+	}
+	if clientIsSrc {
+		c.Client, c.Server = s.Src, s.Dst
+	} else {
+		c.Client, c.Server = s.Dst, s.Src
+	}
+	c.zeek.flipped = !clientIsSrc
+	return c
+}
+
+// startsNew reports whether s, a segment on the 4-tuple of c, opens a new
+// connection rather than continuing c: a SYN without ACK from an endpoint
+// that is not (or no longer) in the middle of its own open.
+func (t *Tracker) startsNew(c *Conn, s *Segment) bool {
+	if c.State[Client] == Closed && c.State[Server] == Closed && s.Time.Sub(c.closedAt) > t.cfg.Linger {
+		return true // lingered long enough: anything now is a new story
+	}
+	if s.Flags&SYN == 0 || s.Flags&(ACK|RST) != 0 {
+		return false
+	}
+	x := c.roleOf(s.Src)
+	ex := &c.ep[x]
+	if ex.synSeen && Seq(s.Seq) == ex.iss {
+		return false // the same SYN again: a retransmission
+	}
+	if !ex.seen && c.State[x.Peer()] == SynSent {
+		return false // crossing SYNs: simultaneous open
+	}
+	return true
+}
+
+// reuse ends c because s starts a new connection on its 4-tuple.
+func (t *Tracker) reuse(c *Conn, s *Segment) {
+	t.cur = Event{Conn: c, Packet: s.Packet, Time: s.Time, From: c.roleOf(s.Src), Flags: s.Flags}
+	for _, r := range []Role{Client, Server} {
+		if c.State[r] == TimeWait {
+			// Linux lets a SYN with a higher ISN (or timestamp) take over a
+			// 4-tuple in TIME_WAIT (tcp_timewait_state_process: TCP_TW_SYN).
+			t.set(c, r, Closed, ReasonReused)
+		}
+	}
+	t.end(c)
+}
+
+func (c *Conn) roleOf(a netip.AddrPort) Role {
+	if a == c.Client {
+		return Client
+	}
+	return Server
+}
