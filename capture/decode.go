@@ -61,6 +61,9 @@ func LinkTypeSupported(lt layers.LinkType) bool {
 //     innermost IP header gives the addresses; other tunnels (GRE, VXLAN,
 //     ESP...) are not: SkipNotTCP.
 //   - IPv6 jumbograms: Len is computed from the captured length.
+//   - A segment needs its fixed 20-byte TCP header captured (else
+//     SkipTruncated); options cut off by the snaplen are read as far as
+//     they were captured, the rest are unknown (as for tshark).
 //   - Checksums are not verified.
 //
 // A Decoder is not safe for concurrent use.
@@ -182,6 +185,10 @@ func (d *Decoder) Decode(lt layers.LinkType, data []byte, wireLen int, seg *fsm.
 	if !gotTCP {
 		unsupported, isUnsupported := err.(gopacket.UnsupportedLayerType)
 		switch {
+		case d.tcp.fail == SkipTruncated && !p.Truncated && wireLen <= len(data):
+			// Nothing was cut off, yet the IP packet ends inside the
+			// TCP header: the IP length is wrong.
+			return SkipMalformed, false
 		case d.tcp.fail != 0:
 			return d.tcp.fail, false
 		case err == nil || isUnsupported:
@@ -204,7 +211,7 @@ func (d *Decoder) Decode(lt layers.LinkType, data []byte, wireLen int, seg *fsm.
 			default:
 				return SkipFragment, false
 			}
-			if err := d.tcp.DecodeFromBytes(rest, p); err != nil {
+			if err := d.tcp.DecodeFromBytes(rest, p); err != nil || d.tcp.cut {
 				// Whatever the reason, a first fragment too short for
 				// the TCP header has the rest of it in the next one.
 				return SkipFragment, false
@@ -251,7 +258,7 @@ func (d *Decoder) Decode(lt layers.LinkType, data []byte, wireLen int, seg *fsm.
 		return SkipMalformed, false
 	}
 	seg.Len = uint32(claimed - hdr)
-	payload := d.tcp.data[hdr:]
+	payload := d.tcp.LayerPayload()
 	if len(payload) > claimed-hdr {
 		payload = payload[:claimed-hdr]
 	}
@@ -380,12 +387,13 @@ type tcpLayer struct {
 	hdrLen   int
 	opts     fsm.Options
 	data     []byte // the bytes handed to DecodeFromBytes, header first
+	cut      bool   // the options were not captured whole
 	fail     Skip   // why the last DecodeFromBytes failed (0 if it did not)
 }
 
 func (t *tcpLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypeTCP }
 func (t *tcpLayer) NextLayerType() gopacket.LayerType { return gopacket.LayerTypeZero }
-func (t *tcpLayer) LayerPayload() []byte              { return t.data[t.hdrLen:] }
+func (t *tcpLayer) LayerPayload() []byte              { return t.data[min(t.hdrLen, len(t.data)):] }
 
 var (
 	errTCPShort  = errors.New("tcp header truncated")
@@ -395,19 +403,15 @@ var (
 func (t *tcpLayer) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	t.fail = 0
 	if len(data) < 20 {
+		// Decode tells a snaplen cut (SkipTruncated) from an IP length
+		// too short for the header (SkipMalformed).
 		t.fail = SkipTruncated
-		df.SetTruncated()
 		return errTCPShort
 	}
 	t.hdrLen = int(data[12]>>4) * 4
 	if t.hdrLen < 20 {
 		t.fail = SkipMalformed
 		return errTCPOffset
-	}
-	if t.hdrLen > len(data) {
-		t.fail = SkipTruncated
-		df.SetTruncated()
-		return errTCPShort
 	}
 	t.src = binary.BigEndian.Uint16(data[0:])
 	t.dst = binary.BigEndian.Uint16(data[2:])
@@ -416,7 +420,11 @@ func (t *tcpLayer) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) erro
 	t.flags = fsm.Flags(data[13])
 	t.window = binary.BigEndian.Uint16(data[14:])
 	t.data = data
-	t.opts = parseOptions(data[20:t.hdrLen])
+	// When the snaplen cut the options, read those that were captured: old
+	// tcpdump's default snaplen of 68 cuts every SYN's options this way,
+	// and tshark still shows the segment.
+	t.cut = t.hdrLen > len(data)
+	t.opts = parseOptions(data[20:min(t.hdrLen, len(data))])
 	return nil
 }
 
