@@ -23,6 +23,10 @@ type frame struct {
 	name string
 	data []byte
 	seg  *fsm.Segment // nil: not a TCP segment a file source would return
+	// ext6: IPv6 with an extension header before TCP, where (as in
+	// libpcap) the BPF program does not look for ports; the Segment
+	// matcher does, so the two may differ.
+	ext6 bool
 }
 
 type frameSpec struct {
@@ -68,7 +72,7 @@ func buildFrame(t testing.TB, s frameSpec) frame {
 			t.Fatal(err)
 		}
 		ls = append(ls, tcp)
-		if s.fragOffset == 0 && !s.ip6Frag {
+		if s.fragOffset == 0 {
 			seg = &fsm.Segment{Src: netip.AddrPortFrom(src, s.sport), Dst: netip.AddrPortFrom(dst, s.dport), Seq: 1000, Flags: fsm.SYN}
 		}
 	case layers.IPProtocolUDP:
@@ -96,7 +100,7 @@ func buildFrame(t testing.TB, s frameSpec) frame {
 	if s.ip6Frag {
 		name += " fraghdr"
 	}
-	return frame{name: name, data: append([]byte(nil), buf.Bytes()...), seg: seg}
+	return frame{name: name, data: append([]byte(nil), buf.Bytes()...), seg: seg, ext6: s.ip6Frag}
 }
 
 func arpFrame(t testing.TB, spa, tpa string) frame {
@@ -259,7 +263,7 @@ func TestFilterMatchesTcpdump(t *testing.T) {
 				if got {
 					accepted++
 				}
-				if fr.seg != nil {
+				if fr.seg != nil && !fr.ext6 {
 					if m := f.MatchSegment(fr.seg); m != got {
 						t.Errorf("%s: MatchSegment %v, BPF %v", fr.name, m, got)
 					}

@@ -1,0 +1,325 @@
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gopacket/gopacket/afpacket"
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+
+	"github.com/synfin/synfin/fsm"
+)
+
+// Live capture uses gopacket's afpacket (TPACKET_V3), not
+// pcapgo.EthernetHandle: its ring buffer is shared with the kernel, so
+// frames arrive in blocks without a syscall each (the loopback flood of
+// the demo's stress scenario must not drop), it has a poll timeout (Next
+// can give control back), and it reads the kernel's drop counters. Both
+// build with CGO_ENABLED=0.
+//
+// Two afpacket traps are handled here:
+//   - TPacket.Close unmaps the ring, which crashes a reader still inside
+//     it, so Close from another goroutine only flags the source; the
+//     reader holds readMu while it polls (at most pollSlice) and the ring
+//     is unmapped once the reader has let go.
+//   - NewTPacket binds the socket before a filter can be attached, so the
+//     ring can hold a few frames that no filter saw (including loopback
+//     outgoing duplicates). Frames stamped before the filter was attached
+//     are dropped, until the first one stamped after it.
+
+const (
+	pollSlice        = 100 * time.Millisecond // longest Close waits for Next
+	blockRetire      = 10 * time.Millisecond  // a partly filled ring block reaches Next after this
+	ringBlockSize    = 256 << 10              // holds the 64 KiB GSO frames seen on lo
+	ringFrameSize    = 2048
+	defaultRingBytes = 8 << 20
+)
+
+// arphrd values (linux/if_arp.h) of the interfaces captured as Ethernet.
+const (
+	arphrdEther    = 1
+	arphrdLoopback = 772
+)
+
+// packetOutgoing is PACKET_OUTGOING, skb->pkt_type of a frame this host
+// sends.
+const packetOutgoing = 4
+
+// LiveSource captures TCP segments live from a Linux network interface
+// (Ethernet-framed: Ethernet, Wi-Fi, veth, bridges, loopback), IPv4 and
+// IPv6, through a memory-mapped AF_PACKET ring (pure Go, no libpcap).
+//
+// The capture filter runs in the kernel. On a loopback interface, where a
+// packet socket sees every packet twice (as sent and as received), the
+// sent copy is dropped in the kernel too, so each packet is seen once, as
+// with tcpdump.
+//
+// Next, Close and Stats follow Source. Stats may be called from any
+// goroutine while Next runs; Close may be called from another goroutine to
+// stop a blocked Next, which then returns io.EOF (within 100 ms).
+type LiveSource struct {
+	iface    string
+	loopback bool
+	opt      LiveOptions
+	filter   *Filter
+	dec      *Decoder
+	attached time.Time // when the filter went in; earlier frames are dropped
+	draining bool      // still checking stamps against attached
+
+	readMu sync.Mutex // held by Next while it reads the ring
+	tpMu   sync.Mutex // guards tp against Close, for Stats
+	tp     *afpacket.TPacket
+	closed atomic.Bool
+
+	packets  atomic.Uint64
+	segments atomic.Uint64
+	skipped  [numSkips]atomic.Uint64
+	early    atomic.Uint64 // frames dropped as read before the filter was attached
+
+	kernelDrops   atomic.Uint64 // last value read from PACKET_STATISTICS
+	kernelPackets atomic.Uint64
+	teeOff        bool // Write failed once: stop writing
+}
+
+// OpenLive starts capturing on iface ("" = the loopback interface) the
+// packets that match filter (tcpdump syntax, see ParseFilter; "" = all).
+// Without CAP_NET_RAW the error is a *PermissionError (see IsPermission)
+// whose one-line message gives the fixes.
+func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
+	if iface == "" {
+		lo, err := LoopbackInterface()
+		if err != nil {
+			return nil, fmt.Errorf("live capture: %w", err)
+		}
+		iface = lo
+	}
+	ifc, err := net.InterfaceByName(iface)
+	if err != nil {
+		return nil, fmt.Errorf("live capture: no interface %q (have: %s)", iface, interfaceNames())
+	}
+	if !interfaceUp(ifc) {
+		return nil, fmt.Errorf("live capture on %s: the interface is down (ip link set %s up)", iface, iface)
+	}
+	hw, err := hardwareType(iface)
+	if err != nil {
+		return nil, fmt.Errorf("live capture on %s: read the link type: %w", iface, err)
+	}
+	if hw != arphrdEther && hw != arphrdLoopback {
+		return nil, fmt.Errorf("live capture on %s: link type ARPHRD %d is not Ethernet-framed; synfin captures Ethernet, Wi-Fi, veth, bridge and loopback interfaces", iface, hw)
+	}
+	f, err := ParseFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Snaplen == 0 {
+		opt.Snaplen = DefaultSnaplen
+	}
+	if opt.Write != nil && opt.Write.LinkType() != layers.LinkTypeEthernet {
+		return nil, fmt.Errorf("live capture on %s: the -w file has link type %s, the capture Ethernet", iface, opt.Write.LinkType())
+	}
+	s := &LiveSource{
+		iface:    iface,
+		loopback: ifc.Flags&net.FlagLoopback != 0,
+		opt:      opt,
+		filter:   f,
+		dec:      NewDecoder(),
+		draining: true,
+	}
+	prog, err := s.program()
+	if err != nil {
+		return nil, err
+	}
+
+	ring := opt.BufferSize
+	if ring <= 0 {
+		ring = defaultRingBytes
+	}
+	blocks := max(ring/ringBlockSize, 2)
+	poll := pollSlice
+	if opt.Timeout > 0 && opt.Timeout < poll {
+		poll = opt.Timeout
+	}
+	tp, err := afpacket.NewTPacket(
+		afpacket.OptInterface(iface),
+		afpacket.TPacketVersion3,
+		afpacket.OptBlockSize(ringBlockSize),
+		afpacket.OptFrameSize(ringFrameSize),
+		afpacket.OptNumBlocks(blocks),
+		afpacket.OptBlockTimeout(blockRetire),
+		afpacket.OptPollTimeout(poll),
+		afpacket.OptAddVLANHeader(true),
+	)
+	if err != nil {
+		return nil, socketError("live capture on "+iface+": open a packet socket", err)
+	}
+	if err := tp.SetBPF(prog); err != nil {
+		tp.Close()
+		return nil, socketError("live capture on "+iface+": attach the filter", err)
+	}
+	s.attached = time.Now()
+	s.tp = tp
+	return s, nil
+}
+
+// program assembles the kernel filter: on loopback, first drop the copy
+// of each packet as it was sent (PITFALLS.md), then the user's filter.
+func (s *LiveSource) program() ([]bpf.RawInstruction, error) {
+	user, err := s.filter.Program(s.opt.Snaplen)
+	if err != nil {
+		return nil, err
+	}
+	var prog []bpf.Instruction
+	if s.loopback {
+		prog = append(prog,
+			bpf.LoadExtension{Num: bpf.ExtType},
+			bpf.JumpIf{Cond: bpf.JumpEqual, Val: packetOutgoing, SkipTrue: 0, SkipFalse: 1},
+			bpf.RetConstant{Val: 0},
+		)
+	}
+	prog = append(prog, user...)
+	raw, err := bpf.Assemble(prog)
+	if err != nil {
+		return nil, fmt.Errorf("live capture: assemble the filter: %w", err)
+	}
+	return raw, nil
+}
+
+// Interface is the name of the interface being captured.
+func (s *LiveSource) Interface() string { return s.iface }
+
+// Next returns the next TCP segment. Segment.Packet counts every captured
+// frame from 1 in arrival order (TCP or not, as in the Write file) and
+// Segment.Time is the kernel's capture time. Payload points into the
+// kernel ring and is valid until the next call to Next. Next returns
+// ErrTimeout after LiveOptions.Timeout without a packet, and io.EOF once
+// Close was called.
+func (s *LiveSource) Next() (fsm.Segment, error) {
+	s.readMu.Lock()
+	defer s.readMu.Unlock()
+	var deadline time.Time
+	if s.opt.Timeout > 0 {
+		deadline = time.Now().Add(s.opt.Timeout)
+	}
+	for {
+		if s.closed.Load() {
+			return fsm.Segment{}, io.EOF
+		}
+		data, ci, err := s.tp.ZeroCopyReadPacketData()
+		if err != nil {
+			if errors.Is(err, afpacket.ErrTimeout) {
+				s.idle()
+				if !deadline.IsZero() && !time.Now().Before(deadline) {
+					return fsm.Segment{}, ErrTimeout
+				}
+				continue
+			}
+			if s.closed.Load() {
+				return fsm.Segment{}, io.EOF
+			}
+			if errors.Is(err, unix.EINTR) {
+				continue
+			}
+			return fsm.Segment{}, fmt.Errorf("live capture on %s: %w", s.iface, err)
+		}
+		if s.draining {
+			if ci.Timestamp.Before(s.attached) {
+				s.early.Add(1)
+				continue
+			}
+			s.draining = false
+		}
+		n := s.packets.Add(1)
+		if w := s.opt.Write; w != nil && !s.teeOff {
+			if err := w.WritePacket(ci.Timestamp, data, ci.Length); err != nil {
+				s.teeOff = true
+				return fsm.Segment{}, fmt.Errorf("live capture on %s: %w (no longer writing)", s.iface, err)
+			}
+		}
+		var seg fsm.Segment
+		skip, ok := s.dec.Decode(layers.LinkTypeEthernet, data, ci.Length, &seg)
+		if !ok {
+			s.skipped[skip].Add(1)
+			continue
+		}
+		seg.Packet = n
+		seg.Time = ci.Timestamp
+		s.segments.Add(1)
+		return seg, nil
+	}
+}
+
+// idle runs when the line is quiet: put the written frames on disk, so
+// an idle capture's file is complete even if the process is killed.
+func (s *LiveSource) idle() {
+	if w := s.opt.Write; w != nil && !s.teeOff {
+		w.Flush() // an error will come back from the next WritePacket
+	}
+}
+
+// Stats reports what was captured so far; safe for concurrent use.
+// KernelDrops counts frames the kernel accepted through the filter but had
+// no room for in the ring.
+func (s *LiveSource) Stats() Stats {
+	s.readKernelStats()
+	st := Stats{
+		Packets:     s.packets.Load(),
+		Segments:    s.segments.Load(),
+		KernelDrops: s.kernelDrops.Load(),
+		LinkTypes:   []string{layers.LinkTypeEthernet.String()},
+	}
+	for i := range st.Skipped {
+		st.Skipped[i] = s.skipped[i].Load()
+	}
+	return st
+}
+
+// KernelPackets is the number of frames the kernel passed through the
+// filter to this socket, dropped ones included (PACKET_STATISTICS).
+func (s *LiveSource) KernelPackets() uint64 {
+	s.readKernelStats()
+	return s.kernelPackets.Load()
+}
+
+func (s *LiveSource) readKernelStats() {
+	s.tpMu.Lock()
+	defer s.tpMu.Unlock()
+	if s.tp == nil {
+		return
+	}
+	// afpacket accumulates: reading the counters resets them in the kernel.
+	_, v3, err := s.tp.SocketStats()
+	if err != nil {
+		return
+	}
+	s.kernelDrops.Store(uint64(v3.Drops()))
+	s.kernelPackets.Store(uint64(v3.Packets()))
+}
+
+// Close stops the capture and releases the ring; a Next blocked in
+// another goroutine returns io.EOF. The Write file is flushed, not closed.
+// Safe to call more than once.
+func (s *LiveSource) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	s.readMu.Lock() // wait for Next to leave the ring
+	defer s.readMu.Unlock()
+	s.readKernelStats()
+	s.tpMu.Lock()
+	s.tp.Close()
+	s.tp = nil
+	s.tpMu.Unlock()
+	if w := s.opt.Write; w != nil && !s.teeOff {
+		return w.Flush()
+	}
+	return nil
+}
+
+var _ Source = (*LiveSource)(nil)

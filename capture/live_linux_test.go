@@ -1,0 +1,476 @@
+package capture_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/synfin/synfin/capture"
+	"github.com/synfin/synfin/fsm"
+)
+
+// needLive skips a test that needs CAP_NET_RAW when the process lacks it.
+func needLive(t testing.TB) {
+	t.Helper()
+	if err := capture.CanCaptureLive(); err != nil {
+		if capture.IsPermission(err) {
+			t.Skipf("live capture needs root or CAP_NET_RAW (euid %d): %v", os.Geteuid(), err)
+		}
+		t.Fatalf("CanCaptureLive: %v", err)
+	}
+}
+
+// conversation makes a real TCP connection on loopback: connect, the
+// client sends "hello\n", the server answers "bye\n" and closes, then the
+// client closes. It returns the client's and the server's addresses.
+func loopbackConversation(t testing.TB, ln net.Listener) (client, server netip.AddrPort) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			done <- err
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 6)
+		if _, err := io.ReadFull(c, buf); err != nil {
+			done <- err
+			return
+		}
+		_, err = c.Write([]byte("bye\n"))
+		done <- err
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Write([]byte("hello\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// Read "bye" and the server's FIN before closing, so the close is a
+	// FIN, not a RST.
+	if b, err := io.ReadAll(c); err != nil || string(b) != "bye\n" {
+		t.Fatalf("client read %q, %v", b, err)
+	}
+	client = c.LocalAddr().(*net.TCPAddr).AddrPort()
+	server = c.RemoteAddr().(*net.TCPAddr).AddrPort()
+	c.Close()
+	return client, server
+}
+
+// collect reads segments until the line is quiet (ErrTimeout) after
+// stop is closed, or until max, and copies each one (Payload included).
+func liveCollect(t testing.TB, src *capture.LiveSource, stop <-chan struct{}) []fsm.Segment {
+	t.Helper()
+	var segs []fsm.Segment
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		seg, err := src.Next()
+		if errors.Is(err, capture.ErrTimeout) {
+			select {
+			case <-stop:
+				return segs
+			default:
+				continue
+			}
+		}
+		if err != nil {
+			t.Errorf("Next: %v", err)
+			return segs
+		}
+		seg.Payload = append([]byte(nil), seg.Payload...)
+		segs = append(segs, seg)
+	}
+	t.Error("capture did not go quiet within 10 s")
+	return segs
+}
+
+func liveListen(t testing.TB, network, addr string) net.Listener {
+	t.Helper()
+	ln, err := net.Listen(network, addr)
+	if err != nil {
+		t.Skipf("no %s loopback here: %v", network, err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln
+}
+
+// TestLiveLoopbackOnce captures a real loopback connection and checks each
+// segment arrives exactly once (the kernel drops lo's outgoing copies) and
+// matches the handshake the test made.
+func TestLiveLoopbackOnce(t *testing.T) {
+	needLive(t)
+	for _, tc := range []struct{ name, network, addr string }{
+		{"ipv4", "tcp4", "127.0.0.1:0"},
+		{"ipv6", "tcp6", "[::1]:0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ln := liveListen(t, tc.network, tc.addr)
+			port := ln.Addr().(*net.TCPAddr).Port
+			pcapPath := filepath.Join(t.TempDir(), "live.pcap")
+			w, err := capture.CreatePcap(pcapPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, err := capture.OpenLive("", fmt.Sprintf("tcp port %d", port), capture.LiveOptions{Timeout: 300 * time.Millisecond, Write: w})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+
+			// Stats from another goroutine while Next runs.
+			statsDone := make(chan struct{})
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-statsDone:
+						return
+					default:
+						_ = src.Stats()
+						time.Sleep(time.Millisecond)
+					}
+				}
+			}()
+
+			stop := make(chan struct{})
+			var client, server netip.AddrPort
+			go func() {
+				defer close(stop)
+				client, server = loopbackConversation(t, ln)
+			}()
+			segs := liveCollect(t, src, stop)
+			close(statsDone)
+			wg.Wait()
+			checkConversation(t, segs, client, server)
+
+			st := src.Stats()
+			if st.Segments != uint64(len(segs)) || st.Packets != uint64(len(segs)) {
+				t.Errorf("Stats: %d packets, %d segments; Next returned %d", st.Packets, st.Segments, len(segs))
+			}
+			if st.KernelDrops != 0 {
+				t.Errorf("kernel dropped %d packets", st.KernelDrops)
+			}
+			if kp := src.KernelPackets(); kp != uint64(len(segs)) {
+				t.Errorf("kernel passed %d packets to the socket, Next returned %d (duplicates or leaks through the filter?)", kp, len(segs))
+			}
+			if err := src.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			checkWrittenFile(t, pcapPath, segs)
+		})
+	}
+}
+
+// checkConversation checks the captured segments against the connection
+// the test made: every segment once, in order, the handshake's numbers
+// right.
+func checkConversation(t *testing.T, segs []fsm.Segment, client, server netip.AddrPort) {
+	t.Helper()
+	if len(segs) < 7 {
+		t.Fatalf("captured %d segments, want at least 7 (3 handshake, 2 data, 2 FIN): %v", len(segs), segsBrief(segs))
+	}
+	seen := map[string]bool{}
+	var syn, synack, fins, hello, bye int
+	var iss, irs fsm.Seq
+	for i, s := range segs {
+		if s.Packet != uint64(i+1) {
+			t.Errorf("segment %d has Packet %d, want %d", i, s.Packet, i+1)
+		}
+		if i > 0 && s.Time.Before(segs[i-1].Time) {
+			t.Errorf("packet %d: time goes backwards", s.Packet)
+		}
+		if time.Since(s.Time) > time.Minute || s.Time.After(time.Now()) {
+			t.Errorf("packet %d: time %v is not a capture time", s.Packet, s.Time)
+		}
+		fromClient := s.Src == client && s.Dst == server
+		if !fromClient && !(s.Src == server && s.Dst == client) {
+			t.Errorf("packet %d: %v > %v is not the test's connection %v <> %v", s.Packet, s.Src, s.Dst, client, server)
+		}
+		key := fmt.Sprintf("%v>%v seq=%d ack=%d %v len=%d", s.Src, s.Dst, s.Seq, s.Ack, s.Flags, s.Len)
+		if seen[key] {
+			t.Errorf("packet %d: seen twice: %s", s.Packet, key)
+		}
+		seen[key] = true
+		switch {
+		case s.Flags == fsm.SYN:
+			syn++
+			iss = s.Seq
+			if !fromClient {
+				t.Errorf("SYN from the server")
+			}
+		case s.Flags == fsm.SYN|fsm.ACK:
+			synack++
+			irs = s.Seq
+			if s.Ack != iss+1 {
+				t.Errorf("SYN-ACK acks %d, want ISS+1 = %d", s.Ack, iss+1)
+			}
+		}
+		if s.Flags.Has(fsm.FIN) {
+			fins++
+		}
+		if string(s.Payload) == "hello\n" && fromClient {
+			hello++
+		}
+		if string(s.Payload) == "bye\n" && !fromClient {
+			bye++
+		}
+	}
+	if syn != 1 || synack != 1 || fins != 2 || hello != 1 || bye != 1 {
+		t.Errorf("got %d SYN, %d SYN-ACK, %d FIN, %d hello, %d bye; want one SYN, one SYN-ACK, two FINs, one of each line: %v",
+			syn, synack, fins, hello, bye, segsBrief(segs))
+	}
+	// The third segment completes the handshake.
+	if s := segs[2]; s.Flags&fsm.ACK == 0 || s.Ack != irs+1 || s.Src != client {
+		t.Errorf("third segment %v > %v %v ack=%d, want the client's ACK of IRS+1 = %d", s.Src, s.Dst, s.Flags, s.Ack, irs+1)
+	}
+}
+
+func segsBrief(segs []fsm.Segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		fmt.Fprintf(&b, "\n  %d %v>%v %v seq=%d ack=%d len=%d", s.Packet, s.Src, s.Dst, s.Flags, s.Seq, s.Ack, s.Len)
+	}
+	return b.String()
+}
+
+func TestLiveCloseUnblocksNext(t *testing.T) {
+	needLive(t)
+	src, err := capture.OpenLive("", "tcp port 1 and host 192.0.2.1", capture.LiveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := make(chan error, 1)
+	go func() {
+		_, err := src.Next()
+		res <- err
+	}()
+	time.Sleep(150 * time.Millisecond)
+	start := time.Now()
+	if err := src.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-res:
+		if err != io.EOF {
+			t.Errorf("Next after Close: %v, want io.EOF", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Next still blocked 2 s after Close")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	if _, err := src.Next(); err != io.EOF {
+		t.Errorf("Next on a closed source: %v, want io.EOF", err)
+	}
+	if err := src.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	_ = src.Stats() // still safe
+}
+
+func TestLiveTimeout(t *testing.T) {
+	needLive(t)
+	src, err := capture.OpenLive("", "tcp port 1 and host 192.0.2.1", capture.LiveOptions{Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	start := time.Now()
+	_, err = src.Next()
+	if !errors.Is(err, capture.ErrTimeout) {
+		t.Fatalf("Next: %v, want ErrTimeout", err)
+	}
+	if d := time.Since(start); d < 40*time.Millisecond || d > time.Second {
+		t.Errorf("timed out after %v, want about 50ms", d)
+	}
+}
+
+func TestOpenLiveErrors(t *testing.T) {
+	needLive(t)
+	for _, c := range []struct{ iface, filter, want string }{
+		{"no-such-if0", "", `no interface "no-such-if0"`},
+		{"", "tcp portt 80", `"portt"`},
+	} {
+		_, err := capture.OpenLive(c.iface, c.filter, capture.LiveOptions{})
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("OpenLive(%q, %q): %v, want one line with %s", c.iface, c.filter, err, c.want)
+		}
+	}
+}
+
+func TestLoopbackInterface(t *testing.T) {
+	name, err := capture.LoopbackInterface()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ifc, err := net.InterfaceByName(name)
+	if err != nil || ifc.Flags&net.FlagLoopback == 0 {
+		t.Errorf("LoopbackInterface() = %q, not a loopback interface (%v)", name, err)
+	}
+}
+
+// ---- unprivileged paths, through a child process ----
+
+const helperEnv = "SYNFIN_CAPTURE_TEST_HELPER"
+
+// TestHelperProcess is not a test: it is the child the tests below start
+// (as an unprivileged user, or in a private network namespace).
+func TestHelperProcess(t *testing.T) {
+	mode := os.Getenv(helperEnv)
+	if mode == "" {
+		t.Skip("helper process for the unprivileged tests")
+	}
+	out := func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+	switch mode {
+	case "openlive": // expected to fail for lack of CAP_NET_RAW
+		_, err := capture.OpenLive("", "tcp", capture.LiveOptions{})
+		out("ispermission=%v", capture.IsPermission(err))
+		out("err=%v", err)
+		out("can=%v", capture.CanCaptureLive())
+	case "netns-parent": // unprivileged: start the namespaced child
+		cmd, err := capture.PrivateNetnsCommand("-test.run=^TestHelperProcess$")
+		if err != nil {
+			out("err=%v", err)
+			return
+		}
+		cmd.Env = append(cmd.Env, helperEnv+"=netns-child")
+		b, err := cmd.CombinedOutput()
+		os.Stdout.Write(b)
+		if err != nil {
+			out("childerr=%v", err)
+		}
+	case "netns-child":
+		out("inprivate=%v", capture.InPrivateNetns())
+		out("up=%v", capture.BringLoopbackUp())
+		out("can=%v", capture.CanCaptureLive())
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			out("listen=%v", err)
+			return
+		}
+		defer ln.Close()
+		src, err := capture.OpenLive("", fmt.Sprintf("tcp port %d", ln.Addr().(*net.TCPAddr).Port), capture.LiveOptions{Timeout: 300 * time.Millisecond})
+		if err != nil {
+			out("openlive=%v", err)
+			return
+		}
+		defer src.Close()
+		stop := make(chan struct{})
+		go func() {
+			defer close(stop)
+			loopbackConversation(t, ln)
+		}()
+		segs := liveCollect(t, src, stop)
+		syns := 0
+		for _, s := range segs {
+			if s.Flags == fsm.SYN {
+				syns++
+			}
+		}
+		out("segments=%d syns=%d", len(segs), syns)
+	}
+}
+
+// runAsNobody re-executes the test binary as uid/gid 65534 with the
+// helper mode. It skips when that cannot be arranged (not root).
+func runAsNobody(t *testing.T, mode string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("switching to an unprivileged user (uid 65534) needs root; run the tests as root to cover this path")
+	}
+	// The go test binary sits in a 0700 directory: copy it where uid
+	// 65534 can run it.
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "synfin-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "capture.test")
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run=^TestHelperProcess$")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), helperEnv+"="+mode, "HOME="+dir, "GOCOVERDIR=")
+	cmd.SysProcAttr = nobodyAttr()
+	outb, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Logf("child output:\n%s", outb)
+		t.Fatalf("child as uid 65534: %v", err)
+	}
+	return string(outb)
+}
+
+func TestOpenLiveWithoutPrivilege(t *testing.T) {
+	out := runAsNobody(t, "openlive")
+	if !strings.Contains(out, "ispermission=true") {
+		t.Fatalf("IsPermission was not true for an unprivileged OpenLive:\n%s", out)
+	}
+	var msg string
+	for _, l := range strings.Split(out, "\n") {
+		if m, ok := strings.CutPrefix(l, "err="); ok {
+			msg = m
+		}
+	}
+	for _, want := range []string{"live capture on lo", "operation not permitted", "CAP_NET_RAW", "sudo", capture.SetcapHint} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if !strings.Contains(out, "can=live capture: open a packet socket: operation not permitted") {
+		t.Errorf("CanCaptureLive did not fail with EPERM:\n%s", out)
+	}
+}
+
+// TestPrivateNetns runs, as uid 65534, a child in a private user+network
+// namespace that brings lo up and captures a loopback connection there.
+func TestPrivateNetns(t *testing.T) {
+	out := runAsNobody(t, "netns-parent")
+	if strings.Contains(out, "childerr=") && strings.Contains(out, "operation not permitted") {
+		t.Skipf("unprivileged user namespaces are disabled on this kernel:\n%s", out)
+	}
+	for _, want := range []string{"inprivate=true", "up=<nil>", "can=<nil>", "syns=1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("child output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out, "segments=") || strings.Contains(out, "segments=0 ") {
+		t.Errorf("no segments captured in the namespace:\n%s", out)
+	}
+}
+
+func nobodyAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+}
