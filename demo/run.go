@@ -35,10 +35,10 @@ type Run struct {
 	// simultaneous-close scenario see whether the FINs really crossed.
 	Segments func() []fsm.Segment
 
-	mu          sync.Mutex
-	checkpoints []Checkpoint
-	notes       []string
-	baseline    map[[2]netip.AddrPort]bool
+	mu              sync.Mutex
+	checkpoints     []Checkpoint
+	notes           []string
+	baselineSockets []KernelSocket
 }
 
 // Addr returns 127.0.0.1 and the scenario's i-th port.
@@ -111,10 +111,7 @@ func (r *Run) takeBaseline() error {
 	if err != nil {
 		return err
 	}
-	r.baseline = map[[2]netip.AddrPort]bool{}
-	for _, s := range socks {
-		r.baseline[[2]netip.AddrPort{s.Local, s.Remote}] = true
-	}
+	r.baselineSockets = socks
 	return nil
 }
 

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"slices"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/synfin/synfin/fsm"
 )
 
 // Scenario is a named, unattended sequence of demo actions whose packet
@@ -299,7 +302,7 @@ func finsCrossed(r *Run, cport uint16) (crossed, complete bool) {
 	}
 	var first *finInfo
 	for _, s := range r.Segments() {
-		if s.Flags&1 == 0 || (s.Src.Port() != cport && s.Dst.Port() != cport) {
+		if s.Flags&fsm.FIN == 0 || (s.Src.Port() != cport && s.Dst.Port() != cport) {
 			continue
 		}
 		fromClient := s.Src.Port() == cport
@@ -310,7 +313,7 @@ func finsCrossed(r *Run, cport uint16) (crossed, complete bool) {
 		if fromClient == first.fromClient {
 			continue // a retransmission
 		}
-		acked := s.Flags&16 != 0 && int32(uint32(s.Ack)-first.end) >= 0
+		acked := s.Flags&fsm.ACK != 0 && int32(uint32(s.Ack)-first.end) >= 0
 		return !acked, true
 	}
 	return false, false
@@ -345,7 +348,11 @@ func simultaneousClose(ctx context.Context, r *Run) error {
 			c.Release()
 			return err
 		}
-		together(func() { _ = c.Close() }, func() { _ = srv.CloseConn(ev.Conn) })
+		var cerr, serr error
+		together(func() { cerr = c.Close() }, func() { serr = srv.CloseConn(ev.Conn) })
+		if err := errors.Join(cerr, serr); err != nil {
+			return fmt.Errorf("try %d: %w", try, err)
+		}
 		if err := r.WaitQuiet(ctx); err != nil {
 			return err
 		}
@@ -365,6 +372,10 @@ func simultaneousOpen(ctx context.Context, r *Run) error {
 	a, b := r.Addr(0), r.Addr(1)
 	const tries = 200
 	for try := 1; try <= tries; try++ {
+		mark := 0
+		if r.Segments != nil {
+			mark = len(r.Segments())
+		}
 		ca, cb, err := crossConnect(a, b)
 		if err != nil {
 			return err
@@ -374,6 +385,23 @@ func simultaneousOpen(ctx context.Context, r *Run) error {
 				return err
 			}
 			continue
+		}
+		if r.Segments != nil {
+			// Both connects succeed too when one SYN met the other's
+			// socket in SYN_SENT after an exchange with a TIME_WAIT
+			// left by an earlier run: only two SYN+ACKs prove a crossing.
+			if err := r.WaitQuiet(ctx); err != nil {
+				ca.Close()
+				cb.Close()
+				return err
+			}
+			if !synAcksBothWays(r.Segments()[mark:]) {
+				for _, c := range []*net.TCPConn{ca, cb} {
+					_ = c.SetLinger(0) // RST: leave no TIME_WAIT on the tuple
+					c.Close()
+				}
+				continue
+			}
 		}
 		r.Notef("the SYNs crossed on try %d of %d", try, tries)
 		sink := r.Log.Sink()
@@ -413,6 +441,18 @@ func simultaneousOpen(ctx context.Context, r *Run) error {
 		return err
 	}
 	return fmt.Errorf("the SYNs never crossed in %d tries (one SYN always met a closed port first): %w", tries, ErrNotReproduced)
+}
+
+// synAcksBothWays reports whether each side sent a SYN+ACK: the mark of
+// a simultaneous open (RFC 9293 §3.5, figure 7).
+func synAcksBothWays(segs []fsm.Segment) bool {
+	var from []netip.AddrPort
+	for _, s := range segs {
+		if s.Flags.Has(fsm.SYN|fsm.ACK) && !slices.Contains(from, s.Src) {
+			from = append(from, s.Src)
+		}
+	}
+	return len(from) >= 2
 }
 
 func shortConnections(ctx context.Context, r *Run) error {
