@@ -25,13 +25,13 @@ type Skip uint8
 
 // Reasons a packet is skipped.
 const (
-	SkipNotIP        Skip = iota // link layer payload is not IPv4/IPv6 (ARP, LLDP...)
-	SkipNotTCP                   // IP, but not TCP (UDP, ICMP...)
-	SkipFragment                 // IPv4/IPv6 fragment other than the first
-	SkipTruncated                // too short for the TCP header (snaplen or damage)
-	SkipLinkType                 // link type synfin cannot decode
-	SkipMalformed                // a header that does not parse
-	SkipDuplicate                // live loopback: the outgoing copy of a packet
+	SkipNotIP     Skip = iota // link layer payload is not IPv4/IPv6 (ARP, LLDP...)
+	SkipNotTCP                // IP, but not TCP (UDP, ICMP...)
+	SkipFragment              // IPv4/IPv6 fragment other than the first
+	SkipTruncated             // too short for the TCP header (snaplen or damage)
+	SkipLinkType              // link type synfin cannot decode
+	SkipMalformed             // a header that does not parse
+	SkipDuplicate             // live loopback: the outgoing copy of a packet
 	numSkips
 )
 
@@ -57,6 +57,10 @@ type Stats struct {
 	Packets  uint64           // packets read (every link-layer frame)
 	Segments uint64           // TCP segments returned by Next
 	Skipped  [numSkips]uint64 // by reason
+	// Filtered counts segments a user-space capture filter rejected
+	// (OpenFileFiltered). They are not in Segments. A live capture's
+	// filter runs in the kernel: what it rejects is never seen.
+	Filtered uint64
 	// Live sources only.
 	KernelDrops uint64 // packets the kernel dropped (buffer full)
 	// LinkTypes lists the link types met, by name (files may mix several).

@@ -702,3 +702,60 @@ func (q *prim) setValue(w string) error {
 func protoWord(p proto) string {
 	return [...]string{"", "ip", "ip6", "tcp", "udp"}[p]
 }
+
+// ---- filtering sources in user space ----
+
+// OpenFileFiltered opens a capture file like OpenFile and returns only the
+// segments that pass the filter expr ("" = all). The filter is checked
+// before the file is opened. It runs on decoded segments
+// (Filter.MatchSegment), so it works for every link type a file may hold;
+// Segment.Packet keeps the frame's number in the file, as tshark numbers
+// it, and Stats.Filtered counts the rejected segments.
+func OpenFileFiltered(path, expr string) (Source, error) {
+	f, err := ParseFilter(expr)
+	if err != nil {
+		return nil, err
+	}
+	src, err := OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return FilterSource(src, f), nil
+}
+
+// FilterSource returns a Source that yields only src's segments that pass
+// f; a nil or match-all f returns src itself. Closing it closes src.
+func FilterSource(src Source, f *Filter) Source {
+	if f.MatchAll() {
+		return src
+	}
+	return &filteredSource{src: src, f: f}
+}
+
+type filteredSource struct {
+	src      Source
+	f        *Filter
+	filtered uint64
+}
+
+func (s *filteredSource) Next() (fsm.Segment, error) {
+	for {
+		seg, err := s.src.Next()
+		if err != nil {
+			return seg, err
+		}
+		if s.f.MatchSegment(&seg) {
+			return seg, nil
+		}
+		s.filtered++
+	}
+}
+
+func (s *filteredSource) Stats() Stats {
+	st := s.src.Stats()
+	st.Segments -= s.filtered
+	st.Filtered = s.filtered
+	return st
+}
+
+func (s *filteredSource) Close() error { return s.src.Close() }

@@ -2,12 +2,15 @@ package capture_test
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -27,6 +30,7 @@ type frame struct {
 	// libpcap) the BPF program does not look for ports; the Segment
 	// matcher does, so the two may differ.
 	ext6 bool
+	spec frameSpec
 }
 
 type frameSpec struct {
@@ -100,7 +104,7 @@ func buildFrame(t testing.TB, s frameSpec) frame {
 	if s.ip6Frag {
 		name += " fraghdr"
 	}
-	return frame{name: name, data: append([]byte(nil), buf.Bytes()...), seg: seg, ext6: s.ip6Frag}
+	return frame{name: name, data: append([]byte(nil), buf.Bytes()...), seg: seg, ext6: s.ip6Frag, spec: s}
 }
 
 func arpFrame(t testing.TB, spa, tpa string) frame {
@@ -403,5 +407,79 @@ func BenchmarkFilterVM(b *testing.B) {
 		if n, _ := vm.Run(data); n == 0 {
 			b.Fatal("rejected")
 		}
+	}
+}
+
+func TestOpenFileFiltered(t *testing.T) {
+	frames := testFrames(t)
+	path := filepath.Join(t.TempDir(), "mixed.pcap")
+	w, err := capture.CreatePcap(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, fr := range frames {
+		if err := w.WritePacket(time.Unix(int64(i), 0), fr.data, len(fr.data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	isTCP := func(s frameSpec) bool { return s.proto == layers.IPProtocolTCP && s.fragOffset == 0 }
+	cases := []struct {
+		expr string
+		want func(s frameSpec) bool
+	}{
+		{"", isTCP},
+		{"tcp port 80", func(s frameSpec) bool { return isTCP(s) && (s.sport == 80 || s.dport == 80) }},
+		{"dst port 7788 and ip6", func(s frameSpec) bool { return isTCP(s) && s.dport == 7788 && s.v6 }},
+		{"src host 10.1.2.3 or src host 2001:db8::1", func(s frameSpec) bool {
+			return isTCP(s) && (s.src == "10.1.2.3" || s.src == "2001:db8::1")
+		}},
+		{"udp", func(frameSpec) bool { return false }},
+		{"not port 443", func(s frameSpec) bool { return isTCP(s) && s.sport != 443 && s.dport != 443 }},
+	}
+	for _, c := range cases {
+		src, err := capture.OpenFileFiltered(path, c.expr)
+		if err != nil {
+			t.Fatalf("%q: %v", c.expr, err)
+		}
+		var got []uint64
+		for {
+			seg, err := src.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%q: %v", c.expr, err)
+			}
+			got = append(got, seg.Packet)
+		}
+		var want []uint64
+		tcp := 0
+		for i, fr := range frames {
+			if isTCP(fr.spec) {
+				tcp++
+			}
+			if c.want(fr.spec) {
+				want = append(want, uint64(i+1))
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%q: packets %v, want %v", c.expr, got, want)
+		}
+		st := src.Stats()
+		if st.Packets != uint64(len(frames)) || st.Segments != uint64(len(want)) || st.Filtered != uint64(tcp-len(want)) ||
+			st.Segments+st.Filtered+st.SkippedTotal() != st.Packets {
+			t.Errorf("%q: stats %d packets, %d segments, %d filtered, %d skipped; want %d, %d, %d",
+				c.expr, st.Packets, st.Segments, st.Filtered, st.SkippedTotal(), len(frames), len(want), tcp-len(want))
+		}
+		src.Close()
+	}
+	if _, err := capture.OpenFileFiltered(path, "tcp prot 80"); err == nil || !strings.Contains(err.Error(), `"prot"`) {
+		t.Errorf("bad filter: %v", err)
+	}
+	if _, err := capture.OpenFileFiltered(filepath.Join(t.TempDir(), "missing.pcap"), "tcp"); err == nil {
+		t.Error("missing file: no error")
 	}
 }
