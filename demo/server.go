@@ -354,6 +354,10 @@ func (s *Server) Close() error {
 // Process model.
 
 const (
+	// probeEnv makes MaybeRunChild exit at once: EnsureCapture starts
+	// this binary in a private namespace with it to learn whether that
+	// works here.
+	probeEnv     = "SYNFIN_DEMO_NETNS_PROBE"
 	childEnv     = "SYNFIN_DEMO_CHILD" // set to the connection number
 	childHoldEnv = "SYNFIN_DEMO_HOLD"
 )
