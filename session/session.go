@@ -592,18 +592,20 @@ func (s *Session) IndexOf(id uint64) int {
 }
 
 // Match returns, in order of first packet, the IDs greater than after of
-// connections whose client or server matches f (see Filter).
-func (s *Session) Match(f Filter, after uint64) []uint64 {
+// connections whose client or server matches f (see Filter), and the
+// highest ID it looked at (after, if none), to pass as after next time.
+func (s *Session) Match(f Filter, after uint64) (ids []uint64, last uint64) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	k := sort.Search(len(s.order), func(k int) bool { return s.order[k].c.ID > after })
-	var out []uint64
+	last = after
 	for _, r := range s.order[k:] {
 		if f.Match(r.c.Client, r.c.Server) {
-			out = append(out, r.c.ID)
+			ids = append(ids, r.c.ID)
 		}
+		last = r.c.ID
 	}
-	return out
+	return ids, last
 }
 
 // FirstStepOf returns the Index of the first step of connection id, or -1.

@@ -360,12 +360,16 @@ func TestMatchAfter(t *testing.T) {
 	for id := uint64(1); id <= 5; id++ {
 		f.seg(id, fsm.Client, fsm.SYN, 0, "", nil, nil, false)
 	}
-	got := f.s.Match(ParseFilter("40002"), 0)
-	if !reflect.DeepEqual(got, []uint64{2}) {
-		t.Errorf("Match port 40002 = %v", got)
+	got, last := f.s.Match(ParseFilter("40002"), 0)
+	if !reflect.DeepEqual(got, []uint64{2}) || last != 5 {
+		t.Errorf("Match port 40002 = %v, %d; want [2], 5", got, last)
 	}
-	got = f.s.Match(ParseFilter("80"), 3)
-	if !reflect.DeepEqual(got, []uint64{4, 5}) {
-		t.Errorf("Match port 80 after 3 = %v", got)
+	got, last = f.s.Match(ParseFilter("80"), 3)
+	if !reflect.DeepEqual(got, []uint64{4, 5}) || last != 5 {
+		t.Errorf("Match port 80 after 3 = %v, %d", got, last)
+	}
+	got, last = f.s.Match(ParseFilter("80"), 5)
+	if got != nil || last != 5 {
+		t.Errorf("Match after the last = %v, %d", got, last)
 	}
 }
