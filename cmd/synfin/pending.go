@@ -9,9 +9,6 @@ func runDemo(ctx context.Context, args []string, e env) error { return usagef("d
 func runSummary(ctx context.Context, args []string, e env) error {
 	return usagef("summary: not built yet")
 }
-func runRecord(ctx context.Context, args []string, e env) error {
-	return usagef("record: not built yet")
-}
 func runDiagram(ctx context.Context, args []string, e env) error {
 	return usagef("diagram: not built yet")
 }
