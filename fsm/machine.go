@@ -12,7 +12,8 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	seq, ack := s.Seq, s.Ack
 
 	// Learn sequence bases before computing relative numbers.
-	if s.Flags&SYN != 0 && !x.synSeen {
+	firstSYN := s.Flags&SYN != 0 && !x.synSeen
+	if firstSYN {
 		x.synSeen, x.isnKnown, x.iss = true, true, seq
 		x.wscale = s.Options.WScale
 	}
@@ -59,7 +60,7 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	case s.Flags&RST != 0:
 		t.onRST(c, X, s)
 	case s.Flags&SYN != 0:
-		t.onSYN(c, X, s)
+		t.onSYN(c, X, s, firstSYN)
 	default:
 		t.onACK(c, X, s)
 		t.onData(c, X, s)
@@ -182,14 +183,18 @@ func (t *Tracker) onRST(c *Conn, X Role, s *Segment) {
 }
 
 // onSYN handles SYN and SYN+ACK segments (RFC 9293 §3.5).
-func (t *Tracker) onSYN(c *Conn, X Role, s *Segment) {
+func (t *Tracker) onSYN(c *Conn, X Role, s *Segment, first bool) {
 	Y := X.Peer()
 	x, y := &c.ep[X], &c.ep[Y]
 	if s.Flags&ACK == 0 {
 		switch {
-		case x.seen && s.Seq == x.iss:
+		case !first && s.Seq == x.iss:
 			t.note(c, X, NoteSynRetransmit)
-		case c.State[Y] == SynSent && !x.seen:
+		case c.State[X].Synchronized():
+			// The SYN that the peer already answered arrives after later
+			// segments: reordered on the way or in the capture.
+			t.note(c, X, NoteOutOfOrder)
+		case c.State[Y] == SynSent && first:
 			// Crossing SYNs (§3.5, Figure 8): X had sent its own SYN
 			// before Y's arrived. Each side then receives the other's SYN
 			// in SYN_SENT and moves to SYN_RECV.
@@ -204,7 +209,7 @@ func (t *Tracker) onSYN(c *Conn, X Role, s *Segment) {
 				t.set(c, Y, Listen, ReasonListen)
 			}
 		}
-		if s.Len > 0 && !(x.seen && s.Seq == x.iss) {
+		if s.Len > 0 && first {
 			x.synLen = s.Len
 			t.note(c, X, NoteSynData)
 		}

@@ -65,6 +65,7 @@ const (
 	NoteUnexpectedSyn    Reason = "unexpected-syn"          // SYN in a synchronized state (challenge ACK expected)
 	NoteUnexpectedFlags  Reason = "unexpected-flags"        // a segment the rules say should not happen here
 	NoteDataInSynSent    Reason = "data-before-established" // data sent before the handshake completed
+	NoteOutOfOrder       Reason = "out-of-order"            // a segment seen after ones sent later (reordering)
 	NoteTimeWaitAssassin Reason = "rst-in-time-wait"        // RST closed a TIME_WAIT endpoint early (RFC 1337)
 )
 
@@ -81,6 +82,6 @@ func Reasons() []Reason {
 		NoteBadSynAckAck, NoteBadHandshakeAck, NoteSynData, NoteSynDataAcked, NoteSynDataNotAcked,
 		NoteHalfClose, NoteDataAfterFin, NoteRstOutOfWindow, NoteRstAfterClose, NoteAfterClosed,
 		NotePortReuse, NoteOneDirection, NoteSeqWrap, NoteZeroWindow,
-		NoteUnexpectedAck, NoteUnexpectedSyn, NoteUnexpectedFlags, NoteDataInSynSent, NoteTimeWaitAssassin,
+		NoteUnexpectedAck, NoteUnexpectedSyn, NoteUnexpectedFlags, NoteDataInSynSent, NoteOutOfOrder, NoteTimeWaitAssassin,
 	}
 }

@@ -90,3 +90,12 @@ func (s *Segment) SeqLen() uint32 {
 	}
 	return n
 }
+
+// SplitVLAN splits a Segment.VLAN value into its tags: with one tag, outer
+// is that tag and inner is 0; with two (QinQ), outer and inner.
+func SplitVLAN(v uint32) (outer, inner uint16) {
+	if v < 1<<12 {
+		return uint16(v), 0
+	}
+	return uint16(v >> 12 & 0xfff), uint16(v & 0xfff)
+}

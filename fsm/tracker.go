@@ -338,8 +338,11 @@ func (t *Tracker) startsNew(c *Conn, s *Segment) bool {
 	if ex.synSeen && Seq(s.Seq) == ex.iss {
 		return false // the same SYN again: a retransmission
 	}
-	if !ex.seen && c.State[x.Peer()] == SynSent {
-		return false // crossing SYNs: simultaneous open
+	if !ex.synSeen && c.State[x.Peer()] == SynSent {
+		return false // crossing SYNs: simultaneous open (or a split handshake)
+	}
+	if !ex.synSeen && ex.isnKnown && Seq(s.Seq) == ex.iss {
+		return false // the SYN the peer's SYN+ACK already acknowledged, late
 	}
 	return true
 }
