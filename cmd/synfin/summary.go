@@ -103,4 +103,3 @@ func (s *filtered) Next() (fsm.Segment, error) {
 		}
 	}
 }
-
