@@ -1,0 +1,586 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
+)
+
+// Mode says where the packets come from.
+type Mode uint8
+
+// Modes.
+const (
+	Replay Mode = iota // a capture file: starts paused at the first packet
+	Live               // live capture: follows the newest packet
+	Demo               // live capture of the demo peers, with the demo panel
+)
+
+// ConnView is a pane that draws one connection as it was at one step: the
+// sequence diagram, the state diagram and the explanation. steps are the
+// connection's steps up to the cursor, oldest first (at most
+// maxPaneSteps); selected indexes the cursor's step in it, -1 when there
+// is none (then conn is the zero Conn too).
+type ConnView interface {
+	tview.Primitive
+	SetConn(conn fsm.Conn, steps []session.Step, selected int, lang i18n.Lang)
+}
+
+// DemoControl drives the demo peers from the demo panel's keys. Its
+// methods are called on the UI goroutine and must not block: Do starts
+// the action and returns.
+type DemoControl interface {
+	// Do runs the action bound to key r and reports whether r is a demo
+	// key.
+	Do(r rune) bool
+	// Help lists the demo keys' help lines, e.g. "c: connect a new
+	// client" (already in lang).
+	Help(lang i18n.Lang) []string
+	// Log returns at most max lines of the server log, newest last, in
+	// lang. Lines may hold untrusted text (payloads): the panel escapes
+	// them.
+	Log(lang i18n.Lang, max int) []string
+	// Model names the server model, in lang.
+	Model(lang i18n.Lang) string
+	// Version changes whenever Log or Model would return something new.
+	Version() uint64
+}
+
+// Config is what an App shows.
+type Config struct {
+	Session *session.Session
+	Mode    Mode
+	// Source names the packets' origin for the status bar: the file name,
+	// "lo tcp port 80", "demo". It is untrusted and shown escaped.
+	Source string
+	Lang   i18n.Lang
+	// Ladder, States and Explain are the connection panes; nil ones are
+	// left out.
+	Ladder, States, Explain ConnView
+	Demo                    DemoControl // demo mode only
+	Clock                   func() time.Time
+}
+
+// maxPaneSteps bounds the steps handed to the connection panes: a ladder
+// never shows more, and a long connection must not cost a copy of all
+// its steps per key press.
+const maxPaneSteps = 400
+
+// App is the terminal UI. Everything except Run and Guard runs on the UI
+// goroutine (tview's event loop, or a test calling it directly).
+type App struct {
+	cfg  Config
+	s    *session.Session
+	cur  *session.Cursor
+	play *Player
+	lang i18n.Lang
+	now  func() time.Time
+
+	list     *connContent
+	table    *tview.Table
+	status   *tview.TextView
+	filterIn *tview.InputField
+	bottom   *tview.Pages // status bar or filter prompt
+	pages    *tview.Pages // main screen, help
+	help     *tview.TextView
+	demo     *tview.TextView
+	root     *tview.Flex
+	mid, low *tview.Flex
+	views    []ConnView
+	order    []tview.Primitive // Tab order
+	focused  int
+
+	shownID   uint64 // connection the panes show
+	manualSel bool   // the user picked shownID in the list
+	selecting bool   // the list selection is being set by code
+	helpOpen  bool
+
+	seenVersion, seenDemo uint64
+	busy                  atomic.Bool // playing or following: redraw on ticks
+
+	setFocus func(tview.Primitive)
+	stop     func()
+}
+
+// New builds the UI for cfg.
+func New(cfg Config) *App {
+	a := &App{cfg: cfg, s: cfg.Session, lang: cfg.Lang, now: cfg.Clock}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	a.cur = session.NewCursor(a.s, cfg.Mode != Replay)
+	a.play = NewPlayer(a.s, a.cur, cfg.Mode != Replay)
+	a.setFocus = func(tview.Primitive) {}
+	a.stop = func() {}
+
+	a.list = &connContent{s: a.s, lang: a.lang, dropped: a.s.First()}
+	a.table = newConnTable(a.list)
+	a.table.SetSelectionChangedFunc(a.rowSelected)
+	a.table.SetSelectedFunc(func(r, _ int) { a.focusConn(a.list.idAt(r)) })
+
+	a.status = tview.NewTextView().SetDynamicColors(true).SetWrap(false)
+	a.filterIn = tview.NewInputField().SetFieldBackgroundColor(tcell.ColorNavy)
+	a.filterIn.SetDoneFunc(a.filterDone)
+	a.bottom = tview.NewPages().
+		AddPage("status", a.status, true, true).
+		AddPage("filter", a.filterIn, true, false)
+
+	a.help = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
+	a.help.SetBorder(true)
+
+	a.mid = tview.NewFlex()
+	a.low = tview.NewFlex()
+	a.order = []tview.Primitive{a.table}
+	for _, v := range []ConnView{cfg.Ladder, cfg.States, cfg.Explain} {
+		if v != nil {
+			a.views = append(a.views, v)
+		}
+	}
+	if cfg.Ladder != nil {
+		a.mid.AddItem(cfg.Ladder, 0, 3, false)
+		a.order = append(a.order, cfg.Ladder)
+	}
+	if cfg.States != nil {
+		a.mid.AddItem(cfg.States, 0, 2, false)
+		a.order = append(a.order, cfg.States)
+	}
+	if cfg.Explain != nil {
+		a.low.AddItem(cfg.Explain, 0, 1, false)
+		a.order = append(a.order, cfg.Explain)
+	}
+	if cfg.Demo != nil {
+		a.demo = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
+		a.demo.SetBorder(true)
+		a.low.AddItem(a.demo, 0, 1, false)
+		a.order = append(a.order, a.demo)
+	}
+	a.root = tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(a.table, 8, 0, true).
+		AddItem(a.mid, 0, 1, false).
+		AddItem(a.low, 8, 0, false).
+		AddItem(a.bottom, 1, 0, false)
+
+	helpBox := tview.NewFlex().
+		AddItem(nil, 0, 1, false).
+		AddItem(tview.NewFlex().SetDirection(tview.FlexRow).
+			AddItem(nil, 0, 1, false).
+			AddItem(a.help, 0, 8, true).
+			AddItem(nil, 0, 1, false), 0, 8, true).
+		AddItem(nil, 0, 1, false)
+	a.pages = tview.NewPages().
+		AddPage("main", &layout{Flex: a.root, a: a}, true, true).
+		AddPage("help", helpBox, true, false)
+	a.pages.SetInputCapture(a.HandleKey)
+	a.refresh()
+	return a
+}
+
+// Root returns the primitive to give tview.Application.SetRoot.
+func (a *App) Root() tview.Primitive { return a.pages }
+
+// layout sizes the rows for the screen height before drawing: the list
+// and the bottom row get about a quarter each, the diagrams the rest.
+type layout struct {
+	*tview.Flex
+	a *App
+}
+
+func (l *layout) Draw(screen tcell.Screen) {
+	_, _, _, h := l.GetRect()
+	list := clamp(h/4+1, 5, 14)
+	low := clamp(h/4, 6, 12)
+	if l.a.low.GetItemCount() == 0 {
+		low = 0
+	}
+	l.a.root.ResizeItem(l.a.table, list, 0)
+	l.a.root.ResizeItem(l.a.low, low, 0)
+	l.Flex.Draw(screen)
+}
+
+func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
+// Run shows the UI on screen (nil: the terminal) until q, Ctrl-C or ctx
+// is done. Redraws are throttled to 20 per second.
+func (a *App) Run(ctx context.Context, screen tcell.Screen) error {
+	app := tview.NewApplication()
+	if screen != nil {
+		app.SetScreen(screen)
+	}
+	a.setFocus = func(p tview.Primitive) { app.SetFocus(p) }
+	a.stop = app.Stop
+	app.SetRoot(a.pages, true).SetFocus(a.table)
+	a.focused = 0
+	a.markBusy()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.refresher(ctx, app)
+	}()
+	go func() {
+		<-ctx.Done()
+		app.Stop()
+	}()
+	err := app.Run()
+	cancel()
+	<-done
+	return err
+}
+
+// refresher asks the event loop for a redraw, at most 20 times a second,
+// when the session or the demo changed or playback is running. It runs on
+// its own goroutine and never blocks the event loop: QueueUpdateDraw is
+// called only from here, never from an input handler (PITFALLS).
+func (a *App) refresher(ctx context.Context, app *tview.Application) {
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	var lastV, lastD uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v := a.s.Version()
+		var d uint64
+		if a.cfg.Demo != nil {
+			d = a.cfg.Demo.Version()
+		}
+		if v == lastV && d == lastD && !a.busy.Load() {
+			continue
+		}
+		lastV, lastD = v, d
+		updated := make(chan struct{})
+		go func() {
+			app.QueueUpdateDraw(func() { a.Tick(a.now()) })
+			close(updated)
+		}()
+		select {
+		case <-updated:
+		case <-ctx.Done():
+			return // the loop has stopped: leave the queued update
+		}
+	}
+}
+
+// Guard restores the terminal if the calling goroutine panics, then
+// panics again: `defer a.Guard()` first thing in every goroutine that runs
+// while the UI owns the terminal (tview guards its own).
+func (a *App) Guard() {
+	if p := recover(); p != nil {
+		a.stop()
+		panic(p)
+	}
+}
+
+// Tick advances playback to now and re-reads the session if anything
+// changed. It runs on the UI goroutine.
+func (a *App) Tick(now time.Time) {
+	moved := a.play.Tick(now)
+	if moved {
+		a.manualSel = false
+	}
+	v := a.s.Version()
+	var d uint64
+	if a.cfg.Demo != nil {
+		d = a.cfg.Demo.Version()
+	}
+	if moved || v != a.seenVersion || d != a.seenDemo {
+		a.refresh()
+	} else {
+		a.drawStatus()
+	}
+	a.markBusy()
+}
+
+func (a *App) markBusy() {
+	a.busy.Store(a.play.Playing() || !a.s.Info().Done)
+}
+
+// refresh re-reads the session at the cursor into every pane.
+func (a *App) refresh() {
+	a.seenVersion = a.s.Version()
+	pos := a.cur.Pos()
+	a.list.lang = a.lang
+	a.list.update(pos)
+
+	id := a.cur.Focused()
+	if id == 0 {
+		if a.manualSel && a.shownID != 0 {
+			id = a.shownID
+		} else if st, ok := a.s.Step(pos); ok {
+			id = st.ConnID
+		}
+	}
+	a.shownID = id
+	if r := a.list.rowOf(id); r > 0 {
+		a.selecting = true
+		a.table.Select(r, 0)
+		a.selecting = false
+	}
+	a.refreshPanes(pos)
+	a.refreshDemo()
+	a.drawStatus()
+	a.setTitles()
+}
+
+func (a *App) refreshPanes(pos int) {
+	conn, ok := a.s.ConnAt(a.shownID, pos)
+	var steps []session.Step
+	sel := -1
+	if ok {
+		steps = a.s.ConnSteps(a.shownID, pos, maxPaneSteps)
+		sel = len(steps) - 1
+	} else {
+		conn = fsm.Conn{}
+	}
+	for _, v := range a.views {
+		v.SetConn(conn, steps, sel, a.lang)
+	}
+}
+
+func (a *App) refreshDemo() {
+	if a.demo == nil {
+		return
+	}
+	a.seenDemo = a.cfg.Demo.Version()
+	var b strings.Builder
+	fmt.Fprintf(&b, "[aqua::b]%s[-::-]\n", tview.Escape(Untrusted(a.cfg.Demo.Model(a.lang))))
+	for _, h := range a.cfg.Demo.Help(a.lang) {
+		b.WriteString(tview.Escape(Untrusted(h)))
+		b.WriteByte('\n')
+	}
+	b.WriteString("[aqua::b]" + tview.Escape(a.lang.T(i18n.KeyServerLog)) + "[-::-]\n")
+	_, _, _, h := a.demo.GetInnerRect()
+	for _, l := range a.cfg.Demo.Log(a.lang, max(h, 20)) {
+		b.WriteString(tview.Escape(Untrusted(l)))
+		b.WriteByte('\n')
+	}
+	a.demo.SetText(b.String())
+	a.demo.ScrollToEnd()
+}
+
+func (a *App) setTitles() {
+	title := " " + a.lang.T(i18n.KeyConnections)
+	if f := a.cur.Focused(); f != 0 {
+		title += " · " + fmt.Sprintf(text(a.lang, txtFocused), f)
+	}
+	if !a.list.filter.Empty() {
+		title += " · /" + Untrusted(a.list.filter.String())
+	}
+	a.table.SetTitle(tview.Escape(title + " "))
+	if a.demo != nil {
+		a.demo.SetTitle(" " + tview.Escape(a.lang.T(i18n.KeyDemoKeys)+" · "+a.lang.T(i18n.KeyServerLog)) + " ")
+	}
+	a.help.SetTitle(" " + tview.Escape(a.lang.T(i18n.KeyHelp)) + " ")
+}
+
+// rowSelected follows the user's moves in the list.
+func (a *App) rowSelected(r, _ int) {
+	if a.selecting {
+		return
+	}
+	id := a.list.idAt(r)
+	if id == 0 || id == a.shownID {
+		return
+	}
+	if f := a.cur.Focused(); f != 0 && f != id {
+		a.cur.Focus(0)
+	}
+	a.manualSel = true
+	a.shownID = id
+	a.refreshPanes(a.cur.Pos())
+	a.drawStatus()
+	a.setTitles()
+}
+
+// focusConn makes the cursor visit only connection id's steps.
+func (a *App) focusConn(id uint64) {
+	if id == 0 {
+		return
+	}
+	a.cur.Focus(id)
+	a.manualSel = false
+	a.play.Moved(a.now())
+	a.refresh()
+}
+
+// HandleKey is the input capture of the whole screen. It runs on the UI
+// goroutine and never calls QueueUpdate*. Keys it does not use go on to
+// the focused pane.
+func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
+	if a.filterIn.HasFocus() {
+		return ev
+	}
+	if a.helpOpen {
+		a.closeHelp()
+		if ev.Key() == tcell.KeyRune && ev.Rune() == 'q' {
+			a.stop()
+		}
+		return nil
+	}
+	now := a.now()
+	stepped := func() {
+		a.manualSel = false
+		a.play.Moved(now)
+		a.refresh()
+		a.markBusy()
+	}
+	switch ev.Key() {
+	case tcell.KeyLeft:
+		a.play.Pause()
+		a.cur.Back()
+		stepped()
+		return nil
+	case tcell.KeyRight:
+		a.play.Pause()
+		a.cur.Forward()
+		stepped()
+		return nil
+	case tcell.KeyHome:
+		a.play.Pause()
+		a.cur.Home()
+		stepped()
+		return nil
+	case tcell.KeyEnd:
+		a.play.Pause()
+		a.cur.End(a.cfg.Mode != Replay)
+		stepped()
+		return nil
+	case tcell.KeyTab:
+		a.cycleFocus(1)
+		return nil
+	case tcell.KeyBacktab:
+		a.cycleFocus(-1)
+		return nil
+	case tcell.KeyEscape:
+		switch {
+		case a.cur.Focused() != 0:
+			a.cur.Focus(0)
+		case !a.list.filter.Empty():
+			a.list.setFilter("")
+		}
+		a.refresh()
+		return nil
+	case tcell.KeyEnter:
+		if a.order[a.focused] != a.table {
+			a.focusConn(a.shownID)
+			return nil
+		}
+		return ev // the table's SelectedFunc focuses the row
+	case tcell.KeyRune:
+	default:
+		return ev
+	}
+	switch r := ev.Rune(); r {
+	case 'q':
+		a.stop()
+		return nil
+	case ' ':
+		a.play.Toggle(now)
+		a.manualSel = false
+		a.refresh()
+		a.markBusy()
+		return nil
+	case '+', '=':
+		a.play.Faster(now)
+		a.drawStatus()
+		return nil
+	case '-', '_':
+		a.play.Slower(now)
+		a.drawStatus()
+		return nil
+	case '?':
+		a.openHelp()
+		return nil
+	case '/':
+		a.filterIn.SetLabel(a.lang.T(i18n.KeyFilterPrompt)).SetText(a.list.filter.String())
+		a.bottom.SwitchToPage("filter")
+		a.setFocus(a.filterIn)
+		return nil
+	case 'L':
+		a.lang = 1 - a.lang
+		if a.lang != i18n.En && a.lang != i18n.Zh {
+			a.lang = i18n.En
+		}
+		a.refresh()
+		return nil
+	default:
+		if a.cfg.Demo != nil && a.cfg.Demo.Do(r) {
+			a.refreshDemo()
+			return nil
+		}
+	}
+	return ev
+}
+
+func (a *App) filterDone(key tcell.Key) {
+	if key == tcell.KeyEnter {
+		a.list.setFilter(a.filterIn.GetText())
+	}
+	a.bottom.SwitchToPage("status")
+	a.setFocus(a.order[a.focused])
+	a.refresh()
+}
+
+func (a *App) cycleFocus(d int) {
+	a.focused = (a.focused + d + len(a.order)) % len(a.order)
+	a.setFocus(a.order[a.focused])
+	a.drawStatus()
+}
+
+func (a *App) openHelp() {
+	a.help.SetText(helpText(a.lang, a.cfg.Demo))
+	a.help.ScrollToBeginning()
+	a.setTitles()
+	a.pages.ShowPage("help")
+	a.helpOpen = true
+}
+
+func (a *App) closeHelp() {
+	a.pages.HidePage("help")
+	a.helpOpen = false
+	a.setFocus(a.order[a.focused])
+}
+
+// Untrusted makes text from a capture or the network safe to show:
+// control characters, escape sequences and invalid UTF-8 become '·' (tab
+// and newline too), so nothing reaches the terminal raw. It does not
+// escape tview tags: pass the result through tview.Escape wherever tags
+// are parsed (table cells, titles, dynamic-colour text views).
+func Untrusted(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && n <= 1) || !unicode.IsPrint(r) {
+			b.WriteRune('·')
+		} else {
+			b.WriteRune(r)
+		}
+		i += n
+	}
+	return b.String()
+}

@@ -1,0 +1,420 @@
+package ui
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
+	"github.com/synfin/synfin/session/sessiontest"
+)
+
+// probe is a ConnView for tests: it writes what it was given, so the
+// screen shows what the app fed the panes.
+type probe struct {
+	*tview.TextView
+	conn  fsm.Conn
+	steps []session.Step
+	sel   int
+	calls int
+}
+
+func newProbe(title string) *probe {
+	p := &probe{TextView: tview.NewTextView()}
+	p.SetBorder(true).SetTitle(title)
+	return p
+}
+
+func (p *probe) SetConn(c fsm.Conn, steps []session.Step, sel int, lang i18n.Lang) {
+	p.conn, p.steps, p.sel = c, steps, sel
+	p.calls++
+	var b strings.Builder
+	if sel < 0 {
+		b.WriteString(lang.T(i18n.KeyNoConnection))
+	} else {
+		st := steps[sel]
+		fmt.Fprintf(&b, "conn %d %v %v steps %d\n", c.ID, c.State[0], c.State[1], len(steps))
+		fmt.Fprintf(&b, "#%d %v len %d %q", st.Packet, st.Flags, st.Len, st.Payload)
+	}
+	p.SetText(b.String())
+}
+
+// testApp builds an App over a session holding segs, read to the end.
+func testApp(t testing.TB, segs []fsm.Segment, mode Mode, lang i18n.Lang) (*App, *probe, *time.Time) {
+	t.Helper()
+	s := session.New(session.Config{})
+	for _, seg := range segs {
+		s.Observe(seg)
+	}
+	if mode == Replay {
+		s.Flush()
+		s.SetCounts(session.Counts{Packets: uint64(len(segs))})
+		finishForTest(s)
+	}
+	now := sessiontest.Start
+	pr := newProbe("probe")
+	a := New(Config{Session: s, Mode: mode, Source: "lesson.pcap", Lang: lang,
+		Ladder: pr, Clock: func() time.Time { return now }})
+	return a, pr, &now
+}
+
+// finishForTest marks the session's source as read to the end, as Run
+// does at EOF.
+func finishForTest(s *session.Session) {
+	_ = s.Run(context.Background(), &sessiontest.Source{}, session.RunOptions{})
+}
+
+// The -update flag rewrites ui/testdata/*.golden. It is registered here
+// unless another test file of the package already did.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files in ui/testdata")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// screenGolden compares got with testdata/name.golden, or rewrites it
+// with -update.
+func screenGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if updating() {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("screen %s differs from %s (-want +got):\n%s", name, path, diffLines(string(want), got))
+	}
+}
+
+// screenText draws the app on a simulation screen of w×h and returns its
+// text, one line per row, trailing spaces cut.
+func screenText(t testing.TB, a *App, w, h int) string {
+	t.Helper()
+	scr := tcell.NewSimulationScreen("UTF-8")
+	if err := scr.Init(); err != nil {
+		t.Fatal(err)
+	}
+	defer scr.Fini()
+	scr.SetSize(w, h)
+	root := a.Root()
+	root.SetRect(0, 0, w, h)
+	scr.Clear()
+	root.Draw(scr)
+	scr.Show()
+	cells, cw, ch := scr.GetContents()
+	var b strings.Builder
+	for y := range ch {
+		var line strings.Builder
+		for x := 0; x < cw; x++ {
+			c := cells[y*cw+x]
+			if len(c.Runes) == 0 {
+				continue
+			}
+			line.WriteString(string(c.Runes))
+			if rw := runeWidth(c.Runes[0]); rw == 2 {
+				x++ // the wide rune covers the next cell
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func runeWidth(r rune) int {
+	if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) ||
+		(r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) || (r >= 0xff00 && r <= 0xff60) ||
+		(r >= 0xffe0 && r <= 0xffe6)) {
+		return 2
+	}
+	return 1
+}
+
+// diffLines shows the differing lines, -want +got.
+func diffLines(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d\n-%s\n+%s\n", i+1, wl, gl)
+		}
+	}
+	return b.String()
+}
+
+func key(k tcell.Key) *tcell.EventKey { return tcell.NewEventKey(k, 0, tcell.ModNone) }
+func runeKey(r rune) *tcell.EventKey  { return tcell.NewEventKey(tcell.KeyRune, r, tcell.ModNone) }
+
+func TestScreens(t *testing.T) {
+	segs := sessiontest.Many(3)
+	for _, tt := range []struct {
+		name string
+		w, h int
+		lang i18n.Lang
+		keys int // → presses
+	}{
+		{"replay-100x30-en", 100, 30, i18n.En, 13},
+		{"replay-80x24-en", 80, 24, i18n.En, 13},
+		{"replay-100x30-zh", 100, 30, i18n.Zh, 13},
+		{"replay-80x24-zh", 80, 24, i18n.Zh, 13},
+		{"replay-start-100x30-en", 100, 30, i18n.En, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, _, _ := testApp(t, segs, Replay, tt.lang)
+			for range tt.keys {
+				a.HandleKey(key(tcell.KeyRight))
+			}
+			screenGolden(t, tt.name, screenText(t, a, tt.w, tt.h))
+		})
+	}
+}
+
+// TestBackEqualsForward steps through a whole capture and back: every
+// screen on the way back is the screen arriving forward showed.
+func TestBackEqualsForward(t *testing.T) {
+	segs := sessiontest.Many(4)
+	a, _, _ := testApp(t, segs, Replay, i18n.En)
+	n := a.s.Len()
+	forward := make([]string, n)
+	forward[0] = screenText(t, a, 100, 30)
+	for i := 1; i < n; i++ {
+		a.HandleKey(key(tcell.KeyRight))
+		if got := a.cur.Pos(); got != i {
+			t.Fatalf("after %d →: pos %d", i, got)
+		}
+		forward[i] = screenText(t, a, 100, 30)
+	}
+	if forward[n-1] == forward[0] {
+		t.Fatal("first and last screens are equal: nothing is drawn")
+	}
+	for i := n - 2; i >= 0; i-- {
+		a.HandleKey(key(tcell.KeyLeft))
+		if got := screenText(t, a, 100, 30); got != forward[i] {
+			t.Fatalf("step %d back differs from forward:\n%s", i, diffLines(forward[i], got))
+		}
+	}
+}
+
+func TestKeys(t *testing.T) {
+	segs := sessiontest.Many(3) // steps 0-9 conn 1, 10-19 conn 2, 20-29 conn 3
+	a, pr, now := testApp(t, segs, Replay, i18n.En)
+	stopped := false
+	a.stop = func() { stopped = true }
+	var focus tview.Primitive
+	a.setFocus = func(p tview.Primitive) { focus = p }
+
+	steps := []struct {
+		name    string
+		ev      *tcell.EventKey
+		advance time.Duration
+		pos     int
+		conn    uint64
+	}{
+		{"start", nil, 0, 0, 1},
+		{"right", key(tcell.KeyRight), 0, 1, 1},
+		{"end", key(tcell.KeyEnd), 0, 29, 3},
+		{"left", key(tcell.KeyLeft), 0, 28, 3},
+		{"home", key(tcell.KeyHome), 0, 0, 1},
+		{"play", runeKey(' '), 0, 0, 1},
+		{"one second at 2/s", nil, time.Second, 2, 1},
+		{"faster: 5/s", runeKey('+'), 0, 2, 1},
+		{"one second at 5/s", nil, time.Second, 7, 1},
+		{"pause", runeKey(' '), 0, 7, 1},
+		{"paused: time passes", nil, 10 * time.Second, 7, 1},
+		{"list down selects conn 2 (newest first: 3,2,1)", key(tcell.KeyDown), 0, 7, 1},
+		{"end", key(tcell.KeyEnd), 0, 29, 3},
+		{"down to conn 2", key(tcell.KeyDown), 0, 29, 2},
+		{"enter focuses conn 2", key(tcell.KeyEnter), 0, 19, 2},
+		{"left in focus", key(tcell.KeyLeft), 0, 18, 2},
+		{"home in focus", key(tcell.KeyHome), 0, 10, 2},
+		{"left at focus start stays", key(tcell.KeyLeft), 0, 10, 2},
+		{"esc leaves focus", key(tcell.KeyEscape), 0, 10, 2},
+		{"left leaves conn 2", key(tcell.KeyLeft), 0, 9, 1},
+	}
+	for _, st := range steps {
+		*now = now.Add(st.advance)
+		if st.ev != nil {
+			if st.ev.Key() == tcell.KeyDown || st.ev.Key() == tcell.KeyEnter {
+				// Keys the capture passes on reach the focused table.
+				if out := a.HandleKey(st.ev); out != nil {
+					a.table.InputHandler()(out, func(p tview.Primitive) {})
+				}
+			} else if out := a.HandleKey(st.ev); out != nil {
+				t.Fatalf("%s: key %v not handled", st.name, st.ev.Name())
+			}
+		}
+		a.Tick(*now)
+		if got := a.cur.Pos(); got != st.pos {
+			t.Errorf("%s: pos %d, want %d", st.name, got, st.pos)
+		}
+		if pr.conn.ID != st.conn {
+			t.Errorf("%s: panes show conn %d, want %d", st.name, pr.conn.ID, st.conn)
+		}
+	}
+	// The panes get the shown connection's steps up to the cursor.
+	if len(pr.steps) != 10 || pr.sel != 9 || pr.steps[pr.sel].Index != 9 {
+		t.Errorf("panes got %d steps, selected %d", len(pr.steps), pr.sel)
+	}
+
+	a.HandleKey(key(tcell.KeyTab))
+	if focus == nil || focus == tview.Primitive(a.table) {
+		t.Errorf("Tab did not move the focus off the list")
+	}
+	a.HandleKey(runeKey('?'))
+	if !a.helpOpen || !strings.Contains(a.help.GetText(true), "play / pause") {
+		t.Errorf("? did not open the help")
+	}
+	a.HandleKey(runeKey('x'))
+	if a.helpOpen {
+		t.Errorf("a key did not close the help")
+	}
+	a.HandleKey(runeKey('L'))
+	if a.lang != i18n.Zh || !strings.Contains(a.status.GetText(true), "已暂停") {
+		t.Errorf("L did not switch to Chinese: %q", a.status.GetText(true))
+	}
+	a.HandleKey(runeKey('q'))
+	if !stopped {
+		t.Errorf("q did not stop the app")
+	}
+}
+
+func TestFilter(t *testing.T) {
+	segs := sessiontest.Many(30)
+	a, _, _ := testApp(t, segs, Replay, i18n.En)
+	a.HandleKey(key(tcell.KeyEnd))
+	if got := a.list.GetRowCount(); got != 31 {
+		t.Fatalf("rows = %d, want 31", got)
+	}
+	a.HandleKey(runeKey('/'))
+	a.filterIn.SetText("20007")
+	a.filterDone(tcell.KeyEnter)
+	if got := a.list.GetRowCount(); got != 2 {
+		t.Fatalf("filtered rows = %d, want 2", got)
+	}
+	if got := a.list.GetCell(1, colClient).Text; !strings.HasSuffix(got, ":20007") {
+		t.Errorf("filtered row client = %q", got)
+	}
+	if !strings.Contains(a.table.GetTitle(), "/20007") {
+		t.Errorf("title %q does not show the filter", a.table.GetTitle())
+	}
+	a.HandleKey(key(tcell.KeyEscape))
+	if got := a.list.GetRowCount(); got != 31 {
+		t.Errorf("after Esc rows = %d, want 31", got)
+	}
+}
+
+// TestUntrustedText checks that text from a capture cannot inject
+// terminal escapes or tview tags.
+func TestUntrustedText(t *testing.T) {
+	evil := "\x1b[2J[red]boom[-][\"r1\"]x\x00\xff"
+	seg := sessiontest.Conn(netip.MustParseAddrPort("10.9.9.9:1234"), netip.MustParseAddrPort("10.0.0.1:80"), 1, sessiontest.Start, evil)
+	s := session.New(session.Config{})
+	for _, g := range seg {
+		s.Observe(g)
+	}
+	demo := &fakeDemo{log: []string{"received " + evil}}
+	a := New(Config{Session: s, Mode: Demo, Source: "lo " + evil, Lang: i18n.En, Demo: demo, Clock: time.Now})
+	a.HandleKey(runeKey('/'))
+	a.filterIn.SetText("[red]" + evil)
+	a.filterDone(tcell.KeyEnter)
+	got := screenText(t, a, 100, 30)
+	if strings.ContainsRune(got, 0x1b) || strings.ContainsRune(got, 0) {
+		t.Errorf("screen holds a control character:\n%s", got)
+	}
+	for _, want := range []string{"[red]boom", "·[2J"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("screen lacks %q (escaped text must show literally):\n%s", want, got)
+		}
+	}
+	if u := Untrusted("a\x1bb\tc\xffd"); u != "a·b·c·d" {
+		t.Errorf("Untrusted = %q", u)
+	}
+}
+
+type fakeDemo struct {
+	log  []string
+	keys []rune
+	v    uint64
+}
+
+func (d *fakeDemo) Do(r rune) bool {
+	if strings.ContainsRune("cs", r) {
+		d.keys = append(d.keys, r)
+		d.v++
+		return true
+	}
+	return false
+}
+func (d *fakeDemo) Help(l i18n.Lang) []string {
+	return []string{l.T(i18n.KeyDemoConnect), l.T(i18n.KeyDemoSend)}
+}
+func (d *fakeDemo) Log(l i18n.Lang, n int) []string { return d.log }
+func (d *fakeDemo) Model(l i18n.Lang) string        { return "goroutine" }
+func (d *fakeDemo) Version() uint64                 { return d.v }
+
+func TestDemoKeys(t *testing.T) {
+	s := session.New(session.Config{})
+	d := &fakeDemo{}
+	a := New(Config{Session: s, Mode: Demo, Source: "demo", Demo: d, Clock: time.Now})
+	if out := a.HandleKey(runeKey('c')); out != nil {
+		t.Errorf("c not handled")
+	}
+	if out := a.HandleKey(runeKey('z')); out == nil {
+		t.Errorf("z swallowed")
+	}
+	if string(d.keys) != "c" {
+		t.Errorf("demo got keys %q", string(d.keys))
+	}
+	// Live: the cursor follows new packets until paused.
+	for _, g := range sessiontest.Many(1)[:3] {
+		s.Observe(g)
+	}
+	a.Tick(time.Now())
+	if a.cur.Pos() != 2 || !a.cur.Following() {
+		t.Errorf("follow: pos %d following %v", a.cur.Pos(), a.cur.Following())
+	}
+	a.HandleKey(runeKey(' '))
+	for _, g := range sessiontest.Many(1)[3:] {
+		s.Observe(g)
+	}
+	a.Tick(time.Now())
+	if a.cur.Pos() != 2 || a.cur.Following() {
+		t.Errorf("paused: pos %d following %v", a.cur.Pos(), a.cur.Following())
+	}
+	a.HandleKey(key(tcell.KeyEnd))
+	if a.cur.Pos() != 9 || !a.cur.Following() {
+		t.Errorf("End: pos %d following %v", a.cur.Pos(), a.cur.Following())
+	}
+}
