@@ -10,7 +10,7 @@ import (
 	"github.com/synfin/synfin/demo"
 )
 
-const recordUsage = `Usage: synfin record --scenario NAME -w FILE [--port N] [-n N] [-v]
+const recordUsage = `Usage: synfin record --scenario NAME -w FILE [--kernel FILE.json] [--port N] [-n N] [-v]
        synfin record --list
 
 Runs a demo scenario headless on loopback under a live capture filtered to
@@ -30,6 +30,7 @@ func runRecord(ctx context.Context, args []string, e env) error {
 	out := fs.String("w", "", "write the capture to this pcap file")
 	port := fs.Uint("port", 0, "first port of the scenario (default: the scenario's own)")
 	n := fs.Int("n", 0, "count for repeating scenarios (connections, lines); 0: the scenario's default")
+	kernel := fs.String("kernel", "", "also save the kernel's view (sock_diag at each checkpoint) as JSON, to compare again later")
 	list := fs.Bool("list", false, "list the scenarios")
 	verbose := fs.Bool("v", false, "print the peers' events as they happen")
 	if err := parsePeerFlags(fs, args, recordUsage, e); err != nil {
@@ -85,6 +86,11 @@ func runRecord(ctx context.Context, args []string, e env) error {
 	}
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
+	}
+	if *kernel != "" {
+		if err := demo.WriteKernelView(*kernel, rec.KernelView()); err != nil {
+			return fmt.Errorf("record: --kernel: %w", err)
+		}
 	}
 	if !rec.Comparison.OK() {
 		return fmt.Errorf("record: the fsm disagrees with the kernel on %d endpoint state(s)", len(rec.Comparison.Mismatches))
