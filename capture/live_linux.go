@@ -246,6 +246,11 @@ func (s *LiveSource) Next() (fsm.Segment, error) {
 		skip, ok := s.dec.Decode(layers.LinkTypeEthernet, data, ci.Length, &seg)
 		if !ok {
 			s.skipped[skip].Add(1)
+			// A stream of frames that are not TCP must not hold the
+			// caller past its timeout.
+			if !deadline.IsZero() && !time.Now().Before(deadline) {
+				return fsm.Segment{}, ErrTimeout
+			}
 			continue
 		}
 		seg.Packet = n

@@ -707,3 +707,76 @@ func TestLiveKernelDrops(t *testing.T) {
 	}
 	t.Logf("%d frames: %d read, %d dropped by the kernel", n, read, st.KernelDrops)
 }
+
+// TestLiveSnaplen: a short snaplen cuts the payload in the kernel, but the
+// segment length still comes from the IP header.
+func TestLiveSnaplen(t *testing.T) {
+	needLive(t)
+	ln := liveListen(t, "tcp4", "127.0.0.1:0")
+	const snap = 14 + 20 + 32 + 2 // Linux sends timestamps: 32-byte TCP header
+	src, err := capture.OpenLive("", fmt.Sprintf("tcp port %d", ln.Addr().(*net.TCPAddr).Port), capture.LiveOptions{Snaplen: snap, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	stop := make(chan struct{})
+	go func() {
+		defer close(stop)
+		loopbackConversation(t, ln)
+	}()
+	segs := liveCollect(t, src, stop)
+	found := false
+	for _, s := range segs {
+		if s.Len == 6 {
+			found = true
+			if string(s.Payload) != "he" {
+				t.Errorf("payload %q with snaplen %d, want %q", s.Payload, snap, "he")
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no 6-byte segment captured: %s", segsBrief(segs))
+	}
+}
+
+// TestLiveTimeoutWithOtherTraffic: frames that are not TCP keep arriving,
+// yet Next gives control back at the timeout.
+func TestLiveTimeoutWithOtherTraffic(t *testing.T) {
+	needLive(t)
+	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	port := pc.LocalAddr().(*net.UDPAddr).Port
+	src, err := capture.OpenLive("", fmt.Sprintf("udp port %d", port), capture.LiveOptions{Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		end := time.Now().Add(3 * time.Second) // so a broken Next fails, not hangs
+		for time.Now().Before(end) {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			pc.WriteTo([]byte("x"), pc.LocalAddr())
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	start := time.Now()
+	_, err = src.Next()
+	if !errors.Is(err, capture.ErrTimeout) {
+		t.Fatalf("Next: %v, want ErrTimeout", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Next returned after %v with a 100ms timeout", d)
+	}
+	if st := src.Stats(); st.Skipped[capture.SkipNotTCP] == 0 {
+		t.Errorf("no UDP frame counted as skipped: %+v", st)
+	}
+}
