@@ -211,13 +211,6 @@ var (
 	tbMAC2 = net.HardwareAddr{0x02, 0, 0, 0, 0, 2}
 )
 
-func tbEtherType(ip []byte) layers.EthernetType {
-	if len(ip) > 0 && ip[0]>>4 == 6 {
-		return layers.EthernetTypeIPv6
-	}
-	return layers.EthernetTypeIPv4
-}
-
 // tbEth wraps payload in Ethernet (with VLAN tags, outer first, if any:
 // the outer one as 802.1ad when there are two).
 func tbEth(t testing.TB, et layers.EthernetType, payload []byte, vlans ...uint16) []byte {
