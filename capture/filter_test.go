@@ -483,3 +483,43 @@ func TestOpenFileFiltered(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+// FuzzParseFilter: any expression either fails with a one-line error or
+// compiles to a program the BPF VM accepts, and neither the program nor
+// the Segment matcher panics.
+func FuzzParseFilter(f *testing.F) {
+	for _, c := range filterCases {
+		f.Add(c.expr)
+	}
+	f.Add("((((tcp))))")
+	f.Add("not not not port 1 or 2 and 3")
+	frames := testFrames(f)
+	f.Fuzz(func(t *testing.T, expr string) {
+		flt, err := capture.ParseFilter(expr)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error: %q", err)
+			}
+			return
+		}
+		prog, err := flt.Program(0)
+		if err != nil {
+			if !strings.Contains(err.Error(), "too long") {
+				t.Fatalf("parsed but does not compile: %v", err)
+			}
+			return
+		}
+		vm, err := bpf.NewVM(prog)
+		if err != nil {
+			t.Fatalf("%q: VM rejects the program: %v", expr, err)
+		}
+		for _, fr := range frames[:20] {
+			if _, err := vm.Run(fr.data); err != nil {
+				t.Fatal(err)
+			}
+			if fr.seg != nil {
+				flt.MatchSegment(fr.seg)
+			}
+		}
+	})
+}
