@@ -145,6 +145,11 @@ func New(cfg Config) *App {
 	for _, v := range []ConnView{cfg.Ladder, cfg.States, cfg.Explain} {
 		if v != nil {
 			a.views = append(a.views, v)
+			// A border frames each pane and shows which one has the
+			// focus (tview draws it double).
+			if b, ok := v.(interface{ SetBorder(bool) *tview.Box }); ok {
+				b.SetBorder(true)
+			}
 		}
 	}
 	if cfg.Ladder != nil {
@@ -163,6 +168,10 @@ func New(cfg Config) *App {
 		a.demo = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
 		a.demo.SetBorder(true)
 		a.low.AddItem(a.demo, 0, 1, false)
+		if cfg.Explain != nil {
+			a.low.ResizeItem(cfg.Explain, 0, 3)
+			a.low.ResizeItem(a.demo, 0, 2)
+		}
 		a.order = append(a.order, a.demo)
 	}
 	a.root = tview.NewFlex().SetDirection(tview.FlexRow).
@@ -171,16 +180,11 @@ func New(cfg Config) *App {
 		AddItem(a.low, 8, 0, false).
 		AddItem(a.bottom, 1, 0, false)
 
-	helpBox := tview.NewFlex().
-		AddItem(nil, 0, 1, false).
-		AddItem(tview.NewFlex().SetDirection(tview.FlexRow).
-			AddItem(nil, 0, 1, false).
-			AddItem(a.help, 0, 8, true).
-			AddItem(nil, 0, 1, false), 0, 8, true).
-		AddItem(nil, 0, 1, false)
+	// The help covers the whole screen: an overlay would leave halves of
+	// wide (Chinese) characters showing at its edges.
 	a.pages = tview.NewPages().
 		AddPage("main", &layout{Flex: a.root, a: a}, true, true).
-		AddPage("help", helpBox, true, false)
+		AddPage("help", a.help, true, false)
 	a.pages.SetInputCapture(a.HandleKey)
 	a.refresh()
 	return a
@@ -190,7 +194,7 @@ func New(cfg Config) *App {
 func (a *App) Root() tview.Primitive { return a.pages }
 
 // layout sizes the rows for the screen height before drawing: the list
-// and the bottom row get about a quarter each, the diagrams the rest.
+// gets a fifth, the explanation row a third, the diagrams the rest.
 type layout struct {
 	*tview.Flex
 	a *App
@@ -198,8 +202,8 @@ type layout struct {
 
 func (l *layout) Draw(screen tcell.Screen) {
 	_, _, _, h := l.GetRect()
-	list := clamp(h/4+1, 5, 14)
-	low := clamp(h/4, 6, 12)
+	list := clamp(h/5+2, 5, 12)
+	low := clamp(h/3, 6, 14)
 	if l.a.low.GetItemCount() == 0 {
 		low = 0
 	}

@@ -13,7 +13,8 @@ import (
 var spinner = []string{"|", "/", "-", "\\"}
 
 // drawStatus writes the status bar: playback first (what the class looks
-// at), then the source and its counters, then the language and help key.
+// at) and the help key, then the source and its counters, then the
+// language. What does not fit a narrow screen is cut from the right.
 func (a *App) drawStatus() {
 	l := a.lang
 	info := a.s.Info()
@@ -43,6 +44,7 @@ func (a *App) drawStatus() {
 	if f := a.cur.Focused(); f != 0 {
 		parts = append(parts, tview.Escape(fmt.Sprintf(text(l, txtFocused), f)))
 	}
+	parts = append(parts, tview.Escape(text(l, txtHelpHint)))
 
 	// Source.
 	src := tview.Escape(Untrusted(a.cfg.Source))
@@ -71,7 +73,7 @@ func (a *App) drawStatus() {
 	if info.Done && info.Err == nil && a.cfg.Mode == Replay && pos == info.Steps-1 && pos >= 0 {
 		parts = append(parts, tview.Escape(l.T(i18n.KeyStatusDone)))
 	}
-	parts = append(parts, l.String(), tview.Escape(text(l, txtHelpHint)))
+	parts = append(parts, l.String())
 	a.status.SetText(" " + strings.Join(parts, " · "))
 }
 
