@@ -401,3 +401,6 @@ func tbFile(t testing.TB, name string, data []byte) string {
 	}
 	return p
 }
+
+// tbUDP is a UDP header with no payload (port 5353 to 53).
+var tbUDP = []byte{0x14, 0xe9, 0, 53, 0, 8, 0, 0}

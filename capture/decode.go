@@ -14,7 +14,9 @@ import (
 // Link types synfin decodes that gopacket has no constant for: DLT_RAW as
 // some BSDs and old libpcap versions numbered it (OpenBSD 14, others 12).
 // pcap files written on those systems can carry the DLT value instead of
-// LINKTYPE_RAW (101); libpcap and Wireshark accept both.
+// LINKTYPE_RAW (101); libpcap and Wireshark accept both. (OpenBSD's DLT 12
+// is DLT_LOOP: a frame of link type 12 that does not start like IP is
+// read as loopback.)
 const (
 	linkTypeRawDLT12 layers.LinkType = 12
 	linkTypeRawDLT14 layers.LinkType = 14
@@ -159,6 +161,12 @@ func (d *Decoder) Decode(lt layers.LinkType, data []byte, wireLen int, seg *fsm.
 		case 6:
 			first = firstIPv6
 		default:
+			// On OpenBSD DLT 12 is DLT_LOOP: a 4-byte address family
+			// (below 256, in either byte order) before the IP header.
+			if lt == linkTypeRawDLT12 && len(data) >= 4 && (data[0]|data[1] == 0 || data[2]|data[3] == 0) {
+				first = firstLoopback
+				break
+			}
 			return SkipNotIP, false
 		}
 	default:

@@ -79,6 +79,8 @@ func decodeCases(t testing.TB) []decodeCase {
 		add(fmt.Sprintf("raw-%d-ipv4", lt), lt, ip4, seg(w4))
 		add(fmt.Sprintf("raw-%d-ipv6", lt), lt, ip6, seg(w6))
 	}
+	add("dlt-12-openbsd-loop", 12, tbNull(24, binary.BigEndian, ip6), seg(w6))
+	skip("dlt-14-not-loop", 14, tbNull(24, binary.BigEndian, ip6), capture.SkipNotIP)
 	add("raw-ipv4-228", layers.LinkTypeIPv4, ip4, seg(w4))
 	add("raw-ipv6-229", layers.LinkTypeIPv6, ip6, seg(w6))
 	skip("raw-version-5", layers.LinkTypeRaw, append([]byte{0x50}, ip4[1:]...), capture.SkipNotIP)

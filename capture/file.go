@@ -181,7 +181,8 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 
 // Next returns the next TCP segment. Frames that are not TCP are counted in
 // Stats and skipped. At the end of the file it returns io.EOF; after a
-// read error it returns that error (every time).
+// read error it returns that error (every time). The segment's Payload
+// points into the reader's buffer: it is valid until the next call.
 func (s *FileSource) Next() (fsm.Segment, error) {
 	var seg fsm.Segment
 	for s.err == nil {

@@ -66,7 +66,7 @@ func ethFixture(t testing.TB) fileFixture {
 	big := tbDefault(false)
 	big.payload = bytes.Repeat([]byte{'z'}, 300)
 	bigFrame := tbEth(t, layers.EthernetTypeIPv4, tbIP(t, big))
-	udp := tbIPv4(t, tbSrc4.Addr(), tbDst4.Addr(), layers.IPProtocolUDP, make([]byte, 8), nil)
+	udp := tbIPv4(t, tbSrc4.Addr(), tbDst4.Addr(), layers.IPProtocolUDP, tbUDP, nil)
 	fragIP := tbIPv4(t, tbSrc4.Addr(), tbDst4.Addr(), layers.IPProtocolTCP, []byte("tail"), func(ip *layers.IPv4) { ip.FragOffset = 100 })
 	synFrame := tbEth(t, layers.EthernetTypeIPv4, tbIP(t, syn))
 
@@ -154,10 +154,10 @@ func TestSwapPcapIsBigEndian(t *testing.T) {
 	}
 }
 
-func TestPcapngMixedLinkTypes(t *testing.T) {
-	d4, d6 := tbDefault(false), tbDefault(true)
-	ip4, ip6 := tbIP(t, d4), tbIP(t, d6)
-	pkts := []tbPacket{
+// mixedLinkPackets are frames of six link types, one unsupported.
+func mixedLinkPackets(t testing.TB) []tbPacket {
+	ip4, ip6 := tbIP(t, tbDefault(false)), tbIP(t, tbDefault(true))
+	return []tbPacket{
 		{lt: layers.LinkTypeEthernet, data: tbEth(t, layers.EthernetTypeIPv4, ip4)},
 		{lt: layers.LinkTypeLinuxSLL, data: tbSLL(layers.EthernetTypeIPv6, ip6)},
 		{lt: layers.LinkTypeRaw, data: ip4},
@@ -166,6 +166,11 @@ func TestPcapngMixedLinkTypes(t *testing.T) {
 		{lt: layers.LinkTypeEthernet, data: tbEth(t, layers.EthernetTypeIPv6, ip6, 3)},
 		{lt: layers.LinkTypeLinuxSLL2, data: tbSLL2(layers.EthernetTypeIPv4, ip4)},
 	}
+}
+
+func TestPcapngMixedLinkTypes(t *testing.T) {
+	d4, d6 := tbDefault(false), tbDefault(true)
+	pkts := mixedLinkPackets(t)
 	w4, w6 := d4.want(), d6.want()
 	var want []fsm.Segment
 	for i, w := range []fsm.Segment{w4, w6, w4, {}, w6, w6, w4} {
@@ -200,7 +205,7 @@ func TestFileNothingToShow(t *testing.T) {
 		}
 	})
 	t.Run("no-tcp", func(t *testing.T) {
-		udp := tbIPv4(t, tbSrc4.Addr(), tbDst4.Addr(), layers.IPProtocolUDP, make([]byte, 8), nil)
+		udp := tbIPv4(t, tbSrc4.Addr(), tbDst4.Addr(), layers.IPProtocolUDP, tbUDP, nil)
 		data := tbPcap(t, layers.LinkTypeRaw, false, 65535, tbPacket{data: udp}, tbPacket{data: udp}, tbPacket{data: udp})
 		segs, st, err := openRead(t, tbFile(t, "udp.pcap", data))
 		if err != nil || len(segs) != 0 {

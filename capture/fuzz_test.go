@@ -2,8 +2,8 @@ package capture_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,8 +17,6 @@ import (
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/fsm"
 )
-
-var updateFuzzSeeds = flag.Bool("update-fuzz-seeds", false, "rewrite testdata/fuzz/FuzzDecode and FuzzFile from the test builders")
 
 // fuzzLinkTypes are the link types FuzzDecode picks from (its first
 // argument, modulo the length); the last ones are unsupported.
@@ -172,7 +170,7 @@ func checkFuzzError(t *testing.T, err error, path string) {
 }
 
 // TestWriteFuzzSeeds rewrites the committed seed corpus under
-// testdata/fuzz when run with -update-fuzz-seeds, and otherwise checks
+// testdata/fuzz when run with -update-testdata, and otherwise checks
 // that it is there.
 func TestWriteFuzzSeeds(t *testing.T) {
 	type seed struct {
@@ -194,11 +192,11 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	for _, s := range fuzzFileSeeds(t) {
 		seeds = append(seeds, seed{"FuzzFile", []any{s}})
 	}
-	if !*updateFuzzSeeds {
+	if !*updateTestdata {
 		for _, target := range []string{"FuzzDecode", "FuzzFile"} {
 			m, _ := filepath.Glob(filepath.Join("testdata", "fuzz", target, "*"))
 			if len(m) == 0 {
-				t.Errorf("no committed seeds for %s: run go test -run TestWriteFuzzSeeds -update-fuzz-seeds", target)
+				t.Errorf("no committed seeds for %s: run go test -run TestWriteFuzzSeeds -update-testdata", target)
 			}
 		}
 		return
@@ -206,7 +204,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	for _, target := range []string{"FuzzDecode", "FuzzFile"} {
 		os.RemoveAll(filepath.Join("testdata", "fuzz", target))
 	}
-	for i, s := range seeds {
+	for _, s := range seeds {
 		var b bytes.Buffer
 		b.WriteString("go test fuzz v1\n")
 		for _, a := range s.args {
@@ -221,7 +219,9 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed-%03d", i)), b.Bytes(), 0o644); err != nil {
+		// Named by content, as go test -fuzz names what it finds.
+		name := fmt.Sprintf("%x", sha256.Sum256(b.Bytes()))[:16]
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
