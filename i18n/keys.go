@@ -75,9 +75,10 @@ var (
 	KeyDemoLongConn   = def("demo.long", "long connection: one connection carries many messages", "长连接：一个连接上多次传递数据")
 
 	// Ladder.
-	KeyLadderFold  = def("ladder.fold", "… {n} data segments, {bytes} bytes …", "… {n}个数据段，{bytes}字节 …")
-	KeyLadderTimer = def("ladder.timer", "2MSL timer", "2MSL计时结束")
-	KeyLadderMore  = def("ladder.more", "↑ {n} more", "↑ 还有{n}行")
+	KeyLadderFold      = def("ladder.fold", "… {n} data segments, {bytes} bytes …", "… {n}个数据段，{bytes}字节 …")
+	KeyLadderFoldShort = def("ladder.foldshort", "… {n} data …", "… {n}个数据段 …")
+	KeyLadderTimer     = def("ladder.timer", "2MSL timer", "2MSL计时结束")
+	KeyLadderMore      = def("ladder.more", "↑ {n} more", "↑ 还有{n}行")
 
 	// State diagram edge labels (RFC 9293 Figure 5 notation).
 	KeyEdgePassiveOpen = def("edge.passive", "passive open", "被动打开")
@@ -95,7 +96,7 @@ var (
 	// Explanation pane.
 	KeyExplPacket     = def("explain.packet", "Packet #{n}", "第{n}个包")
 	KeyExplTimer      = def("explain.timer", "Timer", "计时器")
-	KeyExplTime       = def("explain.time", "+{t} since the connection's first packet", "距连接第一个包 +{t}")
+	KeyExplTime       = def("explain.time", "+{t}", "+{t}")
 	KeyExplDirection  = def("explain.dir", "{from} → {to}", "{from} → {to}")
 	KeyExplRaw        = def("explain.raw", "raw", "原始值")
 	KeyExplWindow     = def("explain.window", "window", "窗口")
@@ -104,7 +105,7 @@ var (
 	KeyExplPayload    = def("explain.payload", "payload ({n} bytes)", "数据（{n}字节）")
 	KeyExplTruncated  = def("explain.truncated", "(first {n} bytes)", "（前{n}字节）")
 	KeyExplChanges    = def("explain.changes", "State changes", "状态变化")
-	KeyExplNoChange   = def("explain.nochange", "No state changes: both stay {c} / {s}.", "状态不变：客户端 {c}，服务器 {s}。")
+	KeyExplNoChange   = def("explain.nochange", "No state change: client {c}, server {s}.", "状态不变：客户端 {c}，服务器 {s}。")
 	KeyExplNotes      = def("explain.notes", "Notes", "注意")
 	KeyExplStates     = def("explain.states", "after this: client {c}, server {s}", "之后：客户端 {c}，服务器 {s}")
 	KeyExplAckCheck   = def("explain.ackcheck", "ack {ack} = {what} + 1", "ack {ack} = {what} + 1")

@@ -219,6 +219,10 @@ var reasons = map[fsm.Reason]msg{
 		"{sender} sent data before the three-way handshake completed.",
 		"{sender}在三次握手完成之前就发送了数据。",
 	},
+	"out-of-order": {
+		"this segment arrived after segments {sender} sent later: the network (or the capture) reordered them; the receiver puts the bytes back in order by their seq.",
+		"这个报文段在{sender}之后发送的报文段之后才到达：网络（或抓包）打乱了顺序；接收方按seq重新排好数据。",
+	},
 	"rst-in-time-wait": {
 		"an RST ended TIME_WAIT early (TIME_WAIT assassination, RFC 1337).",
 		"RST提前结束了TIME_WAIT（TIME_WAIT暗杀，RFC 1337）。",
@@ -252,6 +256,7 @@ var noteTags = map[fsm.Reason]msg{
 	"unexpected-flags":        {"odd flags", "异常标志"},
 	"data-before-established": {"early data", "提前数据"},
 	"rst-in-time-wait":        {"RST in TIME_WAIT", "TIME_WAIT中RST"},
+	"out-of-order":            {"out of order", "乱序"},
 }
 
 // stateGloss describes each state, indexed by fsm.State.

@@ -1,0 +1,394 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+	"github.com/rivo/uniseg"
+
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
+)
+
+// Explain is the explanation pane: what the selected step is, which rule
+// moved which endpoint from what to what and why, with the numbers, and
+// the notes. It draws cell by cell and never parses tview tags, and the
+// payload preview is quoted (non-printable bytes escaped), so nothing from
+// a capture can reach the terminal raw or restyle the screen.
+type Explain struct {
+	*tview.Box
+	lang   i18n.Lang
+	conn   fsm.Conn
+	steps  []session.Step
+	sel    int
+	scroll int
+}
+
+// NewExplain returns an empty explanation pane.
+func NewExplain() *Explain {
+	e := &Explain{Box: tview.NewBox(), sel: -1}
+	e.SetLang(i18n.En)
+	return e
+}
+
+// SetData explains steps[selected] (a position in steps, -1 for none) of
+// conn.
+func (e *Explain) SetData(conn fsm.Conn, steps []session.Step, selected int) {
+	if selected < 0 || selected >= len(steps) || e.sel < 0 || e.sel >= len(e.steps) ||
+		steps[selected].Index != e.steps[e.sel].Index || conn.ID != e.conn.ID {
+		e.scroll = 0
+	}
+	e.conn, e.steps, e.sel = conn, steps, selected
+}
+
+// SetLang switches the language.
+func (e *Explain) SetLang(lang i18n.Lang) {
+	e.lang = lang
+	e.SetTitle(" " + lang.T(i18n.KeyExplanation) + " ")
+}
+
+// SetConn implements the app's ConnView.
+func (e *Explain) SetConn(conn fsm.Conn, steps []session.Step, selected int, lang i18n.Lang) {
+	e.SetLang(lang)
+	e.SetData(conn, steps, selected)
+}
+
+// Scroll moves the text by n lines (negative: up).
+func (e *Explain) Scroll(n int) { e.scroll = max(0, e.scroll+n) }
+
+// InputHandler scrolls with ↑ ↓ PgUp PgDn.
+func (e *Explain) InputHandler() func(event *tcell.EventKey, setFocus func(p tview.Primitive)) {
+	return e.WrapInputHandler(func(ev *tcell.EventKey, _ func(p tview.Primitive)) {
+		_, _, _, h := e.GetInnerRect()
+		switch ev.Key() {
+		case tcell.KeyUp:
+			e.Scroll(-1)
+		case tcell.KeyDown:
+			e.Scroll(1)
+		case tcell.KeyPgUp:
+			e.Scroll(-max(1, h-1))
+		case tcell.KeyPgDn:
+			e.Scroll(max(1, h-1))
+		}
+	})
+}
+
+// para is a paragraph of the explanation in one style.
+type para struct {
+	text   string
+	st     tcell.Style
+	indent int
+}
+
+var (
+	exHead   = tcell.StyleDefault.Bold(true)
+	exNote   = tcell.StyleDefault.Foreground(NoteColor)
+	exDim    = tcell.StyleDefault.Dim(true)
+	exClient = tcell.StyleDefault.Foreground(ClientColor).Bold(true)
+	exServer = tcell.StyleDefault.Foreground(ServerColor).Bold(true)
+)
+
+func roleStyle(r fsm.Role) tcell.Style {
+	if r == fsm.Client {
+		return exClient
+	}
+	return exServer
+}
+
+// isns finds the client's ISN x and the server's ISN y from the steps
+// (raw minus relative numbers); ok is false for one that cannot be known.
+func isns(steps []session.Step) (x, y uint32, xok, yok bool) {
+	for i := range steps {
+		s := &steps[i]
+		if s.Timer() {
+			continue
+		}
+		own, peer := &x, &y
+		ownOK, peerOK := &xok, &yok
+		if s.From == fsm.Server {
+			own, peer, ownOK, peerOK = &y, &x, &yok, &xok
+		}
+		if !*ownOK {
+			*own, *ownOK = s.RawSeq-s.Seq, true
+		}
+		if !*peerOK && s.Flags.Has(fsm.ACK) {
+			*peer, *peerOK = s.RawAck-s.Ack, true
+		}
+		if xok && yok {
+			break
+		}
+	}
+	return x, y, xok, yok
+}
+
+// args fills the reason templates' parameters for step s.
+func (e *Explain) args(s *session.Step) i18n.Args {
+	l := e.lang
+	a := i18n.Args{
+		"sender": l.Role(s.From), "receiver": l.Role(s.From.Peer()),
+		"seq": s.Seq, "ack": s.Ack, "len": s.Len, "rawseq": s.RawSeq, "rawack": s.RawAck,
+		"flags": s.Flags.String(),
+	}
+	x, y, xok, yok := isns(e.steps)
+	if xok {
+		a["x"], a["x1"] = x, x+1
+	}
+	if yok {
+		a["y"], a["y1"] = y, y+1
+	}
+	return a
+}
+
+// paras builds the explanation of the selected step.
+func (e *Explain) paras() []para {
+	l := e.lang
+	if e.sel < 0 || e.sel >= len(e.steps) {
+		return []para{{text: l.T(i18n.KeyNoStep), st: exDim}}
+	}
+	s := &e.steps[e.sel]
+	a := e.args(s)
+	var out []para
+	add := func(text string, st tcell.Style, indent int) {
+		out = append(out, para{text, st, indent})
+	}
+	since := ""
+	if !e.conn.FirstTime.IsZero() {
+		since = " · " + l.F(i18n.KeyExplTime, i18n.Args{"t": formatSince(s.Time.Sub(e.conn.FirstTime))})
+	}
+	if s.Timer() {
+		add(l.T(i18n.KeyExplTimer)+since, exHead, 0)
+		add(l.T(i18n.KeyExplTimerFired), tcell.StyleDefault, 0)
+	} else {
+		dir := l.F(i18n.KeyExplDirection, i18n.Args{"from": l.Role(s.From), "to": l.Role(s.From.Peer())})
+		add(l.F(i18n.KeyExplPacket, i18n.Args{"n": s.Packet})+" · "+dir+since, exHead, 0)
+		nums := fmt.Sprintf("%s  seq=%d (%s %d)", s.Flags, s.Seq, l.T(i18n.KeyExplRaw), s.RawSeq)
+		if s.Flags.Has(fsm.ACK) {
+			nums += fmt.Sprintf("  ack=%d (%s %d)", s.Ack, l.T(i18n.KeyExplRaw), s.RawAck)
+		}
+		nums += fmt.Sprintf("  len=%d  %s=%d", s.Len, l.T(i18n.KeyExplWindow), s.Window)
+		add(nums, tcell.StyleDefault, 0)
+		if o := e.options(s.Options); o != "" {
+			add(l.T(i18n.KeyExplOptions)+colon(l)+o, tcell.StyleDefault, 0)
+		}
+		add(l.F(segKind(s.Flags, s.Len), a), tcell.StyleDefault, 0)
+		if !s.Flags.Has(fsm.SYN) && !s.Flags.Has(fsm.RST) {
+			add(l.F(i18n.KeySegSeqNum, a), exDim, 0)
+			if s.Flags.Has(fsm.ACK) {
+				add(l.F(i18n.KeySegAckNum, a), exDim, 0)
+			}
+		}
+		if s.Len > 0 || len(s.Payload) > 0 {
+			p := l.F(i18n.KeyExplPayload, i18n.Args{"n": s.Len}) + colon(l) + Preview(s.Payload)
+			if uint32(len(s.Payload)) < s.Len {
+				p += " " + l.F(i18n.KeyExplTruncated, i18n.Args{"n": len(s.Payload)})
+			}
+			add(p, tcell.StyleDefault, 0)
+		}
+	}
+	add("", tcell.StyleDefault, 0)
+	if len(s.Changes) > 0 {
+		add(l.T(i18n.KeyExplChanges), exHead, 0)
+		for _, c := range s.Changes {
+			from, to := l.StateLabel(c.From), l.StateLabel(c.To)
+			if l == i18n.En {
+				from, to = c.From.String(), c.To.String()
+			}
+			add(l.Role(c.Endpoint)+colon(l)+from+" → "+to, roleStyle(c.Endpoint), 0)
+			ca := i18n.Args{}
+			for k, v := range a {
+				ca[k] = v
+			}
+			ca["who"], ca["peer"] = l.Role(c.Endpoint), l.Role(c.Endpoint.Peer())
+			add(l.Reason(c.Reason, ca)+paren(l, "RFC 9293 "+rfcSection(c.Reason)), tcell.StyleDefault, 2)
+		}
+	} else {
+		c, sv := s.States[fsm.Client].String(), s.States[fsm.Server].String()
+		if l == i18n.Zh {
+			c, sv = l.StateLabel(s.States[fsm.Client]), l.StateLabel(s.States[fsm.Server])
+		}
+		add(l.F(i18n.KeyExplNoChange, i18n.Args{"c": c, "s": sv}), exDim, 0)
+	}
+	if len(s.Notes) > 0 {
+		add("", tcell.StyleDefault, 0)
+		add(l.T(i18n.KeyExplNotes), exHead, 0)
+		for _, n := range s.Notes {
+			na := i18n.Args{}
+			for k, v := range a {
+				na[k] = v
+			}
+			na["who"], na["peer"] = l.Role(s.From), l.Role(s.From.Peer())
+			add("• "+l.Reason(n, na), exNote, 0)
+		}
+	}
+	return out
+}
+
+// colon is the label separator of the language.
+func colon(l i18n.Lang) string {
+	if l == i18n.Zh {
+		return "："
+	}
+	return ": "
+}
+
+// paren appends s in parentheses of the language.
+func paren(l i18n.Lang, s string) string {
+	if l == i18n.Zh {
+		return "（" + s + "）"
+	}
+	return " (" + s + ")"
+}
+
+// rfcSection names the RFC 9293 section behind a reason.
+func rfcSection(r fsm.Reason) string {
+	switch r {
+	case fsm.ReasonTimeWaitExpired, fsm.ReasonActiveClose, fsm.ReasonFinReceived, fsm.ReasonPassiveClose,
+		fsm.ReasonFinAcked, fsm.ReasonFinInFinWait2, fsm.ReasonSimultaneousClose, fsm.ReasonFinAndAck,
+		fsm.ReasonClosingAcked, fsm.ReasonLastAck:
+		return "§3.6"
+	case fsm.ReasonRstSent, fsm.ReasonRefused, fsm.ReasonAborted, fsm.ReasonRstInSyn:
+		return "§3.5.2"
+	}
+	return "§3.5"
+}
+
+// segKind picks the sentence saying what a segment is.
+func segKind(f fsm.Flags, n uint32) i18n.Key {
+	switch {
+	case f.Has(fsm.RST):
+		return i18n.KeySegRst
+	case f.Has(fsm.SYN | fsm.ACK):
+		return i18n.KeySegSynAck
+	case f.Has(fsm.SYN):
+		return i18n.KeySegSyn
+	case f.Has(fsm.FIN):
+		return i18n.KeySegFin
+	case n > 0:
+		return i18n.KeySegData
+	case f.Has(fsm.ACK):
+		return i18n.KeySegAck
+	}
+	return i18n.KeySegOther
+}
+
+func (e *Explain) options(o fsm.Options) string {
+	l := e.lang
+	var parts []string
+	if o.MSS > 0 {
+		parts = append(parts, l.F(i18n.KeyOptMSS, i18n.Args{"n": o.MSS}))
+	}
+	if o.WScale >= 0 {
+		parts = append(parts, l.F(i18n.KeyOptWScale, i18n.Args{"n": o.WScale, "f": 1 << min(o.WScale, 14)}))
+	}
+	if o.SACKPerm {
+		parts = append(parts, l.T(i18n.KeyOptSACK))
+	}
+	if o.Timestamp {
+		parts = append(parts, l.T(i18n.KeyOptTimestamp))
+	}
+	if o.TFOCookie {
+		parts = append(parts, l.T(i18n.KeyOptTFO))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Preview quotes a payload for display: printable characters as they
+// are, everything else escaped Go-style (\n, \x1b, \xff), so the result
+// holds no control character at all.
+func Preview(p []byte) string {
+	return strconv.QuoteToGraphic(string(p))
+}
+
+func formatSince(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 6, 64) + " s"
+}
+
+// Draw draws the explanation, wrapped to the pane's width.
+func (e *Explain) Draw(screen tcell.Screen) {
+	e.DrawForSubclass(screen, e)
+	x, y, w, h := e.GetInnerRect()
+	if w <= 0 || h <= 0 {
+		return
+	}
+	type line struct {
+		text string
+		st   tcell.Style
+	}
+	var lines []line
+	for _, p := range e.paras() {
+		if p.text == "" {
+			lines = append(lines, line{})
+			continue
+		}
+		for _, t := range wrap(p.text, max(1, w-p.indent)) {
+			lines = append(lines, line{strings.Repeat(" ", p.indent) + t, p.st})
+		}
+	}
+	e.scroll = min(e.scroll, max(0, len(lines)-h))
+	for i := 0; i < h && e.scroll+i < len(lines); i++ {
+		ln := lines[e.scroll+i]
+		drawText(screen, x, y+i, w, ln.text, ln.st.Background(e.GetBackgroundColor()))
+	}
+}
+
+// wrap breaks text into lines of at most w columns at the places Unicode
+// allows (between words, and between CJK characters), cutting words
+// longer than a line.
+func wrap(text string, w int) []string {
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	flush := func() {
+		lines = append(lines, strings.TrimRight(cur.String(), " "))
+		cur.Reset()
+		curW = 0
+	}
+	state := -1
+	for text != "" {
+		var seg string
+		var must bool
+		seg, text, must, state = uniseg.FirstLineSegmentInString(text, state)
+		segW := uniseg.StringWidth(strings.TrimRight(seg, " "))
+		if curW > 0 && curW+segW > w {
+			flush()
+		}
+		for segW > w { // a word longer than the line
+			head, rest := cut(seg, w-curW)
+			cur.WriteString(head)
+			flush()
+			seg = rest
+			segW = uniseg.StringWidth(strings.TrimRight(seg, " "))
+		}
+		cur.WriteString(seg)
+		curW += uniseg.StringWidth(seg)
+		if must {
+			flush()
+		}
+	}
+	if cur.Len() > 0 {
+		flush()
+	}
+	return lines
+}
+
+// cut splits s after at most w columns (at least one grapheme).
+func cut(s string, w int) (head, rest string) {
+	used, state := 0, -1
+	i := 0
+	for rest := s; rest != ""; {
+		var g string
+		var gw int
+		g, rest, gw, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		if used+gw > w && i > 0 {
+			break
+		}
+		used += gw
+		i += len(g)
+	}
+	return s[:i], s[i:]
+}

@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+	"github.com/rivo/uniseg"
+
+	"github.com/synfin/synfin/diagram"
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
+)
+
+// Colours of the two endpoints, shared by the ladder, the state diagram
+// and the explanation so a class can follow "the blue one".
+var (
+	ClientColor = tcell.ColorDeepSkyBlue
+	ServerColor = tcell.ColorOrange
+	NoteColor   = tcell.ColorRed
+)
+
+// classStyle maps a diagram class to a terminal style.
+func classStyle(c diagram.Class, base tcell.Style) tcell.Style {
+	st := base
+	switch c {
+	case diagram.ClassLabel, diagram.ClassHeader:
+		return st.Bold(true)
+	case diagram.ClassNote:
+		return st.Foreground(NoteColor)
+	case diagram.ClassClientState:
+		return st.Foreground(ClientColor).Bold(true)
+	case diagram.ClassServerState:
+		return st.Foreground(ServerColor).Bold(true)
+	case diagram.ClassDim:
+		return st.Dim(true)
+	}
+	return st
+}
+
+// Ladder is the sequence diagram of one connection: a tview Primitive.
+// It draws only the rows that fit, scrolling to keep the selected step
+// visible. Set its data with SetData from the UI goroutine.
+type Ladder struct {
+	*tview.Box
+	lang     i18n.Lang
+	conn     fsm.Conn
+	steps    []session.Step
+	selected int
+	unfold   bool
+	rows     []diagram.Row
+	top      int  // first row shown
+	follow   bool // scroll to the selection on the next draw
+}
+
+// NewLadder returns an empty ladder.
+func NewLadder() *Ladder {
+	l := &Ladder{Box: tview.NewBox(), selected: -1, follow: true}
+	l.SetLang(i18n.En)
+	return l
+}
+
+// SetData shows conn's steps. selected is a position in steps (not
+// Step.Index), -1 for none. The ladder keeps the slices; the caller must
+// not modify them afterwards.
+func (l *Ladder) SetData(conn fsm.Conn, steps []session.Step, selected int) {
+	if conn.ID != l.conn.ID {
+		l.top = 0
+	}
+	if selected >= len(steps) {
+		selected = len(steps) - 1
+	}
+	l.conn, l.steps, l.selected, l.follow = conn, steps, selected, true
+	l.rows = diagram.Rows(steps, !l.unfold, selected)
+}
+
+// SetLang switches the language of the labels and title.
+func (l *Ladder) SetLang(lang i18n.Lang) {
+	l.lang = lang
+	l.SetTitle(" " + lang.T(i18n.KeyLadder) + " ")
+}
+
+// SetConn implements the app's ConnView.
+func (l *Ladder) SetConn(conn fsm.Conn, steps []session.Step, selected int, lang i18n.Lang) {
+	l.SetLang(lang)
+	l.SetData(conn, steps, selected)
+}
+
+// SetFolded folds (true, the default) or unfolds runs of data segments.
+func (l *Ladder) SetFolded(on bool) {
+	l.unfold = !on
+	l.rows = diagram.Rows(l.steps, on, l.selected)
+	l.follow = true
+}
+
+// Folded reports whether runs of data segments are folded.
+func (l *Ladder) Folded() bool { return !l.unfold }
+
+// ToggleFold flips SetFolded.
+func (l *Ladder) ToggleFold() { l.SetFolded(l.unfold) }
+
+// Scroll moves the view by n rows (negative: up) until the selection
+// changes.
+func (l *Ladder) Scroll(n int) {
+	l.top += n
+	l.follow = false
+}
+
+// Draw draws the ladder.
+func (l *Ladder) Draw(screen tcell.Screen) {
+	l.DrawForSubclass(screen, l)
+	x, y, w, h := l.GetInnerRect()
+	if w <= 0 || h <= 0 {
+		return
+	}
+	if len(l.steps) == 0 {
+		msg := i18n.KeyNoPackets
+		if l.conn.ID == 0 {
+			msg = i18n.KeyNoConnection
+		}
+		drawText(screen, x, y, w, l.lang.T(msg), tcell.StyleDefault.Background(l.GetBackgroundColor()).Dim(true))
+		return
+	}
+	base := tcell.StyleDefault.Background(l.GetBackgroundColor())
+	lad := diagram.NewLadder(w, l.lang)
+	head := lad.Header(&l.conn, l.steps)
+	drawCells(screen, x, y, diagram.Cells(head[0], lad.Width), w, nil, base)
+	if h < 3 {
+		return
+	}
+	vis := h - 2
+	if l.follow && l.selected >= 0 {
+		if k := diagram.RowOf(l.rows, l.selected); k >= 0 {
+			// Keep a row of context below the selection when there is one.
+			if k < l.top {
+				l.top = k
+			} else if k+1 >= l.top+vis {
+				l.top = min(k+2, len(l.rows)) - vis
+			}
+		}
+	}
+	l.top = max(0, min(l.top, len(l.rows)-vis))
+	if l.top == 0 {
+		drawCells(screen, x, y+1, diagram.Cells(head[1], lad.Width), w, nil, base)
+	} else {
+		cx, sx := lad.Lines()
+		more := diagram.Line{Spans: []diagram.Span{{X: cx, Text: "│", Class: diagram.ClassLine}, {X: sx, Text: "│", Class: diagram.ClassLine}}}
+		t := l.lang.F(i18n.KeyLadderMore, i18n.Args{"n": l.top})
+		more.Spans = append(more.Spans, diagram.Span{X: cx + 1 + max(0, (sx-cx-1-uniseg.StringWidth(t))/2), Text: t, Class: diagram.ClassDim})
+		drawCells(screen, x, y+1, diagram.Cells(more, lad.Width), w, nil, base)
+	}
+	for i := 0; i < vis && l.top+i < len(l.rows); i++ {
+		ln := lad.Line(l.rows[l.top+i], l.steps, l.selected)
+		var hl *[2]int
+		if ln.Selected {
+			hl = &[2]int{ln.Lo, ln.Hi}
+		}
+		drawCells(screen, x, y+2+i, diagram.Cells(ln, lad.Width), w, hl, base)
+	}
+}
+
+// InputHandler: 'f' folds or unfolds data runs, ↑ ↓ PgUp PgDn scroll.
+func (l *Ladder) InputHandler() func(event *tcell.EventKey, setFocus func(p tview.Primitive)) {
+	return l.WrapInputHandler(func(ev *tcell.EventKey, _ func(p tview.Primitive)) {
+		_, _, _, h := l.GetInnerRect()
+		switch {
+		case ev.Key() == tcell.KeyRune && ev.Rune() == 'f':
+			l.ToggleFold()
+		case ev.Key() == tcell.KeyUp:
+			l.Scroll(-1)
+		case ev.Key() == tcell.KeyDown:
+			l.Scroll(1)
+		case ev.Key() == tcell.KeyPgUp:
+			l.Scroll(-max(1, h-3))
+		case ev.Key() == tcell.KeyPgDn:
+			l.Scroll(max(1, h-3))
+		}
+	})
+}
+
+// drawCells draws rendered cells at (x, y), at most w columns; hl, when
+// set, is the column range [lo, hi) drawn in reverse video.
+func drawCells(screen tcell.Screen, x, y int, cells []diagram.Cell, w int, hl *[2]int, base tcell.Style) {
+	for i, c := range cells {
+		if i >= w {
+			break
+		}
+		if c.Text == "" {
+			continue
+		}
+		st := classStyle(c.Class, base)
+		if hl != nil && i >= hl[0] && i < hl[1] {
+			st = st.Reverse(true)
+		}
+		screen.Put(x+i, y, c.Text, st)
+	}
+}
+
+// drawText draws one line of plain (already safe) text, clipped to w
+// columns, and returns the columns used.
+func drawText(screen tcell.Screen, x, y, w int, text string, st tcell.Style) int {
+	ln := diagram.Line{Spans: []diagram.Span{{Text: text}}}
+	used := 0
+	for i, c := range diagram.Cells(ln, w) {
+		if c.Text == "" {
+			continue
+		}
+		screen.Put(x+i, y, c.Text, st)
+		if c.Text != " " {
+			used = i + 1
+		}
+	}
+	return used
+}
