@@ -23,6 +23,13 @@
 // serves one accepted socket. Every program that starts a process-model
 // Server must call MaybeRunChild first thing in main (and in TestMain).
 //
+// A Controller (the interactive demo the UI drives) runs each action on a
+// goroutine of its own, one action at a time in the order asked, so its
+// methods return at once; Close cancels pending actions and waits for
+// them.
+//
 // Scenarios run on the calling goroutine and start peers as above; Record
-// adds one goroutine that pumps the live capture into the tracker.
+// adds one goroutine that pumps the live capture into a buffer the
+// scenario reads (to wait for quiet, to see whether packets crossed), and
+// replays it through a tracker at the end, on the calling goroutine.
 package demo
