@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/net/bpf"
 
 	"github.com/synfin/synfin/fsm"
@@ -94,8 +95,26 @@ func CompileFilter(expr string) ([]bpf.Instruction, error) {
 }
 
 // Program returns the classic BPF program for Ethernet-framed packets; an
-// accepted packet is cut to snaplen bytes.
+// accepted packet is cut to snaplen bytes (0: DefaultSnaplen).
 func (f *Filter) Program(snaplen uint32) ([]bpf.Instruction, error) {
+	return f.program(framingEthernet, snaplen)
+}
+
+// ProgramFor returns the program for frames of link type lt: Ethernet, or
+// raw IP (LinkTypeRaw, IPv4 or IPv6 by the first nibble, as libpcap's
+// DLT_RAW programs test it). Other link types have no program: files of
+// any link type are filtered with MatchSegment instead.
+func (f *Filter) ProgramFor(lt layers.LinkType, snaplen uint32) ([]bpf.Instruction, error) {
+	switch lt {
+	case layers.LinkTypeEthernet:
+		return f.program(framingEthernet, snaplen)
+	case layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
+		return f.program(framingRawIP, snaplen)
+	}
+	return nil, fmt.Errorf("filter %q: no BPF program for link type %s", f.expr, lt)
+}
+
+func (f *Filter) program(fr framing, snaplen uint32) ([]bpf.Instruction, error) {
 	if snaplen == 0 {
 		snaplen = snapAll
 	}
@@ -104,7 +123,7 @@ func (f *Filter) Program(snaplen uint32) ([]bpf.Instruction, error) {
 	}
 	var a assembler
 	yes, no := a.label(), a.label()
-	a.gen(f.root.tests(), yes, no)
+	a.gen(f.root.tests(fr), yes, no)
 	a.place(yes)
 	a.emit(bpf.RetConstant{Val: snaplen})
 	a.place(no)
@@ -130,7 +149,7 @@ func (f *Filter) MatchSegment(s *fsm.Segment) bool {
 // ---- syntax tree ----
 
 type node interface {
-	tests() btree // the BPF test tree
+	tests(framing) btree // the BPF test tree
 	match(*fsm.Segment) bool
 }
 
@@ -138,9 +157,9 @@ type andNode struct{ l, r node }
 type orNode struct{ l, r node }
 type notNode struct{ x node }
 
-func (n andNode) tests() btree { return bAnd{n.l.tests(), n.r.tests()} }
-func (n orNode) tests() btree  { return bOr{n.l.tests(), n.r.tests()} }
-func (n notNode) tests() btree { return bNot{n.x.tests()} }
+func (n andNode) tests(fr framing) btree { return bAnd{n.l.tests(fr), n.r.tests(fr)} }
+func (n orNode) tests(fr framing) btree  { return bOr{n.l.tests(fr), n.r.tests(fr)} }
+func (n notNode) tests(fr framing) btree { return bNot{n.x.tests(fr)} }
 
 func (n andNode) match(s *fsm.Segment) bool { return n.l.match(s) && n.r.match(s) }
 func (n orNode) match(s *fsm.Segment) bool  { return n.l.match(s) || n.r.match(s) }
@@ -265,24 +284,57 @@ func eq(load []bpf.Instruction, v uint32) btree {
 	return bTest{load: load, cond: bpf.JumpEqual, val: v}
 }
 
-func etherType(t uint32) btree { return eq(ldAbs(12, 2), t) }
+// framing says where the network header starts and how its protocol is
+// found: after a 14-byte Ethernet header and its EtherType, or at offset
+// 0 with the IP version in the first nibble (raw IP, as libpcap's DLT_RAW
+// programs do).
+type framing struct {
+	hdr uint32 // offset of the network header
+	raw bool
+}
+
+var (
+	framingEthernet = framing{hdr: 14}
+	framingRawIP    = framing{hdr: 0, raw: true}
+)
+
+// ld loads size bytes at off from the start of the network header.
+func (fr framing) ld(off, size uint32) []bpf.Instruction { return ldAbs(fr.hdr+off, size) }
+
+// is tests the network protocol: IPv4, IPv6, ARP or RARP by EtherType. A
+// raw IP frame is never ARP: is returns nil for it, and callers leave the
+// term out.
+func (fr framing) is(etherType uint32) btree {
+	if !fr.raw {
+		return eq(ldAbs(12, 2), etherType)
+	}
+	load := []bpf.Instruction{bpf.LoadAbsolute{Off: fr.hdr, Size: 1}, bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: 0xf0}}
+	switch etherType {
+	case etherIPv4:
+		return eq(load, 0x40)
+	case etherIPv6:
+		return eq(load, 0x60)
+	}
+	return nil
+}
 
 // ipProto tests the IPv4 protocol or the IPv6 next header for one of ps.
-func ipProto(v6 bool, ps ...uint32) btree {
-	off := uint32(23)
+func (fr framing) ipProto(v6 bool, ps ...uint32) btree {
+	off := uint32(9)
 	if v6 {
-		off = 20
+		off = 6
 	}
 	var ts []btree
 	for _, p := range ps {
-		ts = append(ts, eq(ldAbs(off, 1), p))
+		ts = append(ts, eq(fr.ld(off, 1), p))
 	}
 	return anyOf(ts...)
 }
 
-// maskedWords compares the 4-byte words of a prefix at off; a word whose
-// mask is partial is masked, one that is fully masked out is not loaded.
-func maskedWords(off uint32, pfx netip.Prefix) btree {
+// maskedWords compares the 4-byte words of a prefix at off in the network
+// header; a word whose mask is partial is masked, one that is fully masked
+// out is not loaded.
+func (fr framing) maskedWords(off uint32, pfx netip.Prefix) btree {
 	addr := pfx.Addr().AsSlice()
 	bits := pfx.Bits()
 	var ts []btree
@@ -296,7 +348,7 @@ func maskedWords(off uint32, pfx netip.Prefix) btree {
 			mask = ^(^uint32(0) >> n)
 		}
 		w := binary.BigEndian.Uint32(addr[i:]) & mask
-		load := ldAbs(off+uint32(i), 4)
+		load := fr.ld(off+uint32(i), 4)
 		if mask != ^uint32(0) {
 			load = append(load, bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: mask})
 		}
@@ -329,33 +381,46 @@ func and2(a, b btree) btree {
 	return bAnd{a, b}
 }
 
-func (p prim) tests() btree {
+// Offsets in the network header.
+const (
+	ip4Frag  = 6  // flags and fragment offset
+	ip4Src   = 12 // IPv4 addresses
+	ip4Dst   = 16
+	ip6Src   = 8 // IPv6 addresses
+	ip6Dst   = 24
+	ip6Next  = 40 // after the fixed header: ports, or a fragment header's next header
+	arpSPA   = 14 // ARP sender and target protocol addresses (Ethernet/IPv4)
+	arpTPA   = 24
+	ip4Ports = 0 // from the IPv4 header's end (X = 4*IHL)
+)
+
+func (p prim) tests(fr framing) btree {
 	switch p.kind {
 	case kindNone:
 		switch p.proto {
 		case protoIP:
-			return etherType(etherIPv4)
+			return fr.is(etherIPv4)
 		case protoIP6:
-			return etherType(etherIPv6)
+			return fr.is(etherIPv6)
 		}
 		n := uint32(ipProtoTCP)
 		if p.proto == protoUDP {
 			n = ipProtoUDP
 		}
 		return bOr{
-			bAnd{etherType(etherIPv4), ipProto(false, n)},
-			bAnd{etherType(etherIPv6), bOr{ipProto(true, n), bAnd{ipProto(true, ip6Frag), eq(ldAbs(54, 1), n)}}},
+			bAnd{fr.is(etherIPv4), fr.ipProto(false, n)},
+			bAnd{fr.is(etherIPv6), bOr{fr.ipProto(true, n), bAnd{fr.ipProto(true, ip6Frag), eq(fr.ld(ip6Next, 1), n)}}},
 		}
 	case kindHost, kindNet:
 		if p.net.Addr().Is4() {
-			ip := and2(etherType(etherIPv4), either(p.dir, maskedWords(26, p.net), maskedWords(30, p.net)))
-			if p.proto == protoIP {
+			ip := and2(fr.is(etherIPv4), either(p.dir, fr.maskedWords(ip4Src, p.net), fr.maskedWords(ip4Dst, p.net)))
+			if p.proto == protoIP || fr.raw {
 				return ip
 			}
-			arp := either(p.dir, maskedWords(28, p.net), maskedWords(38, p.net))
-			return bOr{ip, and2(bOr{etherType(etherARP), etherType(etherRARP)}, arp)}
+			arp := either(p.dir, fr.maskedWords(arpSPA, p.net), fr.maskedWords(arpTPA, p.net))
+			return bOr{ip, and2(bOr{fr.is(etherARP), fr.is(etherRARP)}, arp)}
 		}
-		return and2(etherType(etherIPv6), either(p.dir, maskedWords(22, p.net), maskedWords(38, p.net)))
+		return and2(fr.is(etherIPv6), either(p.dir, fr.maskedWords(ip6Src, p.net), fr.maskedWords(ip6Dst, p.net)))
 	}
 	// kindPort
 	ps := []uint32{ipProtoSCTP, ipProtoTCP, ipProtoUDP}
@@ -366,14 +431,14 @@ func (p prim) tests() btree {
 		ps = []uint32{ipProtoUDP}
 	}
 	port := uint32(p.port)
-	v6 := allOf(etherType(etherIPv6), ipProto(true, ps...),
-		either(p.dir, eq(ldAbs(54, 2), port), eq(ldAbs(56, 2), port)))
+	v6 := allOf(fr.is(etherIPv6), fr.ipProto(true, ps...),
+		either(p.dir, eq(fr.ld(ip6Next, 2), port), eq(fr.ld(ip6Next+2, 2), port)))
 	ind := func(off uint32) []bpf.Instruction {
-		return []bpf.Instruction{bpf.LoadMemShift{Off: 14}, bpf.LoadIndirect{Off: off, Size: 2}}
+		return []bpf.Instruction{bpf.LoadMemShift{Off: fr.hdr}, bpf.LoadIndirect{Off: fr.hdr + off, Size: 2}}
 	}
-	v4 := allOf(etherType(etherIPv4), ipProto(false, ps...),
-		bNot{bTest{load: ldAbs(20, 2), cond: bpf.JumpBitsSet, val: 0x1fff}},
-		either(p.dir, eq(ind(14), port), eq(ind(16), port)))
+	v4 := allOf(fr.is(etherIPv4), fr.ipProto(false, ps...),
+		bNot{bTest{load: fr.ld(ip4Frag, 2), cond: bpf.JumpBitsSet, val: 0x1fff}},
+		either(p.dir, eq(ind(ip4Ports), port), eq(ind(ip4Ports+2), port)))
 	return bOr{v6, v4}
 }
 
