@@ -1,8 +1,8 @@
 package fsm
 
 import (
-	"container/heap"
 	"net/netip"
+	"sort"
 	"time"
 )
 
@@ -66,30 +66,41 @@ func makeKey(s *Segment) Key {
 // timer is a pending deadline: TIME_WAIT expiry of one endpoint, or the end
 // of a closed connection's linger.
 type timer struct {
-	at   time.Time
-	seq  uint64 // insertion order: ties fire in order, deterministically
+	at   int64 // capture time, Unix nanoseconds
 	conn *Conn
 	role Role
-	end  bool // linger end rather than TIME_WAIT
 }
 
-type timerHeap []timer
+// timerQueue is a FIFO of timers that all have the same duration, so they
+// are due in the order they were set (capture time never runs backwards by
+// much; a timer set out of order waits for the one before it, which keeps
+// the result deterministic).
+type timerQueue struct {
+	q    []timer
+	head int
+}
 
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
-	if !h[i].at.Equal(h[j].at) {
-		return h[i].at.Before(h[j].at)
+func (q *timerQueue) push(tm timer) {
+	if q.head > 1024 && q.head*2 > len(q.q) {
+		n := copy(q.q, q.q[q.head:])
+		q.q = q.q[:n]
+		q.head = 0
 	}
-	return h[i].seq < h[j].seq
+	q.q = append(q.q, tm)
 }
-func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *timerHeap) Push(x any)   { *h = append(*h, x.(timer)) }
-func (h *timerHeap) Pop() any {
-	old := *h
-	t := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return t
+
+// due returns the first timer at or before now, if any, and removes it.
+func (q *timerQueue) due(now int64) (timer, bool) {
+	if q.head == len(q.q) || q.q[q.head].at > now {
+		return timer{}, false
+	}
+	tm := q.q[q.head]
+	q.q[q.head] = timer{}
+	q.head++
+	return tm, true
 }
+
+func (q *timerQueue) reset() { q.q, q.head = q.q[:0], 0 }
 
 // Tracker follows every connection seen in a stream of segments. It is
 // deterministic (capture timestamps are its only clock) and not safe for
@@ -99,9 +110,8 @@ type Tracker struct {
 	conns  map[Key]*Conn
 	evs    []Event
 	nextID uint64
-	timers timerHeap
-	tseq   uint64
-	now    time.Time
+	tw     timerQueue // TIME_WAIT expiries
+	linger timerQueue // ends of fully closed connections
 
 	// The segment being processed, copied into every event it causes.
 	cur Event
@@ -168,51 +178,44 @@ func (t *Tracker) Flush() []Event {
 	for _, c := range open {
 		t.end(c)
 	}
-	t.timers = t.timers[:0]
+	t.tw.reset()
+	t.linger.reset()
 	return t.evs
 }
 
 func sortConns(cs []*Conn) {
-	// insertion sort is fine for the small tails Flush sees; use a
-	// simple shell of sort to avoid importing sort for one call site.
-	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && cs[j].ID < cs[j-1].ID; j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
 }
 
-// fire runs every timer due at or before now.
+// fire runs every timer due at or before now, TIME_WAIT expiries first
+// (an expiry can close a connection, whose linger then starts).
 func (t *Tracker) fire(now time.Time) {
-	if now.After(t.now) {
-		t.now = now
-	}
-	for len(t.timers) > 0 && !t.timers[0].at.After(now) {
-		tm := heap.Pop(&t.timers).(timer)
+	n := now.UnixNano()
+	for {
+		tm, ok := t.tw.due(n)
+		if !ok {
+			break
+		}
 		c := tm.conn
-		if c.done {
-			continue
-		}
-		if tm.end {
-			if c.State[Client] == Closed && c.State[Server] == Closed && !c.closedAt.After(tm.at.Add(-t.cfg.Linger)) {
-				t.end(c)
-			}
-			continue
-		}
-		if c.State[tm.role] != TimeWait || !c.twUntil[tm.role].Equal(tm.at) {
-			continue // left TIME_WAIT another way (RST, reuse)
+		if c.done || c.State[tm.role] != TimeWait || c.twUntil[tm.role].UnixNano() != tm.at {
+			continue // gone, or left TIME_WAIT another way (RST, reuse)
 		}
 		// RFC 9293 §3.10.8: "If the time-wait timeout expires on a
 		// connection, delete the TCB, enter the CLOSED state".
-		t.cur = Event{Conn: c, Time: tm.at}
+		t.cur = Event{Conn: c, Time: c.twUntil[tm.role]}
 		t.set(c, tm.role, Closed, ReasonTimeWaitExpired)
 	}
-}
-
-func (t *Tracker) schedule(tm timer) {
-	t.tseq++
-	tm.seq = t.tseq
-	heap.Push(&t.timers, tm)
+	for {
+		tm, ok := t.linger.due(n)
+		if !ok {
+			break
+		}
+		c := tm.conn
+		if !c.done && c.State[Client] == Closed && c.State[Server] == Closed &&
+			c.closedAt.Add(t.cfg.Linger).UnixNano() == tm.at {
+			t.end(c)
+		}
+	}
 }
 
 // end reports KindEnd for c and forgets it.
@@ -260,11 +263,11 @@ func (t *Tracker) set(c *Conn, r Role, to State, why Reason) {
 
 	if to == TimeWait {
 		c.twUntil[r] = t.cur.Time.Add(t.cfg.TimeWait)
-		t.schedule(timer{at: c.twUntil[r], conn: c, role: r})
+		t.tw.push(timer{at: c.twUntil[r].UnixNano(), conn: c, role: r})
 	}
 	if c.State[Client] == Closed && c.State[Server] == Closed {
 		c.closedAt = t.cur.Time
-		t.schedule(timer{at: t.cur.Time.Add(t.cfg.Linger), conn: c, end: true})
+		t.linger.push(timer{at: t.cur.Time.Add(t.cfg.Linger).UnixNano(), conn: c})
 	}
 }
 
@@ -298,7 +301,8 @@ func guessClientIsSrc(src, dst uint16) bool {
 // newConn starts tracking the connection s belongs to.
 func (t *Tracker) newConn(s *Segment) *Conn {
 	t.nextID++
-	c := &Conn{ID: t.nextID, VLAN: s.VLAN, FirstPacket: s.Packet, FirstTime: s.Time}
+	c := &Conn{ID: t.nextID, VLAN: s.VLAN, FirstPacket: s.Packet, FirstTime: s.Time,
+		Transitions: make([]Transition, 0, 10)} // a whole open and close
 	c.ep[Client].wscale, c.ep[Server].wscale = -1, -1
 	clientIsSrc := true
 	switch {

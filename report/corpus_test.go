@@ -208,3 +208,13 @@ func TestCorpusZeekConnState(t *testing.T) {
 		t.Fatal("no Zeek baseline was read")
 	}
 }
+
+func openT(t *testing.T, path string) *capture.FileSource {
+	t.Helper()
+	src, err := capture.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return src
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/synfin/synfin/capture"
@@ -64,28 +65,44 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 	if err := out.header(); err != nil {
 		return res, err
 	}
+	// Three stages on their own goroutines: reading and decoding, tracking
+	// (this one), formatting and writing. A connection is final once the
+	// tracker reports KindEnd, so the writer may read it while tracking
+	// goes on.
 	tr := fsm.NewTracker(opt.FSM)
-	var werr error
+	cw := startWriter(out)
+	var pending []*fsm.Conn
 	emit := func(evs []fsm.Event) {
 		for i := range evs {
-			if evs[i].Kind == fsm.KindEnd && werr == nil {
+			if evs[i].Kind == fsm.KindEnd {
 				res.Conns++
-				werr = out.conn(evs[i].Conn)
+				pending = append(pending, evs[i].Conn)
 			}
+		}
+		if len(pending) >= 64 {
+			cw.c <- pending
+			pending = make([]*fsm.Conn, 0, 64)
 		}
 	}
+	batches := readAhead(src)
 	var rerr error
-	for werr == nil {
-		seg, err := src.Next()
-		if err != nil {
-			if err != io.EOF {
-				rerr = err
-			}
-			break
+	for b := range batches.c {
+		for i := range b.segs {
+			emit(tr.Observe(b.segs[i]))
 		}
-		emit(tr.Observe(seg))
+		if b.err != nil && b.err != io.EOF {
+			rerr = b.err
+		}
+		batches.recycle(b)
+		if cw.failed.Load() {
+			batches.stop()
+		}
 	}
 	emit(tr.Flush())
+	cw.c <- pending
+	close(cw.c)
+	<-cw.done
+	werr := cw.err
 	res.Stats = src.Stats()
 	if werr == nil {
 		werr = out.footer(res)
@@ -114,4 +131,100 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 // seconds formats a duration as seconds with microsecond precision.
 func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.6f", d.Seconds())
+}
+
+// batch is a run of segments read ahead, or the error that ended reading.
+type batch struct {
+	segs []fsm.Segment
+	err  error
+}
+
+const batchLen = 512
+
+// reader reads a source on its own goroutine, in batches.
+type reader struct {
+	c    chan *batch
+	free chan *batch
+	done chan struct{}
+	once bool
+}
+
+// readAhead starts reading src. Segments lose their Payload (it points
+// into the reader's buffer, and summaries do not need it). The channel is
+// closed after the batch that carries the final error (io.EOF at the end).
+func readAhead(src capture.Source) *reader {
+	r := &reader{c: make(chan *batch, 4), free: make(chan *batch, 6), done: make(chan struct{})}
+	go func() {
+		defer close(r.c)
+		for {
+			var b *batch
+			select {
+			case b = <-r.free:
+				b.segs = b.segs[:0]
+			default:
+				b = &batch{segs: make([]fsm.Segment, 0, batchLen)}
+			}
+			for len(b.segs) < batchLen {
+				seg, err := src.Next()
+				if err != nil {
+					b.err = err
+					break
+				}
+				seg.Payload = nil
+				b.segs = append(b.segs, seg)
+			}
+			last := b.err != nil
+			select {
+			case r.c <- b:
+			case <-r.done:
+				return
+			}
+			if last {
+				return
+			}
+		}
+	}()
+	return r
+}
+
+func (r *reader) recycle(b *batch) {
+	b.err = nil
+	select {
+	case r.free <- b:
+	default:
+	}
+}
+
+// stop asks the reading goroutine to finish early; the caller must still
+// drain the channel.
+func (r *reader) stop() {
+	if !r.once {
+		r.once = true
+		close(r.done)
+	}
+}
+
+// connWriter formats and writes finished connections on its own goroutine.
+type connWriter struct {
+	c      chan []*fsm.Conn
+	done   chan struct{}
+	err    error // read after done is closed
+	failed atomic.Bool
+}
+
+func startWriter(out writer) *connWriter {
+	w := &connWriter{c: make(chan []*fsm.Conn, 16), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for cs := range w.c {
+			for _, c := range cs {
+				if w.err == nil {
+					if w.err = out.conn(c); w.err != nil {
+						w.failed.Store(true)
+					}
+				}
+			}
+		}
+	}()
+	return w
 }
