@@ -1,0 +1,24 @@
+//go:build !linux
+
+package demo
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+)
+
+var errNeedsLinux = errors.New("the demo's raw sockets (listen backlog, SO_REUSEADDR off, fixed client ports) need Linux")
+
+// Listen needs Linux (see the Linux version).
+func Listen(addr netip.AddrPort, backlog int, reuseAddr bool) (*net.TCPListener, error) {
+	return nil, errNeedsLinux
+}
+
+func dialFrom(laddr, raddr netip.AddrPort) (*net.TCPConn, error) { return nil, errNeedsLinux }
+
+func crossConnect(a, b netip.AddrPort) (*net.TCPConn, *net.TCPConn, error) {
+	return nil, nil, errNeedsLinux
+}
+
+func unread(c *net.TCPConn) int { return 0 }
