@@ -42,7 +42,8 @@ const (
 	defaultRingBytes = 8 << 20
 )
 
-// arphrd values (linux/if_arp.h) of the interfaces captured as Ethernet.
+// arphrd values (linux/if_arp.h) of the interfaces captured as Ethernet;
+// any other type is captured from the network header on (raw IP).
 const (
 	arphrdEther    = 1
 	arphrdLoopback = 772
@@ -52,9 +53,11 @@ const (
 // sends.
 const packetOutgoing = 4
 
-// LiveSource captures TCP segments live from a Linux network interface
-// (Ethernet-framed: Ethernet, Wi-Fi, veth, bridges, loopback), IPv4 and
-// IPv6, through a memory-mapped AF_PACKET ring (pure Go, no libpcap).
+// LiveSource captures TCP segments live from a Linux network interface,
+// IPv4 and IPv6, through a memory-mapped AF_PACKET ring (pure Go, no
+// libpcap). Ethernet-framed interfaces (Ethernet, Wi-Fi, veth, bridges,
+// loopback) are captured with their Ethernet header; any other (tun,
+// WireGuard, PPP...) from the IP header on, as raw IP (LinkType).
 //
 // The capture filter runs in the kernel. On a loopback interface, where a
 // packet socket sees every packet twice (as sent and as received), the
@@ -67,6 +70,8 @@ const packetOutgoing = 4
 type LiveSource struct {
 	iface    string
 	loopback bool
+	linkType layers.LinkType // Ethernet, or Raw for interfaces without one
+	framing  framing
 	opt      LiveOptions
 	filter   *Filter
 	dec      *Decoder
@@ -111,9 +116,6 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("live capture on %s: read the link type: %w", iface, err)
 	}
-	if hw != arphrdEther && hw != arphrdLoopback {
-		return nil, fmt.Errorf("live capture on %s: link type ARPHRD %d is not Ethernet-framed; synfin captures Ethernet, Wi-Fi, veth, bridge and loopback interfaces", iface, hw)
-	}
 	f, err := ParseFilter(filter)
 	if err != nil {
 		return nil, err
@@ -121,16 +123,26 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 	if opt.Snaplen == 0 {
 		opt.Snaplen = DefaultSnaplen
 	}
-	if opt.Write != nil && opt.Write.LinkType() != layers.LinkTypeEthernet {
-		return nil, fmt.Errorf("live capture on %s: the -w file has link type %s, the capture Ethernet", iface, opt.Write.LinkType())
-	}
 	s := &LiveSource{
 		iface:    iface,
 		loopback: ifc.Flags&net.FlagLoopback != 0,
+		linkType: layers.LinkTypeEthernet,
+		framing:  framingEthernet,
 		opt:      opt,
 		filter:   f,
 		dec:      NewDecoder(),
 		draining: true,
+	}
+	sockType := afpacket.SocketRaw
+	if hw != arphrdEther && hw != arphrdLoopback {
+		// A SOCK_DGRAM packet socket hands over (and filters) every
+		// frame from its network header on, whatever the link layer.
+		s.linkType, s.framing, sockType = layers.LinkTypeRaw, framingRawIP, afpacket.SocketDgram
+	}
+	if opt.Write != nil {
+		if err := opt.Write.relink(s.linkType); err != nil {
+			return nil, fmt.Errorf("live capture on %s: %w", iface, err)
+		}
 	}
 	prog, err := s.program()
 	if err != nil {
@@ -148,6 +160,7 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 	}
 	tp, err := afpacket.NewTPacket(
 		afpacket.OptInterface(iface),
+		sockType,
 		afpacket.TPacketVersion3,
 		afpacket.OptBlockSize(ringBlockSize),
 		afpacket.OptFrameSize(ringFrameSize),
@@ -171,7 +184,7 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 // program assembles the kernel filter: on loopback, first drop the copy
 // of each packet as it was sent (PITFALLS.md), then the user's filter.
 func (s *LiveSource) program() ([]bpf.RawInstruction, error) {
-	user, err := s.filter.Program(s.opt.Snaplen)
+	user, err := s.filter.program(s.framing, s.opt.Snaplen)
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +206,10 @@ func (s *LiveSource) program() ([]bpf.RawInstruction, error) {
 
 // Interface is the name of the interface being captured.
 func (s *LiveSource) Interface() string { return s.iface }
+
+// LinkType is the link type of the captured frames (and of the Write
+// file): Ethernet, or Raw (IPv4/IPv6 without a link header).
+func (s *LiveSource) LinkType() layers.LinkType { return s.linkType }
 
 // Next returns the next TCP segment. Segment.Packet counts every captured
 // frame from 1 in arrival order (TCP or not, as in the Write file) and
@@ -243,7 +260,7 @@ func (s *LiveSource) Next() (fsm.Segment, error) {
 			}
 		}
 		var seg fsm.Segment
-		skip, ok := s.dec.Decode(layers.LinkTypeEthernet, data, ci.Length, &seg)
+		skip, ok := s.dec.Decode(s.linkType, data, ci.Length, &seg)
 		if !ok {
 			s.skipped[skip].Add(1)
 			// A stream of frames that are not TCP must not hold the
@@ -277,7 +294,7 @@ func (s *LiveSource) Stats() Stats {
 		Packets:     s.packets.Load(),
 		Segments:    s.segments.Load(),
 		KernelDrops: s.kernelDrops.Load(),
-		LinkTypes:   []string{layers.LinkTypeEthernet.String()},
+		LinkTypes:   []string{LinkTypeName(s.linkType)},
 	}
 	for i := range st.Skipped {
 		st.Skipped[i] = s.skipped[i].Load()

@@ -368,6 +368,8 @@ func TestHelperProcess(t *testing.T) {
 		if err != nil {
 			out("childerr=%v", err)
 		}
+	case "tun-child": // root in a private netns: capture on a tun device
+		tunCapture(out)
 	case "netns-child":
 		out("inprivate=%v", capture.InPrivateNetns())
 		out("up=%v", capture.BringLoopbackUp())
@@ -790,5 +792,149 @@ func TestLiveTimeoutWithOtherTraffic(t *testing.T) {
 	}
 	if st := src.Stats(); st.Skipped[capture.SkipNotTCP] == 0 {
 		t.Errorf("no UDP frame counted as skipped: %+v", st)
+	}
+}
+
+// TestLiveRawIPInterface captures on a tun device (no link header: raw
+// IP), made in a private network namespace so the machine's own
+// interfaces are left alone.
+func TestLiveRawIPInterface(t *testing.T) {
+	needLive(t)
+	if os.Geteuid() != 0 {
+		t.Skip("creating a tun device needs root (/dev/net/tun)")
+	}
+	cmd, err := capture.PrivateNetnsCommand("-test.run=^TestHelperProcess$")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(cmd.Env, helperEnv+"=tun-child", "SYNFIN_TEST_TMP="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "skip=") {
+		t.Skipf("%s", out)
+	}
+	for _, want := range []string{"linktype=Raw", "syns-ok=true", "file=ok"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("child output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// tunCapture runs in the namespaced child: it makes tun device synfin0
+// with 10.203.0.1/24, captures while connecting to 10.203.0.2:7 (the SYNs
+// leave through the tun, nobody answers), and prints what it saw.
+func tunCapture(out func(string, ...any)) {
+	tun, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		out("skip=no tun device: %v", err)
+		return
+	}
+	defer unix.Close(tun)
+	ifr, _ := unix.NewIfreq("synfin0")
+	ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
+	if err := unix.IoctlIfreq(tun, unix.TUNSETIFF, ifr); err != nil {
+		out("skip=TUNSETIFF: %v", err)
+		return
+	}
+	sock, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		out("err=%v", err)
+		return
+	}
+	defer unix.Close(sock)
+	for _, step := range []struct {
+		req  uint
+		addr []byte
+	}{{unix.SIOCSIFADDR, []byte{10, 203, 0, 1}}, {unix.SIOCSIFNETMASK, []byte{255, 255, 255, 0}}} {
+		ifr, _ := unix.NewIfreq("synfin0")
+		if err := ifr.SetInet4Addr(step.addr); err != nil {
+			out("err=%v", err)
+			return
+		}
+		if err := unix.IoctlIfreq(sock, step.req, ifr); err != nil {
+			out("err=set address: %v", err)
+			return
+		}
+	}
+	ifr, _ = unix.NewIfreq("synfin0")
+	if err := unix.IoctlIfreq(sock, unix.SIOCGIFFLAGS, ifr); err != nil {
+		out("err=%v", err)
+		return
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	if err := unix.IoctlIfreq(sock, unix.SIOCSIFFLAGS, ifr); err != nil {
+		out("err=up: %v", err)
+		return
+	}
+	path := filepath.Join(os.Getenv("SYNFIN_TEST_TMP"), "tun.pcap")
+	w, err := capture.CreatePcap(path)
+	if err != nil {
+		out("err=%v", err)
+		return
+	}
+	src, err := capture.OpenLive("synfin0", "tcp port 7", capture.LiveOptions{Timeout: 300 * time.Millisecond, Write: w})
+	if err != nil {
+		out("err=openlive: %v", err)
+		return
+	}
+	out("linktype=%v writer=%v", src.LinkType(), w.LinkType())
+	stop := make(chan struct{})
+	go func() {
+		defer close(stop)
+		net.DialTimeout("tcp4", "10.203.0.2:7", 1500*time.Millisecond) // SYN, and a retransmission after 1 s
+	}()
+	var segs []fsm.Segment
+	for {
+		seg, err := src.Next()
+		if errors.Is(err, capture.ErrTimeout) {
+			select {
+			case <-stop:
+			default:
+				continue
+			}
+			break
+		}
+		if err != nil {
+			out("err=next: %v", err)
+			return
+		}
+		segs = append(segs, seg)
+	}
+	src.Close()
+	ok := len(segs) >= 1
+	for i, s := range segs {
+		if s.Flags != fsm.SYN || s.Dst != netip.MustParseAddrPort("10.203.0.2:7") || s.Src.Addr() != netip.MustParseAddr("10.203.0.1") || s.Packet != uint64(i+1) {
+			ok = false
+		}
+	}
+	out("segments=%d syns-ok=%v%s", len(segs), ok, segsBrief(segs))
+	if err := w.Close(); err != nil {
+		out("err=%v", err)
+		return
+	}
+	fsrc, err := capture.OpenFile(path)
+	if err != nil {
+		out("err=%v", err)
+		return
+	}
+	defer fsrc.Close()
+	n := 0
+	for {
+		s, err := fsrc.Next()
+		if err != nil {
+			break
+		}
+		if s.Packet != segs[n].Packet || s.Seq != segs[n].Seq || !s.Time.Equal(segs[n].Time) {
+			out("file=differs at %d", n)
+			return
+		}
+		n++
+	}
+	if st := fsrc.Stats(); n == len(segs) && len(st.LinkTypes) == 1 && st.LinkTypes[0] == capture.LinkTypeName(layers.LinkTypeRaw) {
+		out("file=ok")
+	} else {
+		out("file=%d segments, link types %v", n, st.LinkTypes)
 	}
 }

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +32,7 @@ type PcapWriter struct {
 	buf      *bufio.Writer
 	pw       *pcapgo.Writer
 	closer   io.Closer // the file CreatePcap opened; nil for NewPcapWriter
+	file     *os.File  // the same, to rewrite the header's link type
 	name     string    // for errors
 	linkType layers.LinkType
 	snaplen  uint32
@@ -75,7 +77,7 @@ func CreatePcapLinkType(path string, linkType layers.LinkType) (*PcapWriter, err
 		os.Remove(path)
 		return nil, err
 	}
-	pw.closer = f
+	pw.closer, pw.file = f, f
 	return pw, nil
 }
 
@@ -102,7 +104,11 @@ func newPcapWriter(w io.Writer, name string, linkType layers.LinkType, snaplen u
 }
 
 // LinkType is the link type in the file header.
-func (w *PcapWriter) LinkType() layers.LinkType { return w.linkType }
+func (w *PcapWriter) LinkType() layers.LinkType {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.linkType
+}
 
 // Snaplen is the snapshot length in the file header; longer frames are cut.
 func (w *PcapWriter) Snaplen() uint32 { return w.snaplen }
@@ -178,4 +184,29 @@ func (w *PcapWriter) Close() error {
 		}
 	}
 	return err
+}
+
+// relink changes the link type in the header of a file that holds no
+// packet yet, so a capture whose interface turns out not to be Ethernet
+// can use a writer made by CreatePcap. Other writers must already have the
+// right link type.
+func (w *PcapWriter) relink(lt layers.LinkType) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.linkType == lt {
+		return nil
+	}
+	if w.file == nil || w.packets > 0 || w.closed {
+		return fmt.Errorf("%s: the file is for %s frames, the capture gives %s", w.name, w.linkType, lt)
+	}
+	if err := w.flushLocked(); err != nil {
+		return err
+	}
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], uint32(lt)) // pcapgo writes little-endian headers
+	if _, err := w.file.WriteAt(b[:], 20); err != nil {
+		return fmt.Errorf("%s: rewrite the link type: %w", w.name, err)
+	}
+	w.linkType = lt
+	return nil
 }
