@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -383,7 +384,10 @@ func (s *Server) startChild(sc *serverConn, c *net.TCPConn) error {
 		cmd.Env = append(cmd.Env, childHoldEnv+"=1")
 	}
 	cmd.ExtraFiles = []*os.File{f}
-	cmd.Stderr = os.Stderr
+	// The child's complaints become events: the TUI owns the terminal.
+	cmd.Stderr = lineWriter(func(line string) {
+		s.emit(Event{Kind: KindError, Who: fmt.Sprintf("%s child", s.name), Conn: sc.id, Text: line})
+	})
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		f.Close()
@@ -503,4 +507,14 @@ func cut(s string) (verb, rest string, ok bool) {
 		}
 	}
 	return s, "", false
+}
+
+// lineWriter turns each write into a call with the text, trimmed.
+type lineWriter func(string)
+
+func (w lineWriter) Write(p []byte) (int, error) {
+	if t := strings.TrimSpace(string(p)); t != "" {
+		w(t)
+	}
+	return len(p), nil
 }
