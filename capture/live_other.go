@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/gopacket/gopacket/layers"
+
 	"github.com/synfin/synfin/fsm"
 )
 
@@ -21,6 +23,9 @@ func errNoLive() error {
 func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 	return nil, errNoLive()
 }
+
+// LinkType returns Ethernet, which a live capture would give on loopback.
+func (s *LiveSource) LinkType() layers.LinkType { return layers.LinkTypeEthernet }
 
 // Interface returns "".
 func (s *LiveSource) Interface() string { return "" }
