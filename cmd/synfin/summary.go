@@ -55,7 +55,7 @@ func runSummary(ctx context.Context, args []string, e env) error {
 		return nil
 	case err != nil && res.Stats.Packets > 0:
 		// A damaged tail: what was read is printed; say what happened.
-		return fmt.Errorf("%w (the %d connections above were read from the %d packets before it)", err, res.Conns, res.Stats.Packets)
+		return fmt.Errorf("%w; the %d connections above are as of the last good packet", err, res.Conns)
 	}
 	return err
 }
