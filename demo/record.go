@@ -117,6 +117,13 @@ func Record(ctx context.Context, name string, opt RecordOptions) (*Recording, er
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]fsm.Segment(nil), segs...)
+	}, LastPacket: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(segs) == 0 {
+			return time.Time{}
+		}
+		return segs[len(segs)-1].Time
 	}}
 	start := time.Now()
 	runErr := sc.Execute(ctx, r)
