@@ -6,9 +6,6 @@ import "context"
 // here and adds its own file.
 
 func runDemo(ctx context.Context, args []string, e env) error { return usagef("demo: not built yet") }
-func runDiagram(ctx context.Context, args []string, e env) error {
-	return usagef("diagram: not built yet")
-}
 func runInspect(ctx context.Context, args []string, e env) error {
 	return usagef("-r/-i: not built yet")
 }

@@ -1,0 +1,231 @@
+package diagram_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/synfin/synfin/capture"
+	"github.com/synfin/synfin/diagram"
+	"github.com/synfin/synfin/diagram/diagramtest"
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
+)
+
+var update = flag.Bool("update", false, "rewrite diagram/testdata/*.golden")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./diagram -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s:\n--- want\n%s\n--- got\n%s", name, path, want, got)
+	}
+}
+
+func TestExportGolden(t *testing.T) {
+	for _, sc := range []struct {
+		name string
+		b    *diagramtest.Builder
+	}{
+		{"clientclose", diagramtest.ClientClose()},
+		{"simultaneousclose", diagramtest.SimultaneousClose()},
+		{"bulk", diagramtest.Bulk(8)},
+	} {
+		for _, format := range diagram.Formats {
+			for _, lang := range i18n.Langs() {
+				name := fmt.Sprintf("%s_%s_%s", sc.name, lang, format)
+				t.Run(name, func(t *testing.T) {
+					conn := sc.b.Conn()
+					var buf bytes.Buffer
+					if err := diagram.Write(&buf, format, &conn, sc.b.Steps, diagram.Options{Lang: lang}); err != nil {
+						t.Fatal(err)
+					}
+					if format == "svg" {
+						checkXML(t, buf.Bytes())
+					}
+					golden(t, name, buf.Bytes())
+				})
+			}
+		}
+	}
+}
+
+func checkXML(t *testing.T, b []byte) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		_, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v\n%s", err, b)
+		}
+	}
+}
+
+// TestExportEscapes: hostile text in labels (here: the role names come
+// from the language, so use the escapers through a hand-made note tag via
+// an address that cannot be hostile; instead, check the escapers on the
+// characters that matter by exporting a fold line in every format).
+func TestMermaidAndSVGEscape(t *testing.T) {
+	b := diagramtest.ClientClose()
+	conn := b.Conn()
+	for _, format := range []string{"svg", "mermaid"} {
+		var buf bytes.Buffer
+		if err := diagram.Write(&buf, format, &conn, b.Steps, diagram.Options{Lang: i18n.En}); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(buf.String(), "\n") {
+			if strings.ContainsAny(line, "\x1b\r") {
+				t.Errorf("%s: control character in %q", format, line)
+			}
+		}
+	}
+}
+
+func TestTextWidthAndUnfold(t *testing.T) {
+	b := diagramtest.Bulk(8)
+	conn := b.Conn()
+	for _, w := range []int{40, 60, 80, 120} {
+		var buf bytes.Buffer
+		if err := diagram.Text(&buf, &conn, b.Steps, diagram.Options{Lang: i18n.Zh, Width: w}); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+			if got := displayWidth(l); got > w {
+				t.Errorf("width %d: line %q is %d wide", w, l, got)
+			}
+		}
+	}
+	var folded, all bytes.Buffer
+	diagram.Text(&folded, &conn, b.Steps, diagram.Options{})
+	diagram.Text(&all, &conn, b.Steps, diagram.Options{Unfold: true})
+	if n := strings.Count(all.String(), "\n"); n != len(b.Steps)+2 {
+		t.Errorf("unfolded: %d lines, want %d (2 header lines + one per step)", n, len(b.Steps)+2)
+	}
+	if !strings.Contains(folded.String(), "data segments") || strings.Count(folded.String(), "\n") >= len(b.Steps) {
+		t.Errorf("folded text does not fold:\n%s", folded.String())
+	}
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 || r >= 0xf900 && r <= 0xfaff || r >= 0xff00 && r <= 0xff60 || r >= 0xffe0 && r <= 0xffe6) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+func TestRowsFoldAroundSelection(t *testing.T) {
+	b := diagramtest.Bulk(10)
+	rows := diagram.Rows(b.Steps, true, -1)
+	sel := 8 // inside the first run of data segments
+	rs := diagram.Rows(b.Steps, true, sel)
+	k := diagram.RowOf(rs, sel)
+	if k < 0 || rs[k].Kind != diagram.RowSegment || rs[k].Step != sel {
+		t.Fatalf("selected step %d is not on its own row: %+v", sel, rs)
+	}
+	if len(rs) <= len(rows) {
+		t.Errorf("selecting inside a fold did not split it: %d rows, %d before", len(rs), len(rows))
+	}
+	// Every step is covered exactly once.
+	seen := make([]int, len(b.Steps))
+	for _, r := range rs {
+		end := r.Step + 1
+		if r.Kind == diagram.RowFold {
+			end = r.End
+		}
+		for i := r.Step; i < end; i++ {
+			seen[i]++
+		}
+	}
+	for i, n := range seen {
+		if n != 1 {
+			t.Errorf("step %d covered %d times", i, n)
+		}
+	}
+}
+
+// TestRecordedScenarios runs the project's own recordings through capture,
+// fsm and the session store and draws them: the ladder must show the
+// textbook states where the rules say they change.
+func TestRecordedScenarios(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want []string // lines (trimmed) that must appear, in order
+	}{
+		{"client-close", []string{
+			"CLOSED │", "│ LISTEN",
+			"SYN_SENT │", "SYN seq=0",
+			"ESTABLISHED │<", "SYN,ACK seq=0 ack=1", "│ SYN_RECV",
+			"ACK seq=1 ack=1", "│ ESTABLISHED",
+			"FIN_WAIT_1 │", "│ CLOSE_WAIT",
+		}},
+		{"server-close", []string{"SYN seq=0", "SYN,ACK seq=0 ack=1", "CLOSE_WAIT │<", "│ FIN_WAIT_1"}},
+		{"refused", []string{"SYN seq=0", "RST"}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			path := filepath.Join("..", "testdata", "scenarios", c.file+".pcap")
+			src, err := capture.OpenFile(path)
+			if err != nil {
+				t.Skipf("no recording: %v", err)
+			}
+			defer src.Close()
+			conn, steps, n, ok, err := diagram.Collect(context.Background(), src, fsm.Config{}, 1)
+			if err != nil || !ok || n == 0 {
+				t.Fatalf("Collect: conns %d ok %v err %v", n, ok, err)
+			}
+			var buf bytes.Buffer
+			if err := diagram.Text(&buf, &conn, steps, diagram.Options{Lang: i18n.En, Unfold: true}); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			pos := 0
+			for _, w := range c.want {
+				i := strings.Index(out[pos:], w)
+				if i < 0 {
+					t.Fatalf("%q not found after offset %d in:\n%s", w, pos, out)
+				}
+				pos += i
+			}
+			for _, format := range []string{"svg", "mermaid"} {
+				var b bytes.Buffer
+				if err := diagram.Write(&b, format, &conn, steps, diagram.Options{Lang: i18n.Zh}); err != nil {
+					t.Fatal(err)
+				}
+				if format == "svg" {
+					checkXML(t, b.Bytes())
+				}
+			}
+		})
+	}
+}
+
+var _ session.Source = (capture.Source)(nil)

@@ -1,0 +1,236 @@
+package diagram
+
+import (
+	"bufio"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
+)
+
+// Formats lists the export formats, for flags and messages.
+var Formats = []string{"text", "svg", "mermaid"}
+
+// Write exports the ladder of conn in the named format.
+func Write(w io.Writer, format string, conn *fsm.Conn, steps []session.Step, opt Options) error {
+	switch format {
+	case "text", "":
+		return Text(w, conn, steps, opt)
+	case "svg":
+		return SVG(w, conn, steps, opt)
+	case "mermaid":
+		return Mermaid(w, conn, steps, opt)
+	}
+	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+// Collect reads src to the end through a session store and returns
+// connection id as it ended, with all its steps, and the number of
+// connections seen. ok is false when no connection has that id.
+func Collect(ctx context.Context, src session.Source, cfg fsm.Config, id uint64) (conn fsm.Conn, steps []session.Step, conns int, ok bool, err error) {
+	s := session.New(session.Config{FSM: cfg})
+	err = s.Run(ctx, src, session.RunOptions{})
+	info := s.Info()
+	last := info.Steps - 1
+	conn, ok = s.ConnAt(id, last)
+	if ok {
+		steps = s.ConnSteps(id, last, math.MaxInt)
+		if first, _ := s.ConnSpan(id); info.Dropped > 0 && len(steps) > 0 && first > 0 && steps[0].Index > first {
+			err = fmt.Errorf("connection %d: its oldest steps were dropped to bound memory", id)
+		}
+	}
+	return conn, steps, info.Conns, ok, err
+}
+
+// header returns the role names with addresses.
+func header(conn *fsm.Conn, lang i18n.Lang) (client, server string) {
+	client, server = lang.Role(fsm.Client), lang.Role(fsm.Server)
+	if conn.Client.IsValid() {
+		client += " " + conn.Client.String()
+		server += " " + conn.Server.String()
+	}
+	return client, server
+}
+
+// rowText is what a row says, format-neutral.
+type rowText struct {
+	kind    RowKind
+	from    fsm.Role // segment: sender
+	label   string   // segment label, fold or timer text
+	note    string   // note tags
+	states  [2]fsm.State
+	changed [2]bool
+}
+
+func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.State, rows []rowText) {
+	l := NewLadder(200, opt.Lang) // wide: never compact
+	initial, _ = initialStates(steps)
+	for _, r := range Rows(steps, !opt.Unfold, -1) {
+		t := rowText{kind: r.Kind}
+		switch r.Kind {
+		case RowFold:
+			var bytes uint64
+			for i := r.Step; i < r.End; i++ {
+				bytes += uint64(steps[i].Len)
+			}
+			t.label = opt.Lang.F(i18n.KeyLadderFold, i18n.Args{"n": r.End - r.Step, "bytes": bytes})
+		case RowTimer:
+			s := &steps[r.Step]
+			t.label = opt.Lang.T(i18n.KeyLadderTimer)
+			t.states, t.changed = s.States, l.changed(steps, r.Step)
+		default:
+			s := &steps[r.Step]
+			t.from = s.From
+			t.label, t.note = l.labels(s, 1000)
+			t.states, t.changed = s.States, l.changed(steps, r.Step)
+		}
+		rows = append(rows, t)
+	}
+	return initial, rows
+}
+
+func initialStates(steps []session.Step) ([2]fsm.State, [2]bool) { return initial(steps) }
+
+// SVG writes the ladder as a standalone SVG sequence diagram. All text is
+// XML-escaped.
+func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
+	const (
+		width = 760
+		cx    = 230
+		sx    = 530
+		top   = 70
+		rowH  = 34
+	)
+	init, rows := texts(conn, steps, opt)
+	height := top + 40 + rowH*len(rows) + 20
+	bw := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="monospace" font-size="13">`+"\n", width, height, width, height)
+	p(`<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>` + "\n")
+	p(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
+	cl, sl := header(conn, opt.Lang)
+	p(`<text x="%d" y="24" text-anchor="middle" font-weight="bold" fill="#1f6fb2">%s</text>`+"\n", cx, esc(cl))
+	p(`<text x="%d" y="24" text-anchor="middle" font-weight="bold" fill="#c05800">%s</text>`+"\n", sx, esc(sl))
+	p(`<line x1="%d" y1="34" x2="%d" y2="%d" stroke="#1f6fb2" stroke-width="2"/>`+"\n", cx, cx, height-10)
+	p(`<line x1="%d" y1="34" x2="%d" y2="%d" stroke="#c05800" stroke-width="2"/>`+"\n", sx, sx, height-10)
+	state := func(y int, r fsm.Role, s fsm.State) {
+		if r == fsm.Client {
+			p(`<text x="%d" y="%d" text-anchor="end" font-weight="bold" fill="#1f6fb2">%s</text>`+"\n", cx-8, y+4, esc(s.String()))
+		} else {
+			p(`<text x="%d" y="%d" text-anchor="start" font-weight="bold" fill="#c05800">%s</text>`+"\n", sx+8, y+4, esc(s.String()))
+		}
+	}
+	if len(steps) > 0 {
+		state(top-16, fsm.Client, init[fsm.Client])
+		state(top-16, fsm.Server, init[fsm.Server])
+	}
+	for i, r := range rows {
+		y := top + 20 + i*rowH
+		switch r.kind {
+		case RowFold:
+			p(`<text x="%d" y="%d" text-anchor="middle" fill="#777" font-style="italic">%s</text>`+"\n", (cx+sx)/2, y+4, esc(r.label))
+			continue
+		case RowTimer:
+			p(`<text x="%d" y="%d" text-anchor="middle" fill="#777" font-style="italic">%s</text>`+"\n", (cx+sx)/2, y+4, esc(r.label))
+		default:
+			x1, x2 := cx, sx
+			if r.from == fsm.Server {
+				x1, x2 = sx, cx
+			}
+			p(`<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#333" stroke-width="1.5" marker-end="url(#head)"/>`+"\n", x1, y, x2, y)
+			p(`<text x="%d" y="%d" text-anchor="middle">%s`, (cx+sx)/2, y-6, esc(r.label))
+			if r.note != "" {
+				p(` <tspan fill="#c00000">%s</tspan>`, esc(r.note))
+			}
+			p("</text>\n")
+		}
+		for role := fsm.Client; role <= fsm.Server; role++ {
+			if r.changed[role] {
+				state(y, role, r.states[role])
+			}
+		}
+	}
+	p("</svg>\n")
+	return bw.Flush()
+}
+
+// esc escapes text for XML character data and attribute values.
+func esc(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s)) // also escapes control characters
+	return b.String()
+}
+
+// Mermaid writes the ladder as a Mermaid sequenceDiagram. Text is escaped
+// with Mermaid's entity codes so that no label can end a line or start
+// markup.
+func Mermaid(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
+	init, rows := texts(conn, steps, opt)
+	bw := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+	cl, sl := header(conn, opt.Lang)
+	p("sequenceDiagram\n")
+	p("    participant C as %s\n", merm(cl))
+	p("    participant S as %s\n", merm(sl))
+	note := func(r fsm.Role, s string) {
+		if r == fsm.Client {
+			p("    Note left of C: %s\n", merm(s))
+		} else {
+			p("    Note right of S: %s\n", merm(s))
+		}
+	}
+	if len(steps) > 0 {
+		note(fsm.Client, init[fsm.Client].String())
+		note(fsm.Server, init[fsm.Server].String())
+	}
+	for _, r := range rows {
+		switch r.kind {
+		case RowFold:
+			p("    Note over C,S: %s\n", merm(r.label))
+			continue
+		case RowTimer:
+			p("    Note over C,S: %s\n", merm(r.label))
+		default:
+			text := r.label
+			if r.note != "" {
+				text += " " + r.note
+			}
+			if r.from == fsm.Client {
+				p("    C->>S: %s\n", merm(text))
+			} else {
+				p("    S->>C: %s\n", merm(text))
+			}
+		}
+		for role := fsm.Client; role <= fsm.Server; role++ {
+			if r.changed[role] {
+				note(role, r.states[role].String())
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// merm escapes text for a Mermaid message or note: characters that could
+// end the statement, start a comment or markup become entity codes, and
+// control characters are dropped.
+func merm(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '#' || r == ';' || r == '<' || r == '>' || r == '&':
+			fmt.Fprintf(&b, "#%d;", r)
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
