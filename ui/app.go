@@ -45,8 +45,10 @@ type DemoControl interface {
 	// key.
 	Do(r rune) bool
 	// Help lists the demo keys' help lines, e.g. "c: connect a new
-	// client" (already in lang).
+	// client" (already in lang), for the help page.
 	Help(lang i18n.Lang) []string
+	// Keys is the short form for the panel, e.g. "c connect · s send".
+	Keys(lang i18n.Lang) string
 	// Log returns at most max lines of the server log, newest last, in
 	// lang. Lines may hold untrusted text (payloads): the panel escapes
 	// them.
@@ -94,7 +96,9 @@ type App struct {
 	bottom   *tview.Pages // status bar or filter prompt
 	pages    *tview.Pages // main screen, help
 	help     *tview.TextView
-	demo     *tview.TextView
+	demo     *tview.Flex     // demo panel: demoKeys above demoLog
+	demoKeys *tview.TextView // server model and the keys
+	demoLog  *tview.TextView
 	root     *tview.Flex
 	mid, low *tview.Flex
 	views    []ConnView
@@ -165,14 +169,18 @@ func New(cfg Config) *App {
 		a.order = append(a.order, cfg.Explain)
 	}
 	if cfg.Demo != nil {
-		a.demo = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
+		a.demoKeys = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
+		a.demoLog = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
+		a.demo = tview.NewFlex().SetDirection(tview.FlexRow).
+			AddItem(a.demoKeys, 3, 0, false).
+			AddItem(a.demoLog, 0, 1, false)
 		a.demo.SetBorder(true)
 		a.low.AddItem(a.demo, 0, 1, false)
 		if cfg.Explain != nil {
 			a.low.ResizeItem(cfg.Explain, 0, 3)
 			a.low.ResizeItem(a.demo, 0, 2)
 		}
-		a.order = append(a.order, a.demo)
+		a.order = append(a.order, a.demoLog) // ↑ ↓ scroll the log
 	}
 	a.root = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(a.table, 8, 0, true).
@@ -360,21 +368,30 @@ func (a *App) refreshDemo() {
 	if a.demo == nil {
 		return
 	}
-	a.seenDemo = a.cfg.Demo.Version()
+	d := a.cfg.Demo
+	a.seenDemo = d.Version()
+	keys := "[aqua]" + tview.Escape(Untrusted(d.Model(a.lang))) + "[-]\n" + tview.Escape(Untrusted(d.Keys(a.lang)))
+	a.demoKeys.SetText(keys)
+	// Give the keys the rows they need at this width.
+	_, _, w, h := a.demo.GetInnerRect()
+	if w > 0 {
+		n := (tview.TaggedStringWidth(d.Keys(a.lang)) + w - 1) / w
+		if n > 1 {
+			n++ // word wrap wastes line ends
+		}
+		n++ // the model line
+		// The log keeps at least half the panel; ? lists every key.
+		a.demo.ResizeItem(a.demoKeys, max(1, min(n, h/2)), 0)
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "[aqua::b]%s[-::-]\n", tview.Escape(Untrusted(a.cfg.Demo.Model(a.lang))))
-	for _, h := range a.cfg.Demo.Help(a.lang) {
-		b.WriteString(tview.Escape(Untrusted(h)))
-		b.WriteByte('\n')
-	}
-	b.WriteString("[aqua::b]" + tview.Escape(a.lang.T(i18n.KeyServerLog)) + "[-::-]\n")
-	_, _, _, h := a.demo.GetInnerRect()
-	for _, l := range a.cfg.Demo.Log(a.lang, max(h, 20)) {
+	for i, l := range d.Log(a.lang, 100) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
 		b.WriteString(tview.Escape(Untrusted(l)))
-		b.WriteByte('\n')
 	}
-	a.demo.SetText(b.String())
-	a.demo.ScrollToEnd()
+	a.demoLog.SetText(b.String())
+	a.demoLog.ScrollToEnd()
 }
 
 func (a *App) setTitles() {

@@ -380,6 +380,7 @@ func (d *fakeDemo) Do(r rune) bool {
 func (d *fakeDemo) Help(l i18n.Lang) []string {
 	return []string{l.T(i18n.KeyDemoConnect), l.T(i18n.KeyDemoSend)}
 }
+func (d *fakeDemo) Keys(l i18n.Lang) string         { return "c connect · s send" }
 func (d *fakeDemo) Log(l i18n.Lang, n int) []string { return d.log }
 func (d *fakeDemo) Model(l i18n.Lang) string        { return "goroutine" }
 func (d *fakeDemo) Version() uint64                 { return d.v }

@@ -1,0 +1,352 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/synfin/synfin/capture"
+	"github.com/synfin/synfin/demo"
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/ui"
+)
+
+const demoUsage = `Usage: synfin demo [--scenario NAME] [--port N] [--model M] [-w out.pcap] [--lang en|zh]
+       synfin                       (the same, with defaults)
+
+Runs a real TCP server and client on loopback, captures their packets live
+and shows both endpoints' states. Keys in the demo panel drive the peers
+(c connect, s send, x client close, X server close, h half-close,
+a abort, A server abort, u close with unread data, r refused, b burst,
+l long connection, m server model); ? lists every key. Needs CAP_NET_RAW (or runs in a private network namespace
+when the system allows it).
+
+Flags:
+  --scenario NAME    also run a recorded scenario unattended (synfin record --list)
+  --port N           the server's port (default 7788); N+1 stays closed for 'r'
+  --model M          server model: goroutine, process or iterative (default goroutine)
+  -w FILE            also save the captured packets to FILE (pcap)
+  --lang en|zh       language (default: from LC_ALL, LC_MESSAGES, LANG)
+  --time-wait D      TIME_WAIT duration (2MSL) the observer assumes (default 60s)
+  --log FILE         write diagnostics to FILE
+`
+
+func runDemo(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	scenario := fs.String("scenario", "", "scenario to run unattended")
+	port := fs.Uint("port", 7788, "server port")
+	model := fs.String("model", string(demo.Goroutine), "server model")
+	write := fs.String("w", "", "save packets to this pcap file")
+	var tf tuiFlags
+	tf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(e.stdout, demoUsage)
+			return errHelp
+		}
+		return usagef("demo: %v (run 'synfin demo -h')", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("demo: unexpected argument %q (run 'synfin demo -h')", fs.Arg(0))
+	}
+	if *port == 0 || *port > 65534 {
+		return usagef("demo: --port %d: want 1-65534 (the next port is the closed one)", *port)
+	}
+	m, err := demo.ParseModel(*model)
+	if err != nil {
+		return usagef("demo: --model: %v", err)
+	}
+	var sc *demo.Scenario
+	if *scenario != "" {
+		s, ok := demo.Lookup(*scenario)
+		if !ok {
+			return usagef("demo: --scenario: unknown scenario %q (synfin record --list shows them)", *scenario)
+		}
+		if uint(s.Base) <= *port+1 && *port <= uint(s.Base+s.Ports-1) {
+			return usagef("demo: --port %d: the scenario %s uses ports %d-%d; pick another", *port, s.Name, s.Base, s.Base+s.Ports-1)
+		}
+		sc = &s
+	}
+	lang, err := tf.resolve("demo: ")
+	if err != nil {
+		return err
+	}
+	if err := needTerminal(e, "use 'synfin record --scenario NAME -w FILE' to run a scenario headless"); err != nil {
+		return err
+	}
+	mode, err := demo.EnsureCapture()
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if mode == demo.ModeNamespace {
+		return demo.RunInNamespace(ctx, append([]string{"demo"}, args...), e.stdin, e.stdout, e.stderr)
+	}
+	logger, closeLog, err := openLog(tf.logPath)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+
+	lo, err := capture.LoopbackInterface()
+	if err != nil {
+		return fmt.Errorf("demo: no loopback interface: %w", err)
+	}
+	p := uint16(*port)
+	filter := demo.Filter(p, 2)
+	if sc != nil {
+		filter = strings.TrimSuffix(filter, ")") + " or " + strings.TrimPrefix(demo.Filter(sc.Base, sc.Ports), "tcp and (")
+	}
+	var writer *capture.PcapWriter
+	if *write != "" {
+		if writer, err = capture.CreatePcap(*write); err != nil {
+			return fmt.Errorf("demo: -w %s: %w", *write, err)
+		}
+		defer func() {
+			if cerr := writer.Close(); cerr != nil {
+				logger.Error("close -w file", "file", *write, "err", cerr)
+			}
+		}()
+	}
+	src, err := capture.OpenLive(lo, filter, capture.LiveOptions{Write: writer})
+	if err != nil {
+		return fmt.Errorf("demo: capture on %s: %w", lo, err)
+	}
+	defer src.Close()
+
+	ctl := newDemoCtl(ctx, netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), p), m, logger)
+	if err := ctl.start(m); err != nil {
+		return fmt.Errorf("demo: server on port %d: %w (try --port)", p, err)
+	}
+	scCtx, stopScenario := context.WithCancel(ctx)
+	defer ctl.close()
+	defer stopScenario() // runs first: the scenario stops before the peers close
+	name := fmt.Sprintf("demo %s :%d", lo, p)
+	if *write != "" {
+		name += " → " + filepath.Base(*write)
+	}
+	if sc != nil {
+		name = "demo " + sc.Name
+		ctl.runScenario(scCtx, *sc)
+	}
+	logger.Info("demo", "port", p, "model", m, "filter", filter)
+	return runTUI(ctx, tuiRun{
+		src: src, name: name, mode: ui.Demo, lang: lang,
+		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger, demo: ctl,
+	})
+}
+
+// demoCtl is the demo panel's side of the demo (ui.DemoControl): it maps
+// keys to a demo.Controller's actions, which return at once, and keeps
+// the events for the server log. Switching the server model replaces the
+// Controller; the log goes on.
+type demoCtl struct {
+	ctx  context.Context
+	addr netip.AddrPort
+	log  logger
+
+	mu      sync.Mutex
+	ctl     *demo.Controller // nil while the model switches
+	model   demo.Model
+	lines   []demo.Event // newest last, at most maxLog
+	wg      sync.WaitGroup
+	version atomic.Uint64
+}
+
+type logger interface {
+	Info(msg string, args ...any)
+	Error(msg string, args ...any)
+}
+
+const maxLog = 200
+
+func newDemoCtl(ctx context.Context, addr netip.AddrPort, m demo.Model, log logger) *demoCtl {
+	return &demoCtl{ctx: ctx, addr: addr, model: m, log: log}
+}
+
+// sink records a peer's event for the server log (any goroutine).
+func (d *demoCtl) sink(ev demo.Event) {
+	d.log.Info("demo event", "event", ev.String())
+	d.mu.Lock()
+	d.lines = append(d.lines, ev)
+	if len(d.lines) > maxLog {
+		d.lines = append(d.lines[:0], d.lines[len(d.lines)-maxLog:]...)
+	}
+	d.mu.Unlock()
+	d.version.Add(1)
+}
+
+// start starts the server with model m.
+func (d *demoCtl) start(m demo.Model) error {
+	ctl, err := demo.NewController(demo.ControllerConfig{Addr: d.addr, Model: m, Events: d.sink})
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.ctl, d.model = ctl, m
+	d.mu.Unlock()
+	d.version.Add(1)
+	return nil
+}
+
+// close stops the peers and waits for them.
+func (d *demoCtl) close() {
+	d.wg.Wait()
+	d.mu.Lock()
+	ctl := d.ctl
+	d.ctl = nil
+	d.mu.Unlock()
+	if ctl != nil {
+		ctl.Close()
+	}
+}
+
+func (d *demoCtl) failed(what string, err error) {
+	d.sink(demo.Event{Time: time.Now(), Who: "demo", Kind: demo.KindError, Text: what + ": " + err.Error()})
+}
+
+// Do implements ui.DemoControl.
+func (d *demoCtl) Do(r rune) bool {
+	d.mu.Lock()
+	ctl := d.ctl
+	d.mu.Unlock()
+	acts := map[rune]func(*demo.Controller){
+		'c': (*demo.Controller).Connect,
+		's': (*demo.Controller).Send,
+		'x': (*demo.Controller).ClientClose,
+		'X': (*demo.Controller).ServerClose,
+		'h': (*demo.Controller).HalfClose,
+		'a': (*demo.Controller).Abort,
+		'A': (*demo.Controller).ServerAbort,
+		'u': (*demo.Controller).UnreadRST,
+		'r': (*demo.Controller).Refused,
+		'b': func(c *demo.Controller) { c.Burst(5) },
+		'l': func(c *demo.Controller) { c.Long(5) },
+	}
+	if f, ok := acts[r]; ok {
+		if ctl == nil {
+			d.failed(string(r), errors.New("the server is restarting"))
+			return true
+		}
+		f(ctl)
+		return true
+	}
+	if r != 'm' {
+		return false
+	}
+	if ctl == nil {
+		return true // already switching
+	}
+	d.mu.Lock()
+	d.ctl = nil
+	m := d.model
+	d.mu.Unlock()
+	models := demo.Models()
+	next := models[0]
+	for i, x := range models {
+		if x == m {
+			next = models[(i+1)%len(models)]
+		}
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		if err := ctl.Close(); err != nil {
+			d.failed("close server", err)
+		}
+		if err := d.start(next); err != nil {
+			d.failed("start "+string(next)+" server", err)
+		}
+	}()
+	return true
+}
+
+// runScenario runs sc unattended next to the interactive peers.
+func (d *demoCtl) runScenario(ctx context.Context, sc demo.Scenario) {
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		if err := sc.Execute(ctx, &demo.Run{Log: &demo.EventLog{Forward: d.sink}}); err != nil && ctx.Err() == nil {
+			d.failed("scenario "+sc.Name, err)
+		}
+	}()
+}
+
+// Help implements ui.DemoControl.
+func (d *demoCtl) Help(l i18n.Lang) []string {
+	keys := []i18n.Key{i18n.KeyDemoConnect, i18n.KeyDemoSend, i18n.KeyDemoClientQuit, i18n.KeyDemoServerQuit,
+		i18n.KeyDemoHalfClose, i18n.KeyDemoAbort, i18n.KeyDemoRefused, i18n.KeyDemoBurst, i18n.KeyDemoLong}
+	out := make([]string, 0, len(keys)+1)
+	for _, k := range keys {
+		out = append(out, l.T(k))
+	}
+	return append(out,
+		demoText(l, "A: server aborts its newest connection (RST)", "A：服务器异常终止最新的连接（RST）"),
+		demoText(l, "u: close with unread data: the kernel sends RST, not FIN", "u：有未读数据时关闭：内核发送RST而不是FIN"),
+		demoText(l, "m: switch the server model (goroutine → process → iterative)", "m：切换服务器模型（goroutine → 进程 → 迭代）"))
+}
+
+// Keys implements ui.DemoControl.
+func (d *demoCtl) Keys(l i18n.Lang) string {
+	return demoText(l,
+		"c connect · s send · x client close · X server close · h half-close · a abort · A server abort · u unread→RST · r refused · b burst · l long · m model",
+		"c 连接 · s 发送 · x 客户端关闭 · X 服务器关闭 · h 半关闭 · a 异常终止 · A 服务器异常终止 · u 未读→RST · r 被拒绝 · b 短连接串 · l 长连接 · m 模型")
+}
+
+// Log implements ui.DemoControl: "15:04:05 server #1: recv() "hello"".
+func (d *demoCtl) Log(l i18n.Lang, n int) []string {
+	d.mu.Lock()
+	evs := d.lines[max(0, len(d.lines)-n):]
+	evs = append([]demo.Event(nil), evs...)
+	d.mu.Unlock()
+	out := make([]string, len(evs))
+	for i, ev := range evs {
+		s := ev.Time.Format("15:04:05") + " " + ev.Who
+		if ev.Conn > 0 {
+			s += fmt.Sprintf(" #%d", ev.Conn)
+		}
+		s += ": " + l.DemoKind(string(ev.Kind))
+		switch ev.Kind {
+		case demo.KindSent, demo.KindReceived:
+			s += " " + strconv.Quote(strings.TrimSuffix(ev.Text, "\n"))
+		case demo.KindError, demo.KindBindError, demo.KindListening:
+			s += " " + ev.Text
+		case demo.KindAccepted, demo.KindConnected:
+			if ev.Remote.IsValid() {
+				s += " ← " + ev.Remote.String()
+			}
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// Model implements ui.DemoControl.
+func (d *demoCtl) Model(l i18n.Lang) string {
+	d.mu.Lock()
+	m := d.model
+	d.mu.Unlock()
+	return fmt.Sprintf(demoText(l, "server :%d · model %s", "服务器 :%d · 模型 %s"), d.addr.Port(), m)
+}
+
+// Version implements ui.DemoControl.
+func (d *demoCtl) Version() uint64 { return d.version.Load() }
+
+// demoText picks the text of the language; these two lines are not in
+// package i18n yet.
+func demoText(l i18n.Lang, en, zh string) string {
+	if l == i18n.Zh {
+		return zh
+	}
+	return en
+}

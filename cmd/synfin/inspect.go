@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/synfin/synfin/capture"
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
+	"github.com/synfin/synfin/ui"
+)
+
+const inspectUsage = `Usage: synfin -r FILE [flags] [FILTER]     replay a capture in the TUI
+       synfin -i IFACE [flags] [FILTER]    live capture in the TUI
+
+FILTER is a tcpdump-style capture filter, e.g. 'tcp port 8080'.
+
+Flags:
+  -r FILE            read packets from a pcap or pcapng file
+  -i IFACE           capture live on IFACE (default: the loopback interface)
+  -w FILE            with -i: also save the captured packets to FILE (pcap)
+  --lang en|zh       language (default: from LC_ALL, LC_MESSAGES, LANG)
+  --time-wait D      TIME_WAIT duration (2MSL) the observer assumes (default 60s)
+  --log FILE         write diagnostics to FILE (never to the terminal the TUI uses)
+`
+
+// tuiFlags are the flags the TUI commands share.
+type tuiFlags struct {
+	lang     string
+	timeWait time.Duration
+	logPath  string
+}
+
+func (f *tuiFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.lang, "lang", "", "language: en or zh")
+	fs.DurationVar(&f.timeWait, "time-wait", fsm.DefaultTimeWait, "TIME_WAIT duration (2MSL)")
+	fs.StringVar(&f.logPath, "log", "", "write diagnostics to this file")
+}
+
+// resolve checks the shared flags; cmd names the command for messages.
+func (f *tuiFlags) resolve(cmd string) (i18n.Lang, error) {
+	if f.timeWait <= 0 {
+		return 0, usagef("%s--time-wait %v: must be positive, e.g. 60s", cmd, f.timeWait)
+	}
+	if f.lang == "" {
+		return i18n.FromEnv(), nil
+	}
+	l, err := i18n.ParseLang(f.lang)
+	if err != nil {
+		return 0, usagef("%s--lang %q: want en or zh", cmd, f.lang)
+	}
+	return l, nil
+}
+
+// openLog returns the logger the TUI commands use: a file with --log,
+// else nothing, since the terminal belongs to the TUI.
+func openLog(path string) (*slog.Logger, func(), error) {
+	if path == "" {
+		return slog.New(slog.NewTextHandler(io.Discard, nil)), func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--log %s: %w", path, err)
+	}
+	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }, nil
+}
+
+// needTerminal says in one line that the TUI needs a terminal, rather
+// than hanging on a pipe.
+func needTerminal(e env, alt string) error {
+	in, ok1 := e.stdin.(*os.File)
+	out, ok2 := e.stdout.(*os.File)
+	if ok1 && ok2 && term.IsTerminal(int(in.Fd())) && term.IsTerminal(int(out.Fd())) {
+		return nil
+	}
+	return fmt.Errorf("the terminal UI needs a terminal, but stdin or stdout is not one (%s)", alt)
+}
+
+func runInspect(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("synfin", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	read := fs.String("r", "", "read packets from this file")
+	iface := fs.String("i", "", "capture live on this interface")
+	write := fs.String("w", "", "with -i: save packets to this pcap file")
+	var tf tuiFlags
+	tf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(e.stdout, inspectUsage)
+			return errHelp
+		}
+		return usagef("%v (run 'synfin -h')", err)
+	}
+	iSet := false
+	fs.Visit(func(f *flag.Flag) { iSet = iSet || f.Name == "i" })
+	if *read == "" && !iSet {
+		// Only --lang and friends: the demo, as bare synfin.
+		return runDemo(ctx, args, e)
+	}
+	if *read != "" && iSet {
+		return usagef("-r and -i: choose one (a file to replay, or an interface to capture)")
+	}
+	if *write != "" && *read != "" {
+		return usagef("-w %s: saving works with -i only (the file is already saved)", *write)
+	}
+	filter := strings.Join(fs.Args(), " ")
+	if strings.HasPrefix(filter, "-") {
+		return usagef("%s: flags go before the filter (synfin -r FILE [flags] [FILTER])", fs.Arg(0))
+	}
+	if filter != "" {
+		if _, err := capture.ParseFilter(filter); err != nil {
+			return usagef("filter %q: %v", filter, err)
+		}
+	}
+	lang, err := tf.resolve("")
+	if err != nil {
+		return err
+	}
+	if err := needTerminal(e, "use 'synfin summary -r FILE' for text output"); err != nil {
+		return err
+	}
+	logger, closeLog, err := openLog(tf.logPath)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+
+	var (
+		src    capture.Source
+		name   string
+		mode   = ui.Replay
+		writer *capture.PcapWriter
+	)
+	if *read != "" {
+		name = *read
+		if filter != "" {
+			src, err = capture.OpenFileFiltered(*read, filter)
+			name += " " + filter
+		} else {
+			src, err = capture.OpenFile(*read)
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		mode = ui.Live
+		dev := *iface
+		if dev == "" {
+			if dev, err = capture.LoopbackInterface(); err != nil {
+				return fmt.Errorf("-i: no loopback interface found (%v); name one, e.g. -i lo", err)
+			}
+		}
+		if err := capture.CanCaptureLive(); err != nil {
+			return fmt.Errorf("-i %s: %w", dev, err)
+		}
+		if *write != "" {
+			if writer, err = capture.CreatePcap(*write); err != nil {
+				return fmt.Errorf("-w %s: %w", *write, err)
+			}
+			// Close on every way out: quit, Ctrl-C, SIGTERM, error.
+			defer func() {
+				if cerr := writer.Close(); cerr != nil {
+					logger.Error("close -w file", "file", *write, "err", cerr)
+				}
+			}()
+		}
+		live, err := capture.OpenLive(dev, filter, capture.LiveOptions{Write: writer})
+		if err != nil {
+			return fmt.Errorf("-i %s: %w", dev, err)
+		}
+		src = live
+		name = dev
+		if filter != "" {
+			name += " " + filter
+		}
+		if *write != "" {
+			name += " → " + *write
+		}
+	}
+	defer src.Close()
+	logger.Info("start", "source", name, "lang", lang.String())
+	return runTUI(ctx, tuiRun{
+		src: src, name: name, mode: mode, lang: lang,
+		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger,
+	})
+}
+
+// tuiRun is what runTUI shows.
+type tuiRun struct {
+	src  capture.Source
+	name string
+	mode ui.Mode
+	lang i18n.Lang
+	fsm  fsm.Config
+	log  *slog.Logger
+	demo ui.DemoControl
+}
+
+// runTUI pumps src into a session on its own goroutine and runs the UI
+// until the user quits or ctx ends. A read error is shown in the status
+// bar while the UI runs, and returned after it.
+func runTUI(ctx context.Context, r tuiRun) error {
+	s := session.New(session.Config{FSM: r.fsm})
+	app := ui.New(ui.Config{
+		Session: s, Mode: r.mode, Source: r.name, Lang: r.lang,
+		Ladder: ui.NewLadder(), States: ui.NewStateDiagram(), Explain: ui.NewExplain(),
+		Demo: r.demo,
+	})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pumpErr := make(chan error, 1)
+	go func() {
+		defer app.Guard()
+		opt := session.RunOptions{Counts: func() session.Counts {
+			st := r.src.Stats()
+			return session.Counts{Packets: st.Packets, Segments: st.Segments, Skipped: st.SkippedTotal(), Drops: st.KernelDrops}
+		}}
+		if r.mode != ui.Replay {
+			t := time.NewTicker(500 * time.Millisecond)
+			defer t.Stop()
+			opt.Tick = t.C
+		}
+		err := s.Run(ctx, r.src, opt)
+		r.log.Info("source ended", "err", err, "steps", s.Len())
+		pumpErr <- err
+	}()
+	uiErr := app.Run(ctx, nil)
+	cancel()
+	if r.mode != ui.Replay {
+		r.src.Close() // unblocks a live Next; a file's pump stops on ctx
+	}
+	err := <-pumpErr
+	switch {
+	case uiErr != nil:
+		return uiErr
+	case err == nil, errors.Is(err, context.Canceled):
+		return nil
+	}
+	if r.mode != ui.Replay && errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
