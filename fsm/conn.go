@@ -74,3 +74,13 @@ func (c *Conn) Snapshot() Conn {
 	cp.zeek.history = append([]byte(nil), c.zeek.history...)
 	return cp
 }
+
+// lastReason is why endpoint r last changed state ("" if it never did).
+func (c *Conn) lastReason(r Role) Reason {
+	for i := len(c.Transitions) - 1; i >= 0; i-- {
+		if c.Transitions[i].Endpoint == r {
+			return c.Transitions[i].Reason
+		}
+	}
+	return ""
+}

@@ -352,6 +352,20 @@ func (t *Tracker) onFIN(c *Conn, X Role, s *Segment) {
 	if x.finSent {
 		if finSeq == x.finSeq {
 			t.note(c, X, NoteFinRetransmit)
+			// X sends its FIN again although we saw Y acknowledge it: that
+			// ACK never reached X, which is still waiting for it.
+			switch c.State[X] {
+			case FinWait2:
+				t.set(c, X, FinWait1, ReasonFinAckLost)
+			case TimeWait:
+				if c.lastReason(X) == ReasonClosingAcked {
+					t.set(c, X, Closing, ReasonFinAckLost)
+				}
+			case Closed:
+				if c.lastReason(X) == ReasonLastAck {
+					t.set(c, X, LastAck, ReasonFinAckLost)
+				}
+			}
 		} else {
 			t.note(c, X, NoteUnexpectedFlags)
 		}

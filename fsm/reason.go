@@ -28,6 +28,7 @@ const (
 	ReasonSimultaneousClose Reason = "simultaneous-close" // peer's FIN crossed ours: FIN_WAIT_1 → CLOSING
 	ReasonFinAndAck         Reason = "fin-and-ack"        // peer's FIN also acked ours: FIN_WAIT_1 → TIME_WAIT
 	ReasonClosingAcked      Reason = "closing-acked"      // own FIN acked in CLOSING: → TIME_WAIT
+	ReasonFinAckLost        Reason = "fin-ack-lost"       // own FIN sent again: the ACK we saw never reached it
 	ReasonLastAck           Reason = "last-ack"           // own FIN acked in LAST_ACK: → CLOSED
 	ReasonTimeWaitExpired   Reason = "time-wait-expired"  // 2MSL passed in TIME_WAIT: → CLOSED
 	ReasonReused            Reason = "time-wait-reused"   // a new SYN on the 4-tuple ended TIME_WAIT early
@@ -76,7 +77,7 @@ func Reasons() []Reason {
 		ReasonSynSent, ReasonListen, ReasonSynAckSent, ReasonSynAckReceived, ReasonHandshakeAck,
 		ReasonSimultaneousOpen, ReasonJoinedLate, ReasonJoinedAtSynAck, ReasonSynAckNotSeen, ReasonAckDropped,
 		ReasonActiveClose, ReasonFinReceived, ReasonPassiveClose, ReasonFinAcked, ReasonFinInFinWait2,
-		ReasonSimultaneousClose, ReasonFinAndAck, ReasonClosingAcked, ReasonLastAck, ReasonTimeWaitExpired, ReasonReused,
+		ReasonSimultaneousClose, ReasonFinAndAck, ReasonClosingAcked, ReasonLastAck, ReasonFinAckLost, ReasonTimeWaitExpired, ReasonReused,
 		ReasonRstSent, ReasonRefused, ReasonAborted, ReasonRstInSyn,
 		NoteSynRetransmit, NoteSynAckRetransmit, NoteFinRetransmit, NoteRetransmit, NoteKeepAlive,
 		NoteBadSynAckAck, NoteBadHandshakeAck, NoteSynData, NoteSynDataAcked, NoteSynDataNotAcked,

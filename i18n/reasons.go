@@ -100,6 +100,10 @@ var reasons = map[fsm.Reason]msg{
 		"the last ACK acknowledged {who}'s FIN (ack={ack}): {who} is CLOSED at once; the passive closer does not wait in TIME_WAIT.",
 		"最后的确认包确认了{who}的FIN（ack={ack}）：{who}立即进入CLOSED；被动关闭方不需要TIME_WAIT。",
 	},
+	"fin-ack-lost": {
+		"{who} sent its FIN again although an ACK of it was seen: that ACK never reached {who}, which is still waiting for it; the peer's TIME_WAIT exists to answer exactly this.",
+		"{who}又重发了FIN，尽管抓到过对它的确认包：那个确认包没有到达{who}，它仍在等待确认；对方的TIME_WAIT正是为了应答这种重传。",
+	},
 	"time-wait-expired": {
 		"2MSL passed in TIME_WAIT: {who} is CLOSED and its address and port pair can be used again.",
 		"TIME_WAIT已等待2MSL：{who}进入CLOSED，这对地址和端口可以再次使用。",
