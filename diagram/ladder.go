@@ -157,9 +157,16 @@ func (l *Ladder) stateName(s fsm.State) string {
 		return "?"
 	}
 	if l.compact {
-		if n, ok := compactNames[s]; ok {
-			return n
-		}
+		return ShortState(s)
+	}
+	return s.String()
+}
+
+// ShortState is a state's name in at most 8 columns, for narrow panes:
+// ESTAB, FIN_WT1, FIN_WT2, CLOSE_WT, TIME_WT; the others as in the RFC.
+func ShortState(s fsm.State) string {
+	if n, ok := compactNames[s]; ok {
+		return n
 	}
 	return s.String()
 }
@@ -343,7 +350,7 @@ func (l *Ladder) labels(s *session.Step, room int) (label, note string) {
 	if note != "" {
 		note = "(" + note + ")"
 	}
-	long, short := Label(s, false), Label(s, true)
+	long, medium, short := Label(s, false), mediumLabel(s), Label(s, true)
 	fits := func(a string) bool {
 		if note == "" {
 			return width(a) <= room
@@ -353,8 +360,12 @@ func (l *Ladder) labels(s *session.Step, room int) (label, note string) {
 	switch {
 	case !l.compact && fits(long):
 		return long, note
+	case fits(medium):
+		return medium, note
 	case fits(short):
 		return short, note
+	case width(medium) <= room:
+		return medium, ""
 	case width(short) <= room:
 		return short, ""
 	}
@@ -396,6 +407,21 @@ func Label(s *session.Step, compact bool) string {
 	}
 	if s.Len > 0 {
 		fmt.Fprintf(&b, " len=%d", s.Len)
+	}
+	return b.String()
+}
+
+// mediumLabel keeps the flag names and shortens the numbers:
+// "SYN,ACK s0 a1", "PSH,ACK s1 a1 l6".
+func mediumLabel(s *session.Step) string {
+	var b strings.Builder
+	b.WriteString(s.Flags.String())
+	fmt.Fprintf(&b, " s%d", s.Seq)
+	if s.Flags.Has(fsm.ACK) {
+		fmt.Fprintf(&b, " a%d", s.Ack)
+	}
+	if s.Len > 0 {
+		fmt.Fprintf(&b, " l%d", s.Len)
 	}
 	return b.String()
 }

@@ -390,8 +390,16 @@ func (d *StateDiagram) caption(g *sdGrid, y int, last []fsm.Transition) {
 	}
 }
 
-// list is the fallback for small panes: one state per row (two columns
-// when there is room), lit like the boxes.
+// listOrder is the order of the fallback list: the opening states, then
+// the active closer's path, then the passive closer's.
+var listOrder = []fsm.State{
+	fsm.Closed, fsm.Listen, fsm.SynSent, fsm.SynRecv, fsm.Established,
+	fsm.FinWait1, fsm.FinWait2, fsm.Closing, fsm.TimeWait, fsm.CloseWait, fsm.LastAck,
+}
+
+// list is the fallback for small panes: the states in columns, lit like
+// the boxes. It uses full names in as many columns as fit, else the short
+// names of the ladder (ESTAB, FIN_WT1...).
 func (d *StateDiagram) list(w, h int) *sdGrid {
 	g := newGrid(w, h)
 	lit, last := d.lit()
@@ -400,26 +408,58 @@ func (d *StateDiagram) list(w, h int) *sdGrid {
 			lit[r] = fsm.Closed
 		}
 	}
-	states := fsm.States()[1:] // without Unknown
 	rows := h
-	if last != nil && h > 1 {
+	if len(last) > 0 && h > 1 {
 		rows = h - 1
 	}
-	cols := 1
-	if rows < len(states) && w >= 2*boxW+1 {
-		cols = 2
+	n := len(listOrder)
+	short, cols := false, 0
+	fit := func(nameW int) int { // columns needed, 0 if none fits
+		for c := 1; c <= 4; c++ {
+			if (n+c-1)/c <= rows && c*(nameW+6)+(c-1) <= w {
+				return c
+			}
+		}
+		return 0
 	}
-	per := (len(states) + cols - 1) / cols
-	for i, s := range states {
+	if cols = fit(11); cols == 0 {
+		short = true
+		if cols = fit(8); cols == 0 {
+			cols = max(1, min(4, (w+1)/15))
+		}
+	}
+	nameW := 11
+	if short {
+		nameW = 8
+	}
+	per := (n + cols - 1) / cols
+	for i, s := range listOrder {
 		col, row := i/per, i%per
 		if row >= rows {
 			continue
 		}
 		c, sv := lit[fsm.Client] == s, lit[fsm.Server] == s
-		g.text(col*(boxW+1), row, boxText(s, c, sv), boxStyle(c, sv))
+		name := s.String()
+		if short {
+			name = diagram.ShortState(s)
+		}
+		g.text(col*(nameW+7), row, listEntry(name, nameW, c, sv), boxStyle(c, sv))
 	}
-	if last != nil && h > 1 {
+	if len(last) > 0 && h > 1 {
 		d.caption(g, min(per, rows), last)
 	}
 	return g
+}
+
+// listEntry is "[C name S]" with the name centred in nameW+2 columns.
+func listEntry(name string, nameW int, c, sv bool) string {
+	pad := nameW + 2 - len(name)
+	mc, ms := " ", " "
+	if c {
+		mc = "C"
+	}
+	if sv {
+		ms = "S"
+	}
+	return "[" + mc + spaces(pad/2) + name + spaces(pad-pad/2) + ms + "]"
 }
