@@ -91,7 +91,7 @@ var (
 	KeyEdgeRcvAckOfFin = def("edge.ackoffin", "rcv ACK of FIN", "收FIN的ACK")
 	KeyEdgeTimeout     = def("edge.timeout", "2MSL", "2MSL")
 	KeyStateLast       = def("states.last", "last: {who} {from} → {to}", "上一步：{who} {from} → {to}")
-	KeyStateLegend     = def("states.legend", "C = client  S = server", "C = 客户端  S = 服务器")
+	KeyStateLegend     = def("states.legend", "C=client S=server", "C=客户端 S=服务器")
 
 	// Explanation pane.
 	KeyExplPacket     = def("explain.packet", "Packet #{n}", "第{n}个包")
@@ -107,10 +107,8 @@ var (
 	KeyExplChanges    = def("explain.changes", "State changes", "状态变化")
 	KeyExplNoChange   = def("explain.nochange", "No state change: client {c}, server {s}.", "状态不变：客户端 {c}，服务器 {s}。")
 	KeyExplNotes      = def("explain.notes", "Notes", "注意")
-	KeyExplStates     = def("explain.states", "after this: client {c}, server {s}", "之后：客户端 {c}，服务器 {s}")
-	KeyExplAckCheck   = def("explain.ackcheck", "ack {ack} = {what} + 1", "ack {ack} = {what} + 1")
-	KeyExplClientISN  = def("explain.xisn", "the client's ISN x={x}", "客户端初始序号 x={x}")
-	KeyExplServerISN  = def("explain.yisn", "the server's ISN y={y}", "服务器初始序号 y={y}")
+	KeyExplClientISN  = def("explain.xisn", "client's ISN x={x}", "客户端初始序号 x={x}")
+	KeyExplServerISN  = def("explain.yisn", "server's ISN y={y}", "服务器初始序号 y={y}")
 	KeyOptMSS         = def("opt.mss", "MSS {n}", "MSS {n}")
 	KeyOptWScale      = def("opt.wscale", "window scale {n} (×{f})", "窗口扩大因子 {n}（×{f}）")
 	KeyOptSACK        = def("opt.sack", "SACK permitted", "允许SACK")

@@ -176,6 +176,23 @@ func (e *Explain) paras() []para {
 			add(l.T(i18n.KeyExplOptions)+colon(l)+o, tcell.StyleDefault, 0)
 		}
 		add(l.F(segKind(s.Flags, s.Len), a), tcell.StyleDefault, 0)
+		if s.Flags.Has(fsm.SYN) || s.Seq <= 1 && s.Ack <= 1 {
+			// The handshake's numbers: x and y as the course names them.
+			var isn []string
+			if _, ok := a["x"]; ok {
+				isn = append(isn, l.F(i18n.KeyExplClientISN, a))
+			}
+			if _, ok := a["y"]; ok {
+				isn = append(isn, l.F(i18n.KeyExplServerISN, a))
+			}
+			if len(isn) > 0 {
+				sep := ", "
+				if l == i18n.Zh {
+					sep = "，"
+				}
+				add(strings.Join(isn, sep), exDim, 0)
+			}
+		}
 		if !s.Flags.Has(fsm.SYN) && !s.Flags.Has(fsm.RST) {
 			add(l.F(i18n.KeySegSeqNum, a), exDim, 0)
 			if s.Flags.Has(fsm.ACK) {

@@ -356,6 +356,7 @@ func (d *StateDiagram) figure() *sdGrid {
 		c, s := lit[fsm.Client] == b.state, lit[fsm.Server] == b.state
 		g.text(b.x, b.y, boxText(b.state, c, s), boxStyle(c, s))
 	}
+	g.text(0, sdH-2, d.lang.T(i18n.KeyStateLegend), sdLabel)
 	d.caption(g, sdH-1, last)
 	return g
 }

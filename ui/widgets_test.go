@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -12,10 +13,12 @@ import (
 	"github.com/rivo/tview"
 	"github.com/rivo/uniseg"
 
+	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/diagram"
 	"github.com/synfin/synfin/diagram/diagramtest"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
 )
 
 // update rewrites the screen goldens (go test ./ui -update).
@@ -353,5 +356,63 @@ func TestWrapCJK(t *testing.T) {
 				t.Errorf("width %d: line %q is %d wide", w, l, uniseg.StringWidth(l))
 			}
 		}
+	}
+}
+
+// TestWidgetsOnRecordings draws the project's recordings, run through
+// capture, fsm and the session store, at every step: the ladder shows the
+// textbook states, the state diagram marks both endpoints' states, and
+// the explanation names the packet, in both languages.
+func TestWidgetsOnRecordings(t *testing.T) {
+	for _, name := range []string{"client-close", "server-close", "half-close", "abort", "refused", "simultaneous-close"} {
+		t.Run(name, func(t *testing.T) {
+			src, err := capture.OpenFile(filepath.Join("..", "testdata", "scenarios", name+".pcap"))
+			if err != nil {
+				t.Skipf("no recording: %v", err)
+			}
+			defer src.Close()
+			s := session.New(session.Config{})
+			if err := s.Run(context.Background(), src, session.RunOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			last := s.Info().Steps - 1
+			conn, ok := s.ConnAt(1, last)
+			if !ok {
+				t.Fatal("no connection 1")
+			}
+			steps := s.ConnSteps(1, last, 400)
+			if len(steps) < 2 {
+				t.Fatalf("%d steps", len(steps))
+			}
+			l, d, e := NewLadder(), NewStateDiagram(), NewExplain()
+			for i := range steps {
+				for _, lang := range i18n.Langs() {
+					l.SetConn(conn, steps[:i+1], i, lang)
+					d.SetConn(conn, steps[:i+1], i, lang)
+					e.SetConn(conn, steps[:i+1], i, lang)
+					lad := screenDump(t, l, 80, 20)
+					if i == 0 && !strings.Contains(lad, "SYN_SENT │") {
+						t.Errorf("step 0: ladder lacks SYN_SENT:\n%s", lad)
+					}
+					st := screenDump(t, d, 60, 20)
+					cs, ss := steps[i].States[fsm.Client], steps[i].States[fsm.Server]
+					if cs != fsm.Unknown && !strings.Contains(st, "[C") {
+						t.Errorf("step %d: client state %v not marked:\n%s", i, cs, st)
+					}
+					if ss != fsm.Unknown && !strings.Contains(st, "S]") {
+						t.Errorf("step %d: server state %v not marked:\n%s", i, ss, st)
+					}
+					ex := screenDump(t, e, 60, 30)
+					if !steps[i].Timer() && !strings.Contains(ex, fmt.Sprint(steps[i].Packet)) {
+						t.Errorf("step %d: explanation does not name packet %d:\n%s", i, steps[i].Packet, ex)
+					}
+					for _, c := range steps[i].Changes {
+						if !strings.Contains(ex, c.To.String()) {
+							t.Errorf("step %d: explanation lacks the change to %v:\n%s", i, c.To, ex)
+						}
+					}
+				}
+			}
+		})
 	}
 }
