@@ -302,7 +302,7 @@ func guessClientIsSrc(src, dst uint16) bool {
 func (t *Tracker) newConn(s *Segment) *Conn {
 	t.nextID++
 	c := &Conn{ID: t.nextID, VLAN: s.VLAN, FirstPacket: s.Packet, FirstTime: s.Time,
-		Transitions: make([]Transition, 0, 10)} // a whole open and close
+		Transitions: make([]Transition, 0, 12)} // a whole open and close, TIME_WAIT expiry included
 	c.ep[Client].wscale, c.ep[Server].wscale = -1, -1
 	clientIsSrc := true
 	switch {
