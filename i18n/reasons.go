@@ -196,8 +196,8 @@ var reasons = map[fsm.Reason]msg{
 		"在处于TIME_WAIT或CLOSED的连接的同一对地址和端口上出现新的SYN：开始一个新连接，旧连接保留在历史中。",
 	},
 	"one-direction": {
-		"only one direction of this connection was captured: the other side's states are guesses.",
-		"只抓到了这个连接的一个方向：另一方的状态是推测的。",
+		"nothing {who} sent was captured (one direction only). {peer}'s states are certain; {who}'s are inferred from what {peer} acknowledged: its SYN+ACK is implied by {peer}'s first ACK, but whether {who} sent a FIN (LAST_ACK, then CLOSED) cannot be seen, so {who} stays where the last evidence put it.",
+		"没有抓到{who}发出的任何报文（只抓到一个方向）。{peer}的状态是确定的；{who}的状态只能由{peer}的确认推断：{peer}的第一个确认包说明{who}发过SYN+ACK，但{who}是否发送了FIN（进入LAST_ACK再到CLOSED）无法看到，所以{who}停留在最后的证据所指的状态。",
 	},
 	"seq-wrap": {
 		"the sequence number wrapped past 2^32 and started again from 0: sequence arithmetic is modulo 2^32.",
