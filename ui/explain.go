@@ -156,6 +156,9 @@ func (e *Explain) paras() []para {
 	add := func(text string, st tcell.Style, indent int) {
 		out = append(out, para{text, st, indent})
 	}
+	// What the step is, in two or three lines; then what it changed and
+	// the notes (the lesson, first to be seen in a short pane); then the
+	// details: ISNs, what seq and ack mean, payload.
 	since := ""
 	if !e.conn.FirstTime.IsZero() {
 		since = " · " + l.F(i18n.KeyExplTime, i18n.Args{"t": formatSince(s.Time.Sub(e.conn.FirstTime))})
@@ -172,42 +175,8 @@ func (e *Explain) paras() []para {
 		}
 		nums += fmt.Sprintf("  len=%d  %s=%d", s.Len, l.T(i18n.KeyExplWindow), s.Window)
 		add(nums, tcell.StyleDefault, 0)
-		if o := e.options(s.Options); o != "" {
-			add(l.T(i18n.KeyExplOptions)+colon(l)+o, tcell.StyleDefault, 0)
-		}
 		add(l.F(segKind(s.Flags, s.Len), a), tcell.StyleDefault, 0)
-		if s.Flags.Has(fsm.SYN) || s.Seq <= 1 && s.Ack <= 1 {
-			// The handshake's numbers: x and y as the course names them.
-			var isn []string
-			if _, ok := a["x"]; ok {
-				isn = append(isn, l.F(i18n.KeyExplClientISN, a))
-			}
-			if _, ok := a["y"]; ok {
-				isn = append(isn, l.F(i18n.KeyExplServerISN, a))
-			}
-			if len(isn) > 0 {
-				sep := ", "
-				if l == i18n.Zh {
-					sep = "，"
-				}
-				add(strings.Join(isn, sep), exDim, 0)
-			}
-		}
-		if !s.Flags.Has(fsm.SYN) && !s.Flags.Has(fsm.RST) {
-			add(l.F(i18n.KeySegSeqNum, a), exDim, 0)
-			if s.Flags.Has(fsm.ACK) {
-				add(l.F(i18n.KeySegAckNum, a), exDim, 0)
-			}
-		}
-		if s.Len > 0 || len(s.Payload) > 0 {
-			p := l.F(i18n.KeyExplPayload, i18n.Args{"n": s.Len}) + colon(l) + Preview(s.Payload)
-			if uint32(len(s.Payload)) < s.Len {
-				p += " " + l.F(i18n.KeyExplTruncated, i18n.Args{"n": len(s.Payload)})
-			}
-			add(p, tcell.StyleDefault, 0)
-		}
 	}
-	add("", tcell.StyleDefault, 0)
 	if len(s.Changes) > 0 {
 		add(l.T(i18n.KeyExplChanges), exHead, 0)
 		for _, c := range s.Changes {
@@ -231,7 +200,6 @@ func (e *Explain) paras() []para {
 		add(l.F(i18n.KeyExplNoChange, i18n.Args{"c": c, "s": sv}), exDim, 0)
 	}
 	if len(s.Notes) > 0 {
-		add("", tcell.StyleDefault, 0)
 		add(l.T(i18n.KeyExplNotes), exHead, 0)
 		for _, n := range s.Notes {
 			na := i18n.Args{}
@@ -241,6 +209,43 @@ func (e *Explain) paras() []para {
 			na["who"], na["peer"] = l.Role(s.From), l.Role(s.From.Peer())
 			add("• "+l.Reason(n, na), exNote, 0)
 		}
+	}
+	if s.Timer() {
+		return out
+	}
+	add("", tcell.StyleDefault, 0)
+	if s.Flags.Has(fsm.SYN) || s.Seq <= 1 && s.Ack <= 1 {
+		// The handshake's numbers: x and y as the course names them.
+		var isn []string
+		if _, ok := a["x"]; ok {
+			isn = append(isn, l.F(i18n.KeyExplClientISN, a))
+		}
+		if _, ok := a["y"]; ok {
+			isn = append(isn, l.F(i18n.KeyExplServerISN, a))
+		}
+		if len(isn) > 0 {
+			sep := ", "
+			if l == i18n.Zh {
+				sep = "，"
+			}
+			add(strings.Join(isn, sep), exDim, 0)
+		}
+	}
+	if !s.Flags.Has(fsm.SYN) && !s.Flags.Has(fsm.RST) {
+		add(l.F(i18n.KeySegSeqNum, a), exDim, 0)
+		if s.Flags.Has(fsm.ACK) {
+			add(l.F(i18n.KeySegAckNum, a), exDim, 0)
+		}
+	}
+	if o := e.options(s.Options); o != "" {
+		add(l.T(i18n.KeyExplOptions)+colon(l)+o, exDim, 0)
+	}
+	if s.Len > 0 || len(s.Payload) > 0 {
+		p := l.F(i18n.KeyExplPayload, i18n.Args{"n": s.Len}) + colon(l) + Preview(s.Payload)
+		if uint32(len(s.Payload)) < s.Len {
+			p += " " + l.F(i18n.KeyExplTruncated, i18n.Args{"n": len(s.Payload)})
+		}
+		add(p, tcell.StyleDefault, 0)
 	}
 	return out
 }
@@ -310,6 +315,9 @@ func (e *Explain) options(o fsm.Options) string {
 	}
 	if o.TFOCookie {
 		parts = append(parts, l.T(i18n.KeyOptTFO))
+	}
+	if l == i18n.Zh {
+		return strings.Join(parts, "、")
 	}
 	return strings.Join(parts, ", ")
 }
