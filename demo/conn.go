@@ -18,6 +18,7 @@ type peer struct {
 
 	mu     sync.Mutex
 	closed atomic.Bool // closed or aborted by us: read errors are expected
+	wrShut atomic.Bool // shutdown(SHUT_WR) done: our FIN is already out
 	done   chan struct{}
 	once   sync.Once
 }
@@ -58,6 +59,8 @@ func (p *peer) close() error {
 		p.emit(KindError, "close: "+err.Error())
 	case n > 0:
 		p.emit(KindClosed, fmt.Sprintf("closed with %d unread bytes: the kernel sends RST, not FIN", n))
+	case p.wrShut.Load():
+		p.emit(KindClosed, "socket released (its FIN went out at shutdown)")
 	default:
 		p.emit(KindClosed, "FIN sent")
 	}
@@ -73,6 +76,7 @@ func (p *peer) closeWrite() error {
 		p.emit(KindError, "shutdown: "+err.Error())
 		return err
 	}
+	p.wrShut.Store(true)
 	p.emit(KindHalfClosed, "shutdown(SHUT_WR): FIN sent, can still receive")
 	return nil
 }

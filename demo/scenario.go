@@ -70,8 +70,8 @@ var scenarios = []Scenario{
 	{Name: "abort", Desc: "the client aborts with SO_LINGER 0: RST instead of FIN, no TIME_WAIT", Base: 7830, Ports: 1, run: abort},
 	{Name: "unread-rst", Desc: "the client closes with unread data in its receive queue: the kernel sends RST", Base: 7840, Ports: 1, run: unreadRST},
 	{Name: "half-close", Desc: "the client shuts down writing (FIN_WAIT_2 / CLOSE_WAIT) and still receives the server's reply", Base: 7850, Ports: 1, run: halfClose},
-	{Name: "simultaneous-close", Desc: "both ends close at the same instant: the FINs cross, both go through CLOSING", Base: 7860, Ports: 1, run: simultaneousClose},
-	{Name: "simultaneous-open", Desc: "two sockets bound to fixed ports connect to each other: the SYNs cross", Base: 7870, Ports: 2, run: simultaneousOpen},
+	{Name: "simultaneous-close", Desc: "both ends send FIN at the same instant: the FINs cross, both go through CLOSING to TIME_WAIT", Base: 7860, Ports: 1, run: simultaneousClose},
+	{Name: "simultaneous-open", Desc: "two sockets bound to fixed ports connect to each other: the SYNs cross (first SYNs swallowed, retransmitted together after 1 s)", Base: 7870, Ports: 2, run: simultaneousOpen},
 	{Name: "short-connections", Desc: "N short connections: connect, send one line, close, again", Base: 7880, Ports: 1, DefN: 5, run: shortConnections},
 	{Name: "long-connection", Desc: "N lines on one long connection, then close", Base: 7890, Ports: 1, DefN: 5, run: longConnection},
 	{Name: "concurrent", Desc: "N clients connected at once to the goroutine-per-connection server", Base: 7900, Ports: 1, DefN: 5, run: concurrent},
@@ -325,58 +325,75 @@ type finInfo struct {
 }
 
 func simultaneousClose(ctx context.Context, r *Run) error {
-	if r.Segments == nil {
-		return errors.New("needs the live capture to see whether the FINs crossed")
-	}
 	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	const tries = 100
-	for try := 1; try <= tries; try++ {
-		c, err := exchange(ctx, r, fmt.Sprintf("client %d", try), "hello", DialOptions{})
-		if err != nil {
-			return err
-		}
-		ev, err := serverEvent(r, 0, c, KindAccepted)
-		if err != nil {
-			c.Release()
-			return err
-		}
-		if err := r.WaitQuiet(ctx); err != nil {
-			c.Release()
-			return err
-		}
-		var cerr, serr error
-		together(func() { cerr = c.Close() }, func() { serr = srv.CloseConn(ev.Conn) })
-		if err := errors.Join(cerr, serr); err != nil {
-			return fmt.Errorf("try %d: %w", try, err)
-		}
-		if err := r.WaitQuiet(ctx); err != nil {
-			return err
-		}
-		crossed, complete := finsCrossed(r, c.Local().Port())
-		if !complete {
-			return fmt.Errorf("try %d: the capture did not show both FINs", try)
-		}
-		if crossed {
-			r.Notef("the FINs crossed on try %d of %d", try, tries)
-			return r.Checkpoint(ctx, "FINs crossed")
-		}
+	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("the FINs never crossed in %d tries (one side's FIN always arrived first): %w", tries, ErrNotReproduced)
+	defer c.Release()
+	ev, err := serverEvent(r, 0, c, KindAccepted)
+	if err != nil {
+		return err
+	}
+	sc, err := srv.conn(ev.Conn)
+	if err != nil {
+		return err
+	}
+	if err := r.WaitQuiet(ctx); err != nil {
+		return err
+	}
+	// Both ends send FIN at once (shutdown, so that the sockets stay
+	// ours until both FINs are through): see crossShutdown.
+	from := r.Log.Len()
+	if err := crossShutdown(c.p.c, sc.p.c, c.CloseWrite, sc.p.closeWrite); err != nil {
+		return err
+	}
+	if _, err := serverEvent(r, from, c, KindPeerClosed); err != nil {
+		return err
+	}
+	if _, err := c.Recv(2 * time.Second); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("client: expected the server's FIN, got %v", err)
+	}
+	if err := r.WaitQuiet(ctx); err != nil {
+		return err
+	}
+	if crossed, complete := finsCrossed(r, c.Local().Port()); r.Segments != nil && (!crossed || !complete) {
+		return fmt.Errorf("the capture does not show crossing FINs: %w", ErrNotReproduced)
+	}
+	if err := r.Checkpoint(ctx, "FINs crossed"); err != nil {
+		return err
+	}
+	if err := c.Close(); err != nil {
+		return err
+	}
+	if err := srv.CloseConn(ev.Conn); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "sockets released")
 }
 
 func simultaneousOpen(ctx context.Context, r *Run) error {
 	a, b := r.Addr(0), r.Addr(1)
-	const tries = 200
-	for try := 1; try <= tries; try++ {
+	// First the deterministic way (both first SYNs swallowed, both
+	// retransmitted from one timer run: see crossOpenByTimer), then, should
+	// the kernel behave otherwise, plain racing connects on two threads.
+	const timerTries, raceTries = 3, 200
+	for try := 1; try <= timerTries+raceTries; try++ {
 		mark := 0
 		if r.Segments != nil {
 			mark = len(r.Segments())
 		}
-		ca, cb, err := crossConnect(a, b)
+		var ca, cb *net.TCPConn
+		var err error
+		if try <= timerTries {
+			ca, cb, err = crossOpenByTimer(a, b)
+		} else {
+			ca, cb, err = crossConnect(a, b)
+		}
 		if err != nil {
 			return err
 		}
@@ -387,9 +404,9 @@ func simultaneousOpen(ctx context.Context, r *Run) error {
 			continue
 		}
 		if r.Segments != nil {
-			// Both connects succeed too when one SYN met the other's
-			// socket in SYN_SENT after an exchange with a TIME_WAIT
-			// left by an earlier run: only two SYN+ACKs prove a crossing.
+			// Both connects also succeed when one SYN met the other's
+			// socket in SYN_SENT after the other's SYN was answered: only
+			// two SYN+ACKs prove a crossing.
 			if err := r.WaitQuiet(ctx); err != nil {
 				ca.Close()
 				cb.Close()
@@ -403,44 +420,52 @@ func simultaneousOpen(ctx context.Context, r *Run) error {
 				continue
 			}
 		}
-		r.Notef("the SYNs crossed on try %d of %d", try, tries)
-		sink := r.Log.Sink()
-		pa := newPeer(ca, func(k Kind, t string) { sink.emit(Event{Who: "peer A", Kind: k, Local: a, Remote: b, Text: t}) })
-		pb := newPeer(cb, func(k Kind, t string) { sink.emit(Event{Who: "peer B", Kind: k, Local: b, Remote: a, Text: t}) })
-		sink.emit(Event{Who: "peer A", Kind: KindConnected, Local: a, Remote: b, Text: "simultaneous open"})
-		sink.emit(Event{Who: "peer B", Kind: KindConnected, Local: b, Remote: a, Text: "simultaneous open"})
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { defer wg.Done(); pb.readLoop(false) }()
-		err = func() error {
-			if err := r.Checkpoint(ctx, "SYNs crossed"); err != nil {
-				return err
-			}
-			if err := pa.send("hello from A"); err != nil {
-				return err
-			}
-			if _, _, err := r.Log.Wait(0, 3*time.Second, Is("peer B", KindReceived)); err != nil {
-				return err
-			}
-			from := r.Log.Len()
-			if err := pa.close(); err != nil {
-				return err
-			}
-			if err := r.wait(from, "peer B", KindClosed); err != nil {
-				return err
-			}
-			return r.Checkpoint(ctx, "A closed first")
-		}()
-		if !pa.closed.Load() {
-			_ = pa.close()
+		if try > 1 {
+			r.Notef("the SYNs crossed on try %d", try)
 		}
-		if !pb.closed.Load() {
-			_ = pb.close()
-		}
-		wg.Wait()
-		return err
+		return afterOpen(ctx, r, ca, cb, a, b)
 	}
-	return fmt.Errorf("the SYNs never crossed in %d tries (one SYN always met a closed port first): %w", tries, ErrNotReproduced)
+	return fmt.Errorf("the SYNs never crossed in %d tries: %w", timerTries+raceTries, ErrNotReproduced)
+}
+
+// afterOpen exchanges a line on a simultaneously opened connection, then
+// A closes first.
+func afterOpen(ctx context.Context, r *Run, ca, cb *net.TCPConn, a, b netip.AddrPort) error {
+	sink := r.Log.Sink()
+	pa := newPeer(ca, func(k Kind, t string) { sink.emit(Event{Who: "peer A", Kind: k, Local: a, Remote: b, Text: t}) })
+	pb := newPeer(cb, func(k Kind, t string) { sink.emit(Event{Who: "peer B", Kind: k, Local: b, Remote: a, Text: t}) })
+	sink.emit(Event{Who: "peer A", Kind: KindConnected, Local: a, Remote: b, Text: "simultaneous open"})
+	sink.emit(Event{Who: "peer B", Kind: KindConnected, Local: b, Remote: a, Text: "simultaneous open"})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); pb.readLoop(false) }()
+	err := func() error {
+		if err := r.Checkpoint(ctx, "SYNs crossed"); err != nil {
+			return err
+		}
+		if err := pa.send("hello from A"); err != nil {
+			return err
+		}
+		if _, _, err := r.Log.Wait(0, 3*time.Second, Is("peer B", KindReceived)); err != nil {
+			return err
+		}
+		from := r.Log.Len()
+		if err := pa.close(); err != nil {
+			return err
+		}
+		if err := r.wait(from, "peer B", KindClosed); err != nil {
+			return err
+		}
+		return r.Checkpoint(ctx, "A closed first")
+	}()
+	if !pa.closed.Load() {
+		_ = pa.close()
+	}
+	if !pb.closed.Load() {
+		_ = pb.close()
+	}
+	wg.Wait()
+	return err
 }
 
 // synAcksBothWays reports whether each side sent a SYN+ACK: the mark of

@@ -21,4 +21,10 @@ func crossConnect(a, b netip.AddrPort) (*net.TCPConn, *net.TCPConn, error) {
 	return nil, nil, errNeedsLinux
 }
 
+func crossOpenByTimer(a, b netip.AddrPort) (*net.TCPConn, *net.TCPConn, error) {
+	return nil, nil, errNeedsLinux
+}
+
+func crossShutdown(a, b *net.TCPConn, shutA, shutB func() error) error { return errNeedsLinux }
+
 func unread(c *net.TCPConn) int { return 0 }
