@@ -52,6 +52,7 @@ func TestExportGolden(t *testing.T) {
 		{"clientclose", diagramtest.ClientClose()},
 		{"simultaneousclose", diagramtest.SimultaneousClose()},
 		{"bulk", diagramtest.Bulk(8)},
+		{"portreuse", diagramtest.PortReuse()},
 	} {
 		for _, format := range diagram.Formats {
 			for _, lang := range i18n.Langs() {
@@ -190,6 +191,7 @@ func TestRecordedScenarios(t *testing.T) {
 		}},
 		{"server-close", []string{"SYN seq=0", "SYN,ACK seq=0 ack=1", "CLOSE_WAIT │<", "│ FIN_WAIT_1"}},
 		{"refused", []string{"SYN seq=0", "RST"}},
+		{"port-reuse", []string{"FIN_WAIT_1 │", "TIME_WAIT │<", "CLOSED │", "packet #9 of a new connection"}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			path := filepath.Join("..", "testdata", "scenarios", c.file+".pcap")

@@ -80,9 +80,12 @@ func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.St
 				bytes += uint64(steps[i].Len)
 			}
 			t.label = opt.Lang.F(i18n.KeyLadderFold, i18n.Args{"n": r.End - r.Step, "bytes": bytes})
-		case RowTimer:
+		case RowTimer, RowSide:
 			s := &steps[r.Step]
 			t.label = opt.Lang.T(i18n.KeyLadderTimer)
+			if r.Kind == RowSide {
+				t.label = opt.Lang.F(i18n.KeyLadderSide, i18n.Args{"n": s.Packet})
+			}
 			t.states, t.changed = s.States, l.changed(steps, r.Step)
 		default:
 			s := &steps[r.Step]
@@ -137,7 +140,7 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 		case RowFold:
 			p(`<text x="%d" y="%d" text-anchor="middle" fill="#777" font-style="italic">%s</text>`+"\n", (cx+sx)/2, y+4, esc(r.label))
 			continue
-		case RowTimer:
+		case RowTimer, RowSide:
 			p(`<text x="%d" y="%d" text-anchor="middle" fill="#777" font-style="italic">%s</text>`+"\n", (cx+sx)/2, y+4, esc(r.label))
 		default:
 			x1, x2 := cx, sx
@@ -195,7 +198,7 @@ func Mermaid(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) err
 		case RowFold:
 			p("    Note over C,S: %s\n", merm(r.label))
 			continue
-		case RowTimer:
+		case RowTimer, RowSide:
 			p("    Note over C,S: %s\n", merm(r.label))
 		default:
 			text := r.label

@@ -53,6 +53,7 @@ const (
 	RowSegment RowKind = iota // one segment: an arrow
 	RowTimer                  // a timer step: a state change without arrow
 	RowFold                   // a run of folded data segments
+	RowSide                   // a segment of another connection changed this one (Step.Side)
 )
 
 // Row is one row of the ladder below its two header lines.
@@ -68,7 +69,7 @@ const MinFold = 4
 // foldable reports whether a step may disappear into a fold: a segment
 // without SYN, FIN or RST that changed no state and raised no note.
 func foldable(s *session.Step) bool {
-	return !s.Timer() && len(s.Changes) == 0 && len(s.Notes) == 0 &&
+	return !s.Timer() && !s.Side && len(s.Changes) == 0 && len(s.Notes) == 0 &&
 		s.Flags&(fsm.SYN|fsm.FIN|fsm.RST) == 0
 }
 
@@ -89,8 +90,11 @@ func Rows(steps []session.Step, fold bool, selected int) []Row {
 	for i := 0; i < len(steps); {
 		if !foldable(&steps[i]) {
 			k := RowSegment
-			if steps[i].Timer() {
+			switch {
+			case steps[i].Timer():
 				k = RowTimer
+			case steps[i].Side:
+				k = RowSide
 			}
 			rows = append(rows, Row{Kind: k, Step: i})
 			i++
@@ -268,9 +272,16 @@ func (l *Ladder) Line(r Row, steps []session.Step, selected int) Line {
 		}
 		ln.Spans = append(ln.Spans, l.centre(t, ClassDim))
 		return ln
-	case RowTimer:
+	case RowTimer, RowSide:
 		s := &steps[r.Step]
-		ln.Spans = append(ln.Spans, l.centre(l.Lang.T(i18n.KeyLadderTimer), ClassDim))
+		t := l.Lang.T(i18n.KeyLadderTimer)
+		if r.Kind == RowSide {
+			t = l.Lang.F(i18n.KeyLadderSide, i18n.Args{"n": s.Packet})
+			if width(t) > mid {
+				t = fmt.Sprintf("#%d", s.Packet)
+			}
+		}
+		ln.Spans = append(ln.Spans, l.centre(t, ClassDim))
 		ln.Spans = append(ln.Spans, l.stateSpans(s.States, l.changed(steps, r.Step))...)
 		ln.Selected, ln.Lo, ln.Hi = r.Step == selected, l.cx+1, l.sx
 		return ln

@@ -77,6 +77,7 @@ var (
 	// Ladder.
 	KeyLadderFold      = def("ladder.fold", "… {n} data segments, {bytes} bytes …", "… {n}个数据段，{bytes}字节 …")
 	KeyLadderFoldShort = def("ladder.foldshort", "… {n} data …", "… {n}个数据段 …")
+	KeyLadderSide      = def("ladder.side", "packet #{n} of a new connection", "第{n}个包（新连接）")
 	KeyLadderTimer     = def("ladder.timer", "2MSL timer", "2MSL计时结束")
 	KeyLadderMore      = def("ladder.more", "↑ {n} more", "↑ 还有{n}行")
 
@@ -114,6 +115,7 @@ var (
 	KeyOptSACK        = def("opt.sack", "SACK permitted", "允许SACK")
 	KeyOptTimestamp   = def("opt.ts", "timestamps", "时间戳")
 	KeyOptTFO         = def("opt.tfo", "Fast Open cookie", "快速打开cookie")
+	KeyExplSide       = def("explain.side", "Packet #{n} belongs to a new connection on the same addresses and ports; it changed this one too.", "第{n}个包属于相同地址和端口上的新连接，它也改变了这个连接。")
 	KeyExplTimerFired = def("explain.timerfired", "The TIME_WAIT timer fired: 2MSL passed with no new segment. No packet was sent.", "TIME_WAIT计时器到期：2MSL内没有新的报文段。这一步没有发送任何包。")
 
 	// What a segment is, by its flags ({sender} sent it to {receiver}).

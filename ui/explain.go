@@ -163,10 +163,14 @@ func (e *Explain) paras() []para {
 	if !e.conn.FirstTime.IsZero() {
 		since = " · " + l.F(i18n.KeyExplTime, i18n.Args{"t": formatSince(s.Time.Sub(e.conn.FirstTime))})
 	}
-	if s.Timer() {
+	switch {
+	case s.Timer():
 		add(l.T(i18n.KeyExplTimer)+since, exHead, 0)
 		add(l.T(i18n.KeyExplTimerFired), tcell.StyleDefault, 0)
-	} else {
+	case s.Side:
+		add(l.F(i18n.KeyExplPacket, i18n.Args{"n": s.Packet})+since, exHead, 0)
+		add(l.F(i18n.KeyExplSide, i18n.Args{"n": s.Packet}), tcell.StyleDefault, 0)
+	default:
 		dir := l.F(i18n.KeyExplDirection, i18n.Args{"from": l.Role(s.From), "to": l.Role(s.From.Peer())})
 		add(l.F(i18n.KeyExplPacket, i18n.Args{"n": s.Packet})+" · "+dir+since, exHead, 0)
 		nums := fmt.Sprintf("%s  seq=%d (%s %d)", s.Flags, s.Seq, l.T(i18n.KeyExplRaw), s.RawSeq)
@@ -210,7 +214,7 @@ func (e *Explain) paras() []para {
 			add("• "+l.Reason(n, na), exNote, 0)
 		}
 	}
-	if s.Timer() {
+	if s.Timer() || s.Side {
 		return out
 	}
 	add("", tcell.StyleDefault, 0)
@@ -269,7 +273,9 @@ func paren(l i18n.Lang, s string) string {
 // rfcSection names the RFC 9293 section behind a reason.
 func rfcSection(r fsm.Reason) string {
 	switch r {
-	case fsm.ReasonTimeWaitExpired, fsm.ReasonActiveClose, fsm.ReasonFinReceived, fsm.ReasonPassiveClose,
+	case fsm.ReasonTimeWaitExpired, fsm.ReasonReused:
+		return "§3.6.1"
+	case fsm.ReasonActiveClose, fsm.ReasonFinReceived, fsm.ReasonPassiveClose,
 		fsm.ReasonFinAcked, fsm.ReasonFinInFinWait2, fsm.ReasonSimultaneousClose, fsm.ReasonFinAndAck,
 		fsm.ReasonClosingAcked, fsm.ReasonLastAck:
 		return "§3.6"

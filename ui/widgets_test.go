@@ -130,6 +130,7 @@ func TestLadderGolden(t *testing.T) {
 		{"clientclose_zh_40x16", diagramtest.ClientClose(), 11, 40, 16, i18n.Zh},
 		{"simultaneousclose_80x14", diagramtest.SimultaneousClose(), 4, 80, 14, i18n.En},
 		{"bulk_scrolled_60x10", diagramtest.Bulk(30), 40, 60, 10, i18n.En},
+		{"portreuse_zh_60x16", diagramtest.PortReuse(), 11, 60, 16, i18n.Zh},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			l := NewLadder()
@@ -301,10 +302,16 @@ func TestExplainGolden(t *testing.T) {
 		{"finack_zh", 9, 50, 20, i18n.Zh},
 		{"timer_zh", 11, 60, 10, i18n.Zh},
 		{"none_en", -1, 60, 4, i18n.En},
+		{"side_en", -2, 60, 8, i18n.En},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := NewExplain()
-			e.SetConn(cc.Conn(), cc.Steps, c.sel, c.lang)
+			if c.sel == -2 {
+				pr := diagramtest.PortReuse()
+				e.SetConn(pr.Conn(), pr.Steps, len(pr.Steps)-1, c.lang)
+			} else {
+				e.SetConn(cc.Conn(), cc.Steps, c.sel, c.lang)
+			}
 			golden(t, "explain_"+c.name, screenDump(t, e, c.w, c.h))
 		})
 	}
@@ -364,7 +371,7 @@ func TestWrapCJK(t *testing.T) {
 // textbook states, the state diagram marks both endpoints' states, and
 // the explanation names the packet, in both languages.
 func TestWidgetsOnRecordings(t *testing.T) {
-	for _, name := range []string{"client-close", "server-close", "half-close", "abort", "refused", "simultaneous-close"} {
+	for _, name := range []string{"client-close", "server-close", "half-close", "abort", "refused", "simultaneous-close", "port-reuse", "unread-rst", "long-connection"} {
 		t.Run(name, func(t *testing.T) {
 			src, err := capture.OpenFile(filepath.Join("..", "testdata", "scenarios", name+".pcap"))
 			if err != nil {

@@ -78,6 +78,16 @@ func (b *Builder) Timer(dt time.Duration, changes ...Change) {
 	b.Steps = append(b.Steps, s)
 }
 
+// Side appends a step that a segment of another connection (packet
+// number pkt, which the builder skips) caused on this one.
+func (b *Builder) Side(dt time.Duration, changes ...Change) {
+	b.pkt++
+	b.t = b.t.Add(dt)
+	s := session.Step{Index: len(b.Steps), Packet: b.pkt, Time: b.t, ConnID: 1, Side: true}
+	b.apply(&s, changes)
+	b.Steps = append(b.Steps, s)
+}
+
 func (b *Builder) apply(s *session.Step, changes []Change) {
 	for _, c := range changes {
 		s.Changes = append(s.Changes, fsm.Transition{Packet: s.Packet, Time: s.Time, Endpoint: c.Who, From: b.states[c.Who], To: c.To, Reason: c.Reason})
@@ -167,5 +177,15 @@ func Bulk(n int) *Builder {
 	b.Seg(time.Second, c, fsm.FIN|fsm.ACK, seq, 1, "", []Change{{c, fsm.FinWait1, fsm.ReasonActiveClose}, {s, fsm.CloseWait, fsm.ReasonFinReceived}})
 	b.Seg(45*time.Microsecond, s, fsm.FIN|fsm.ACK, 1, seq+1, "", []Change{{s, fsm.LastAck, fsm.ReasonPassiveClose}, {c, fsm.TimeWait, fsm.ReasonFinAndAck}})
 	b.Seg(30*time.Microsecond, c, fsm.ACK, seq+1, 2, "", []Change{{s, fsm.Closed, fsm.ReasonLastAck}})
+	return b
+}
+
+// PortReuse: a client close whose TIME_WAIT a new SYN on the same ports
+// ends early (the SYN belongs to the next connection).
+func PortReuse() *Builder {
+	b := ClientClose()
+	b.Steps = b.Steps[:len(b.Steps)-1] // no timer
+	b.states[c] = fsm.TimeWait
+	b.Side(65*time.Millisecond, Change{c, fsm.Closed, fsm.ReasonReused})
 	return b
 }
