@@ -201,11 +201,23 @@ func TestScreens(t *testing.T) {
 	}
 }
 
-// TestBackEqualsForward steps through a whole capture and back: every
-// screen on the way back is the screen arriving forward showed.
+// realApp is testApp with the real panes.
+func realApp(t testing.TB, segs []fsm.Segment, mode Mode, lang i18n.Lang) *App {
+	s := session.New(session.Config{})
+	for _, seg := range segs {
+		s.Observe(seg)
+	}
+	finishForTest(s)
+	return New(Config{Session: s, Mode: mode, Source: "lesson.pcap", Lang: lang,
+		Ladder: NewLadder(), States: NewStateDiagram(), Explain: NewExplain(), Clock: func() time.Time { return sessiontest.Start }})
+}
+
+// TestBackEqualsForward steps through a whole capture and back, with the
+// real panes: every screen on the way back is the screen arriving forward
+// showed.
 func TestBackEqualsForward(t *testing.T) {
 	segs := sessiontest.Many(4)
-	a, _, _ := testApp(t, segs, Replay, i18n.En)
+	a := realApp(t, segs, Replay, i18n.En)
 	n := a.s.Len()
 	forward := make([]string, n)
 	forward[0] = screenText(t, a, 100, 30)
@@ -345,7 +357,12 @@ func TestUntrustedText(t *testing.T) {
 		s.Observe(g)
 	}
 	demo := &fakeDemo{log: []string{"received " + evil}}
-	a := New(Config{Session: s, Mode: Demo, Source: "lo " + evil, Lang: i18n.En, Demo: demo, Clock: time.Now})
+	a := New(Config{Session: s, Mode: Demo, Source: "lo " + evil, Lang: i18n.En, Demo: demo, Clock: time.Now,
+		Ladder: NewLadder(), States: NewStateDiagram(), Explain: NewExplain()})
+	a.HandleKey(runeKey(' ')) // pause on the data segment: the explanation shows its payload
+	for a.cur.Pos() > 3 {
+		a.HandleKey(key(tcell.KeyLeft))
+	}
 	a.HandleKey(runeKey('/'))
 	a.filterIn.SetText("[red]" + evil)
 	a.filterDone(tcell.KeyEnter)
@@ -353,7 +370,7 @@ func TestUntrustedText(t *testing.T) {
 	if strings.ContainsRune(got, 0x1b) || strings.ContainsRune(got, 0) {
 		t.Errorf("screen holds a control character:\n%s", got)
 	}
-	for _, want := range []string{"[red]boom", "·[2J"} {
+	for _, want := range []string{"[red]boom", "[2J"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("screen lacks %q (escaped text must show literally):\n%s", want, got)
 		}
@@ -417,5 +434,20 @@ func TestDemoKeys(t *testing.T) {
 	a.HandleKey(key(tcell.KeyEnd))
 	if a.cur.Pos() != 9 || !a.cur.Following() {
 		t.Errorf("End: pos %d following %v", a.cur.Pos(), a.cur.Following())
+	}
+}
+
+// TestUntrustedPayload: the explanation of a data segment shows its
+// payload quoted, escapes and tags as plain text.
+func TestUntrustedPayload(t *testing.T) {
+	evil := "\x1b[2J[red]boom[-][\"r1\"]x\x00\xff"
+	seg := sessiontest.Conn(netip.MustParseAddrPort("10.9.9.9:1234"), netip.MustParseAddrPort("10.0.0.1:80"), 1, sessiontest.Start, evil)
+	a := realApp(t, seg, Replay, i18n.En)
+	for range 3 {
+		a.HandleKey(key(tcell.KeyRight))
+	}
+	got := screenText(t, a, 100, 60) // tall: room for the whole explanation
+	if !strings.Contains(got, `"\x1b[2J[red]boom[-][\"r1\"]x\x00\xff"`) || strings.ContainsRune(got, 0x1b) {
+		t.Errorf("payload not shown escaped:\n%s", got)
 	}
 }

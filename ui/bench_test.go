@@ -21,7 +21,7 @@ func BenchmarkKeyPress(b *testing.B) {
 	}
 	finishForTest(s)
 	a := New(Config{Session: s, Mode: Replay, Source: "big.pcap", Lang: i18n.En,
-		Ladder: newProbe("ladder"), Clock: time.Now})
+		Ladder: NewLadder(), States: NewStateDiagram(), Explain: NewExplain(), Clock: time.Now})
 	scr := tcell.NewSimulationScreen("UTF-8")
 	if err := scr.Init(); err != nil {
 		b.Fatal(err)

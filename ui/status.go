@@ -38,6 +38,9 @@ func (a *App) drawStatus() {
 	} else {
 		parts = append(parts, tview.Escape(l.T(i18n.KeyWaitingPacket)))
 	}
+	if info.Done && info.Err == nil && a.cfg.Mode == Replay && pos == info.Steps-1 && pos >= 0 {
+		parts = append(parts, tview.Escape(l.T(i18n.KeyStatusDone)))
+	}
 	if !a.cur.Following() {
 		parts = append(parts, tview.Escape(l.F(i18n.KeyStatusSpeed, i18n.Args{"speed": speedText(l, a.play.Speed())})))
 	}
@@ -69,9 +72,6 @@ func (a *App) drawStatus() {
 	}
 	if info.Dropped > 0 {
 		parts = append(parts, "[orange]"+tview.Escape(fmt.Sprintf(text(l, txtMemDropped), info.Dropped))+"[-]")
-	}
-	if info.Done && info.Err == nil && a.cfg.Mode == Replay && pos == info.Steps-1 && pos >= 0 {
-		parts = append(parts, tview.Escape(l.T(i18n.KeyStatusDone)))
 	}
 	parts = append(parts, l.String())
 	a.status.SetText(" " + strings.Join(parts, " · "))

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gdamore/tcell/v2"
 	"golang.org/x/term"
 
 	"github.com/synfin/synfin/capture"
@@ -204,6 +205,8 @@ type tuiRun struct {
 	fsm  fsm.Config
 	log  *slog.Logger
 	demo ui.DemoControl
+	// screen replaces the terminal (tests: tcell.SimulationScreen).
+	screen tcell.Screen
 }
 
 // runTUI pumps src into a session on its own goroutine and runs the UI
@@ -234,7 +237,7 @@ func runTUI(ctx context.Context, r tuiRun) error {
 		r.log.Info("source ended", "err", err, "steps", s.Len())
 		pumpErr <- err
 	}()
-	uiErr := app.Run(ctx, nil)
+	uiErr := app.Run(ctx, r.screen)
 	cancel()
 	if r.mode != ui.Replay {
 		r.src.Close() // unblocks a live Next; a file's pump stops on ctx
