@@ -423,3 +423,29 @@ func TestWidgetsOnRecordings(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkWidgetsRedraw measures one SetConn+Draw of the three widgets
+// for a connection of about 20k steps (the app passes at most
+// maxPaneSteps; this is the worst case for a direct caller).
+func BenchmarkWidgetsRedraw(b *testing.B) {
+	bb := diagramtest.Bulk(10000)
+	conn := bb.Conn()
+	scr := tcell.NewSimulationScreen("UTF-8")
+	if err := scr.Init(); err != nil {
+		b.Fatal(err)
+	}
+	defer scr.Fini()
+	scr.SetSize(100, 30)
+	l, d, e := NewLadder(), NewStateDiagram(), NewExplain()
+	l.SetRect(0, 0, 60, 12)
+	d.SetRect(60, 0, 40, 12)
+	e.SetRect(0, 12, 100, 18)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sel := i % len(bb.Steps)
+		for _, v := range []ConnView{l, d, e} {
+			v.SetConn(conn, bb.Steps, sel, i18n.En)
+			v.Draw(scr)
+		}
+	}
+}
