@@ -139,11 +139,6 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 		// frame from its network header on, whatever the link layer.
 		s.linkType, s.framing, sockType = layers.LinkTypeRaw, framingRawIP, afpacket.SocketDgram
 	}
-	if opt.Write != nil {
-		if err := opt.Write.relink(s.linkType); err != nil {
-			return nil, fmt.Errorf("live capture on %s: %w", iface, err)
-		}
-	}
 	prog, err := s.program()
 	if err != nil {
 		return nil, err
@@ -167,7 +162,8 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 		afpacket.OptNumBlocks(blocks),
 		afpacket.OptBlockTimeout(blockRetire),
 		afpacket.OptPollTimeout(poll),
-		afpacket.OptAddVLANHeader(true),
+		// Put back the 802.1Q tag the NIC stripped, so VLANs stay apart.
+		afpacket.OptAddVLANHeader(sockType == afpacket.SocketRaw),
 	)
 	if err != nil {
 		return nil, socketError("live capture on "+iface+": open a packet socket", err)
@@ -177,6 +173,12 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 		return nil, socketError("live capture on "+iface+": attach the filter", err)
 	}
 	s.attached = time.Now()
+	if opt.Write != nil {
+		if err := opt.Write.relink(s.linkType); err != nil {
+			tp.Close()
+			return nil, fmt.Errorf("live capture on %s: %w", iface, err)
+		}
+	}
 	s.tp = tp
 	return s, nil
 }
