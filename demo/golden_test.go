@@ -101,6 +101,23 @@ func TestRecordingsAgreeWithKernel(t *testing.T) {
 	}
 }
 
+// TestRecordingsShowCrossings: the simultaneous scenarios' recordings
+// really hold crossing SYNs and crossing FINs.
+func TestRecordingsShowCrossings(t *testing.T) {
+	_, src := openRecording(t, "simultaneous-open")
+	if !demo.SYNsCrossed(readAll(t, src)) {
+		t.Error("simultaneous-open.pcap: no SYN+ACK from each side: the SYNs did not cross")
+	}
+	_, src = openRecording(t, "simultaneous-close")
+	segs := readAll(t, src)
+	if len(segs) == 0 {
+		t.Fatal("simultaneous-close.pcap is empty")
+	}
+	if crossed, complete := demo.FINsCrossed(segs, segs[0].Src.Port()); !crossed || !complete {
+		t.Errorf("simultaneous-close.pcap: FINs crossed %v (both seen %v), want crossing", crossed, complete)
+	}
+}
+
 func readAll(t *testing.T, src capture.Source) []fsm.Segment {
 	t.Helper()
 	var segs []fsm.Segment
@@ -130,7 +147,9 @@ var expectations = map[string][]struct {
 	"abort":              {{"client aborted", fsm.Closed, fsm.Closed}},
 	"unread-rst":         {{"reply unread", fsm.Established, fsm.Established}, {"client closed with unread data", fsm.Closed, fsm.Closed}},
 	"half-close":         {{"client half-closed", fsm.FinWait2, fsm.CloseWait}, {"both closed", fsm.TimeWait, fsm.Closed}},
-	"simultaneous-close": {{"FINs crossed", fsm.TimeWait, fsm.TimeWait}},
+	"simultaneous-close": {{"FINs crossed", fsm.TimeWait, fsm.TimeWait}, {"sockets released", fsm.TimeWait, fsm.TimeWait}},
+	"simultaneous-open":  {{"SYNs crossed", fsm.Established, fsm.Established}, {"A closed first", fsm.TimeWait, fsm.Closed}},
+	"port-reuse":         {{"connection 1 closed, the fixed client port in TIME_WAIT", fsm.TimeWait, fsm.Closed}, {"connection 2 closed, the fixed client port in TIME_WAIT", fsm.TimeWait, fsm.Closed}},
 	"long-connection":    {{"after the lines", fsm.Established, fsm.Established}, {"closed", fsm.TimeWait, fsm.Closed}},
 	"short-connections":  {{"all closed", fsm.TimeWait, fsm.Closed}},
 	"concurrent":         {{"all connected", fsm.Established, fsm.Established}, {"all closed", fsm.TimeWait, fsm.Closed}},

@@ -300,8 +300,17 @@ func finsCrossed(r *Run, cport uint16) (crossed, complete bool) {
 	if r.Segments == nil {
 		return false, false
 	}
+	return FINsCrossed(r.Segments(), cport)
+}
+
+// FINsCrossed reports whether, on the connection whose client uses port
+// cport, the second endpoint's first FIN does not acknowledge the first
+// endpoint's FIN: it was sent before that FIN arrived, so the FINs
+// crossed (simultaneous close). complete is false when segs do not hold a
+// FIN from each side.
+func FINsCrossed(segs []fsm.Segment, cport uint16) (crossed, complete bool) {
 	var first *finInfo
-	for _, s := range r.Segments() {
+	for _, s := range segs {
 		if s.Flags&fsm.FIN == 0 || (s.Src.Port() != cport && s.Dst.Port() != cport) {
 			continue
 		}
@@ -468,8 +477,10 @@ func afterOpen(ctx context.Context, r *Run, ca, cb *net.TCPConn, a, b netip.Addr
 	return err
 }
 
-// synAcksBothWays reports whether each side sent a SYN+ACK: the mark of
-// a simultaneous open (RFC 9293 §3.5, figure 7).
+// SYNsCrossed reports whether each side sent a SYN+ACK: the mark of a
+// simultaneous open (RFC 9293 §3.5, figure 7).
+func SYNsCrossed(segs []fsm.Segment) bool { return synAcksBothWays(segs) }
+
 func synAcksBothWays(segs []fsm.Segment) bool {
 	var from []netip.AddrPort
 	for _, s := range segs {
@@ -733,7 +744,7 @@ func portReuse(ctx context.Context, r *Run) error {
 		if _, err := serverEvent(r, from, c, KindClosed); err != nil {
 			return err
 		}
-		if err := r.Checkpoint(ctx, fmt.Sprintf("connection %d closed, %v in TIME_WAIT", i, local)); err != nil {
+		if err := r.Checkpoint(ctx, fmt.Sprintf("connection %d closed, the fixed client port in TIME_WAIT", i)); err != nil {
 			return err
 		}
 	}
