@@ -7,6 +7,20 @@
 // what happens is reported as an Event to a Sink. The Kind of an Event is a
 // stable key the UI translates.
 //
+// Scenarios (Scenarios, Lookup, Record) are named, unattended sequences of
+// those actions with a fixed packet sequence: even the crossing SYNs of a
+// simultaneous open and the crossing FINs of a simultaneous close are made
+// deterministic, by swallowing the first SYNs or FINs with socket filters
+// and letting both retransmission timers fire in one run. At quiet moments
+// a scenario takes a Checkpoint: the kernel's view of its sockets, read
+// through sock_diag (KernelSockets). Compare replays the captured segments
+// through an fsm.Tracker and checks, endpoint by endpoint, that the states
+// it inferred are the kernel's.
+//
+// Raw sockets (a listen backlog of one's choice, a listener without
+// SO_REUSEADDR, fixed client ports, socket filters) and sock_diag are
+// Linux's; elsewhere those functions fail with a one-line reason.
+//
 // # Goroutines
 //
 // A Server runs one accept goroutine, plus one reader goroutine per
