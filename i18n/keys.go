@@ -114,7 +114,7 @@ var (
 	KeyExplTimer      = def("explain.timer", "Timer", "计时器")
 	KeyExplTime       = def("explain.time", "+{t}", "+{t}")
 	KeyExplDirection  = def("explain.dir", "{from} → {to}", "{from} → {to}")
-	KeyExplRaw        = def("explain.raw", "raw", "原始值")
+	KeyExplRaw        = def("explain.raw", "raw numbers in the header", "报文头中的原始值")
 	KeyExplWindow     = def("explain.window", "window", "窗口")
 	KeyExplOptions    = def("explain.options", "options", "选项")
 	KeyExplNoOptions  = def("explain.nooptions", "none", "无")

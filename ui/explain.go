@@ -126,6 +126,28 @@ func isns(steps []session.Step) (x, y uint32, xok, yok bool) {
 	return x, y, xok, yok
 }
 
+// wscale returns the window scale that applies to the windows role r
+// sends: its own SYN's shift, when both SYNs carried the option (RFC 7323
+// §2.2).
+func (e *Explain) wscale(r fsm.Role) (uint8, bool) {
+	var sh [2]int8
+	var seen [2]bool
+	for i := range e.steps {
+		st := &e.steps[i]
+		if st.Timer() || st.Side || !st.Flags.Has(fsm.SYN) || seen[st.From] {
+			continue
+		}
+		sh[st.From], seen[st.From] = st.Options.WScale, true
+		if seen[0] && seen[1] {
+			break
+		}
+	}
+	if !seen[0] || !seen[1] || sh[0] < 0 || sh[1] < 0 {
+		return 0, false
+	}
+	return uint8(min(sh[r], 14)), true
+}
+
 // args fills the reason templates' parameters for step s.
 func (e *Explain) args(s *session.Step) i18n.Args {
 	l := e.lang
@@ -173,11 +195,14 @@ func (e *Explain) paras() []para {
 	default:
 		dir := l.F(i18n.KeyExplDirection, i18n.Args{"from": l.Role(s.From), "to": l.Role(s.From.Peer())})
 		add(l.F(i18n.KeyExplPacket, i18n.Args{"n": s.Packet})+" · "+dir+since, exHead, 0)
-		nums := fmt.Sprintf("%s  seq=%d (%s %d)", s.Flags, s.Seq, l.T(i18n.KeyExplRaw), s.RawSeq)
+		nums := fmt.Sprintf("%s  seq=%d", s.Flags, s.Seq)
 		if s.Flags.Has(fsm.ACK) {
-			nums += fmt.Sprintf("  ack=%d (%s %d)", s.Ack, l.T(i18n.KeyExplRaw), s.RawAck)
+			nums += fmt.Sprintf("  ack=%d", s.Ack)
 		}
 		nums += fmt.Sprintf("  len=%d  %s=%d", s.Len, l.T(i18n.KeyExplWindow), s.Window)
+		if sh, ok := e.wscale(s.From); ok && !s.Flags.Has(fsm.SYN) && sh > 0 {
+			nums += fmt.Sprintf(" (×%d = %d)", 1<<sh, uint64(s.Window)<<sh)
+		}
 		add(nums, tcell.StyleDefault, 0)
 		add(l.F(segKind(s.Flags, s.Len), a), tcell.StyleDefault, 0)
 	}
@@ -218,6 +243,11 @@ func (e *Explain) paras() []para {
 		return out
 	}
 	add("", tcell.StyleDefault, 0)
+	raw := l.T(i18n.KeyExplRaw) + colon(l) + fmt.Sprintf("seq=%d", s.RawSeq)
+	if s.Flags.Has(fsm.ACK) {
+		raw += fmt.Sprintf("  ack=%d", s.RawAck)
+	}
+	add(raw, exDim, 0)
 	if s.Flags.Has(fsm.SYN) || s.Seq <= 1 && s.Ack <= 1 {
 		// The handshake's numbers: x and y as the course names them.
 		var isn []string
