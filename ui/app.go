@@ -342,11 +342,28 @@ func (a *App) refresh() {
 		a.selecting = true
 		a.table.Select(r, 0)
 		a.selecting = false
+		a.showRow(r)
 	}
 	a.refreshPanes(pos)
 	a.refreshDemo()
 	a.drawStatus()
 	a.setTitles()
+}
+
+// showRow scrolls the list so that table row r shows. Setting the offset
+// also stops tview's "track the end" mode, which a short list switches on
+// and which would otherwise keep the list scrolled to its oldest rows.
+func (a *App) showRow(r int) {
+	off, _ := a.table.GetOffset()
+	_, _, _, h := a.table.GetInnerRect()
+	vis := max(1, h-1) // minus the header
+	switch {
+	case r-1 < off:
+		off = r - 1
+	case r-1 >= off+vis:
+		off = r - vis
+	}
+	a.table.SetOffset(max(0, off), 0)
 }
 
 func (a *App) refreshPanes(pos int) {

@@ -451,3 +451,23 @@ func TestUntrustedPayload(t *testing.T) {
 		t.Errorf("payload not shown escaped:\n%s", got)
 	}
 }
+
+// TestListScroll: the list keeps the shown connection in view, from the
+// oldest (bottom) to the newest (top) and back.
+func TestListScroll(t *testing.T) {
+	segs := sessiontest.Many(30)
+	a, _, _ := testApp(t, segs, Replay, i18n.En)
+	at := func(name, want, notWant string) {
+		t.Helper()
+		got := screenText(t, a, 100, 30)
+		list := strings.Join(strings.Split(got, "\n")[:8], "\n")
+		if !strings.Contains(list, want) || strings.Contains(list, notWant) {
+			t.Errorf("%s: list shows\n%s\nwant %q, not %q", name, list, want, notWant)
+		}
+	}
+	at("start", "10.1.0.0:20000 ", "10.1.0.0:20001 ")
+	a.HandleKey(key(tcell.KeyEnd))
+	at("end", "10.1.0.0:20029 ", "10.1.0.0:20000 ")
+	a.HandleKey(key(tcell.KeyHome))
+	at("home", "10.1.0.0:20000 ", "10.1.0.0:20029 ")
+}
