@@ -104,13 +104,25 @@ func initialStates(steps []session.Step) ([2]fsm.State, [2]bool) { return initia
 // XML-escaped.
 func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 	const (
-		width = 760
-		cx    = 230
-		sx    = 530
-		top   = 70
-		rowH  = 34
+		cx   = 170 // client line; state names (≤ 11 columns) fit left of it
+		top  = 70
+		rowH = 34
+		colW = 8 // px per column of 13px monospace, rounded up
 	)
 	init, rows := texts(conn, steps, opt)
+	// The lines are as far apart as the longest label needs.
+	longest := 0
+	for _, r := range rows {
+		n := width(r.label)
+		if r.note != "" {
+			n += 1 + width(r.note)
+		}
+		longest = max(longest, n)
+	}
+	cl, sl := header(conn, opt.Lang)
+	span := max(320, colW*longest+48, colW*(width(cl)+width(sl))/2+40)
+	sx := cx + span
+	width := sx + cx
 	height := top + 40 + rowH*len(rows) + 20
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
@@ -118,7 +130,6 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="monospace" font-size="13">`+"\n", width, height, width, height)
 	p(`<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>` + "\n")
 	p(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
-	cl, sl := header(conn, opt.Lang)
 	p(`<text x="%d" y="24" text-anchor="middle" font-weight="bold" fill="#1f6fb2">%s</text>`+"\n", cx, esc(cl))
 	p(`<text x="%d" y="24" text-anchor="middle" font-weight="bold" fill="#c05800">%s</text>`+"\n", sx, esc(sl))
 	p(`<line x1="%d" y1="34" x2="%d" y2="%d" stroke="#1f6fb2" stroke-width="2"/>`+"\n", cx, cx, height-10)
