@@ -96,6 +96,8 @@ func (c *Client) Remote() netip.AddrPort { return c.remote }
 func (c *Client) Send(line string) error { return c.p.send(line) }
 
 // Recv waits up to timeout for data or the server's FIN and reports it.
+// It is for clients dialled without AutoRead (whose reader would take the
+// data first).
 // It returns what it read; io.EOF when the server closed; an error
 // matching os.ErrDeadlineExceeded when nothing came.
 func (c *Client) Recv(timeout time.Duration) (string, error) {

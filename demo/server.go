@@ -96,7 +96,6 @@ type serverConn struct {
 	cmd        *exec.Cmd
 	stdin      io.WriteCloser
 	parentCopy *net.TCPConn
-	exited     chan struct{}
 }
 
 // StartServer listens and starts accepting. A bind error is reported both
@@ -208,49 +207,49 @@ func (s *Server) acceptLoop(ln *net.TCPListener) {
 		sc := &serverConn{id: int(s.nextID.Add(1)), local: addrPort(c.LocalAddr()), remote: addrPort(c.RemoteAddr())}
 		s.emit(Event{Kind: KindAccepted, Conn: sc.id, Local: sc.local, Remote: sc.remote,
 			Text: fmt.Sprintf("new socket for client %v", sc.remote)})
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			c.Close()
-			return
-		}
-		s.conns[sc.id] = sc
-		s.mu.Unlock()
-		switch s.cfg.Model {
-		case Process:
+		if s.cfg.Model == Process {
+			// startChild lists sc once its fields are set.
 			if err := s.startChild(sc, c); err != nil {
 				s.emit(Event{Kind: KindError, Conn: sc.id, Text: "child: " + err.Error()})
 				c.Close()
-				s.forget(sc.id)
 			}
-		case Iterative:
-			s.serveHere(sc, c)
-			<-sc.p.done
-			s.forget(sc.id)
-		default:
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				s.serveHere(sc, c)
-				<-sc.p.done
-				s.forget(sc.id)
-			}()
+			continue
 		}
+		sc.p = newPeer(c, func(k Kind, text string) {
+			s.emit(Event{Kind: k, Conn: sc.id, Local: sc.local, Remote: sc.remote, Text: text})
+		})
+		if !s.add(sc) {
+			c.Close()
+			return
+		}
+		if s.cfg.Model == Iterative {
+			s.serve(sc)
+			continue
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.serve(sc)
+		}()
 	}
 }
 
-func (s *Server) serveHere(sc *serverConn, c *net.TCPConn) {
-	sc.p = newPeer(c, func(k Kind, text string) {
-		s.emit(Event{Kind: k, Conn: sc.id, Local: sc.local, Remote: sc.remote, Text: text})
-	})
+// add lists a fully set up connection; false if the server is closing.
+func (s *Server) add(sc *serverConn) bool {
 	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed {
-		_ = sc.p.close()
-		return
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
 	}
+	s.conns[sc.id] = sc
+	return true
+}
+
+// serve reads from an in-process connection until it is closed.
+func (s *Server) serve(sc *serverConn) {
 	sc.p.readLoop(s.cfg.HoldOnEOF)
+	<-sc.p.done
+	s.forget(sc.id)
 }
 
 func (s *Server) forget(id int) {
@@ -403,12 +402,20 @@ func (s *Server) startChild(sc *serverConn, c *net.TCPConn) error {
 		return err
 	}
 	f.Close()
-	sc.cmd, sc.stdin, sc.exited = cmd, stdin, make(chan struct{})
+	sc.cmd, sc.stdin = cmd, stdin
+	if s.cfg.KeepParentCopy {
+		sc.parentCopy = c
+	}
+	if !s.add(sc) {
+		stdin.Close() // the server is closing: the child closes its socket and exits
+		if sc.parentCopy != nil {
+			sc.parentCopy.Close()
+		}
+	}
 	who := fmt.Sprintf("%s child %d", s.name, cmd.Process.Pid)
 	s.emit(Event{Kind: KindChildStarted, Who: who, Conn: sc.id, Local: sc.local, Remote: sc.remote,
 		Text: fmt.Sprintf("process %d serves the connection", cmd.Process.Pid)})
 	if s.cfg.KeepParentCopy {
-		sc.parentCopy = c
 		s.emit(Event{Kind: KindParentKept, Conn: sc.id, Local: sc.local, Remote: sc.remote,
 			Text: "the parent keeps its copy of the socket: the child's close will not send FIN"})
 	} else {
