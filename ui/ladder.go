@@ -69,8 +69,20 @@ func (l *Ladder) SetData(conn fsm.Conn, steps []session.Step, selected int) {
 	if selected >= len(steps) {
 		selected = len(steps) - 1
 	}
-	l.conn, l.steps, l.selected, l.follow = conn, steps, selected, true
+	// A manual scroll lasts until the selection moves.
+	if selIndex(steps, selected) != selIndex(l.steps, l.selected) || conn.ID != l.conn.ID {
+		l.follow = true
+	}
+	l.conn, l.steps, l.selected = conn, steps, selected
 	l.rows = diagram.Rows(steps, !l.unfold, selected)
+}
+
+// selIndex is the Step.Index of steps[i], -1 when there is none.
+func selIndex(steps []session.Step, i int) int {
+	if i < 0 || i >= len(steps) {
+		return -1
+	}
+	return steps[i].Index
 }
 
 // SetLang switches the language of the labels and title.

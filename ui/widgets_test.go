@@ -449,3 +449,27 @@ func BenchmarkWidgetsRedraw(b *testing.B) {
 		}
 	}
 }
+
+// TestLadderManualScrollSurvivesRefresh: the app calls SetConn on every
+// refresh; a manual scroll stays until the selection moves.
+func TestLadderManualScrollSurvivesRefresh(t *testing.T) {
+	b := diagramtest.Bulk(40)
+	l := NewLadder()
+	l.SetFolded(false)
+	last := len(b.Steps) - 1
+	l.SetConn(b.Conn(), b.Steps, last, i18n.En)
+	bottom := screenDump(t, l, 60, 10)
+	l.InputHandler()(tcell.NewEventKey(tcell.KeyPgUp, 0, 0), nil)
+	up := screenDump(t, l, 60, 10)
+	if up == bottom {
+		t.Fatal("PgUp did not scroll")
+	}
+	l.SetConn(b.Conn(), b.Steps, last, i18n.En) // a refresh, same selection
+	if got := screenDump(t, l, 60, 10); got != up {
+		t.Fatalf("a refresh undid the scroll:\n%s", got)
+	}
+	l.SetConn(b.Conn(), b.Steps, last-1, i18n.En) // the selection moves
+	if got := screenDump(t, l, 60, 10); !strings.Contains(got, "seq=1 ack=") || got == up {
+		t.Fatalf("moving the selection did not bring it back into view:\n%s", got)
+	}
+}
