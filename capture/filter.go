@@ -455,7 +455,8 @@ type assembler struct {
 
 type fixup struct {
 	at      int
-	yes, no int // labels
+	yes, no int  // labels
+	ja      bool // an unconditional jump to yes (a trampoline)
 }
 
 func (a *assembler) label() int {
@@ -490,24 +491,73 @@ func (a *assembler) gen(t btree, yes, no int) {
 	}
 }
 
+// resolve turns labels into jump offsets. A conditional jump reaches at
+// most 255 instructions ahead; for a farther target it goes through a
+// trampoline, an unconditional jump (32-bit offset) inserted right after
+// it, as libpcap does. Inserting one can push other targets out of reach,
+// so it repeats until every jump fits.
 func (a *assembler) resolve() ([]bpf.Instruction, error) {
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i < len(a.fixups) && !changed; i++ {
+			f := a.fixups[i]
+			if f.ja {
+				continue
+			}
+			switch {
+			case a.labels[f.yes]-f.at-1 > 255:
+				a.fixups[i].yes = a.trampoline(f.at+1, f.yes)
+				changed = true
+			case a.labels[f.no]-f.at-1 > 255:
+				a.fixups[i].no = a.trampoline(f.at+1, f.no)
+				changed = true
+			}
+		}
+		if len(a.ins) > maxBPFInstructions {
+			return nil, fmt.Errorf("%d instructions, more than BPF's %d", len(a.ins), maxBPFInstructions)
+		}
+	}
 	for _, f := range a.fixups {
 		jt := a.labels[f.yes] - f.at - 1
-		jf := a.labels[f.no] - f.at - 1
-		if jt < 0 || jf < 0 {
-			return nil, fmt.Errorf("internal error: backward jump")
+		if f.ja {
+			if jt < 0 {
+				return nil, fmt.Errorf("internal error: backward jump")
+			}
+			a.ins[f.at] = bpf.Jump{Skip: uint32(jt)}
+			continue
 		}
-		if jt > 255 || jf > 255 {
-			return nil, fmt.Errorf("too long for classic BPF's 8-bit jumps; use fewer terms")
+		jf := a.labels[f.no] - f.at - 1
+		if jt < 0 || jf < 0 || jt > 255 || jf > 255 {
+			return nil, fmt.Errorf("internal error: jump offsets %d, %d", jt, jf)
 		}
 		j := a.ins[f.at].(bpf.JumpIf)
 		j.SkipTrue, j.SkipFalse = uint8(jt), uint8(jf)
 		a.ins[f.at] = j
 	}
-	if len(a.ins) > maxBPFInstructions {
-		return nil, fmt.Errorf("%d instructions, more than BPF's %d", len(a.ins), maxBPFInstructions)
-	}
 	return a.ins, nil
+}
+
+// trampoline inserts at position k an unconditional jump to label target
+// and returns a new label for it. The instruction before k is a
+// conditional jump, which never falls through, so only jumps reach k.
+func (a *assembler) trampoline(k, target int) int {
+	a.ins = append(a.ins, nil)
+	copy(a.ins[k+1:], a.ins[k:])
+	a.ins[k] = bpf.Jump{}
+	for l, pos := range a.labels {
+		if pos >= k {
+			a.labels[l] = pos + 1
+		}
+	}
+	for i := range a.fixups {
+		if a.fixups[i].at >= k {
+			a.fixups[i].at++
+		}
+	}
+	l := a.label()
+	a.labels[l] = k
+	a.fixups = append(a.fixups, fixup{at: k, yes: target, ja: true})
+	return l
 }
 
 // ---- parser ----

@@ -203,6 +203,23 @@ var filterCases = []struct {
 	{"! tcp && (ip6 || arp_is_not_supported)", nil}, // error case, handled in TestFilterErrors
 	{"tcp and (host ::1 or host 127.0.0.1) and port 50000", nil},
 	{"not ip6 and not udp", nil},
+	// Longer than 255 instructions: jumps go through trampolines.
+	{longPortFilter(30, 80, 7788), nil},
+	{"not " + longPortFilter(20, 443), nil},
+	{"host 2001:db8::1 or host ::1 or host fe80::1 or host 2001:db9::5 or host 2001:db8:8000::2 or host 10.1.2.3 or host 127.0.0.1 or host 10.200.0.1 or host 192.168.0.9 or host 172.16.5.5 or (tcp and port 7788)", nil},
+}
+
+// longPortFilter is "tcp and (port 7000 or ... or port 70nn or port
+// extra...)".
+func longPortFilter(n int, extra ...int) string {
+	var parts []string
+	for i := 0; i < n; i++ {
+		parts = append(parts, fmt.Sprintf("port %d", 7000+i))
+	}
+	for _, p := range extra {
+		parts = append(parts, fmt.Sprintf("port %d", p))
+	}
+	return "tcp and (" + strings.Join(parts, " or ") + ")"
 }
 
 // tcpdumpProgram compiles expr with tcpdump (libpcap) for a DLT name.

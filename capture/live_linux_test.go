@@ -119,9 +119,11 @@ func liveListen(t testing.TB, network, addr string) net.Listener {
 // matches the handshake the test made.
 func TestLiveLoopbackOnce(t *testing.T) {
 	needLive(t)
-	for _, tc := range []struct{ name, network, addr string }{
-		{"ipv4", "tcp4", "127.0.0.1:0"},
-		{"ipv6", "tcp6", "[::1]:0"},
+	for _, tc := range []struct{ name, network, addr, filter string }{
+		{"ipv4", "tcp4", "127.0.0.1:0", "tcp port %d"},
+		{"ipv6", "tcp6", "[::1]:0", "tcp port %d"},
+		// A program of over 1000 instructions, with long jumps.
+		{"ipv4-long-filter", "tcp4", "127.0.0.1:0", longPortFilter(30) + " or (tcp and port %d)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ln := liveListen(t, tc.network, tc.addr)
@@ -131,7 +133,7 @@ func TestLiveLoopbackOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			src, err := capture.OpenLive("", fmt.Sprintf("tcp port %d", port), capture.LiveOptions{Timeout: 300 * time.Millisecond, Write: w})
+			src, err := capture.OpenLive("", fmt.Sprintf(tc.filter, port), capture.LiveOptions{Timeout: 300 * time.Millisecond, Write: w})
 			if err != nil {
 				t.Fatal(err)
 			}
