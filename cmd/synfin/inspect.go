@@ -24,7 +24,8 @@ import (
 const inspectUsage = `Usage: synfin -r FILE [flags] [FILTER]     replay a capture in the TUI
        synfin -i IFACE [flags] [FILTER]    live capture in the TUI
 
-FILTER is a tcpdump-style capture filter, e.g. 'tcp port 8080'.
+FILTER is a tcpdump-style capture filter, e.g. 'tcp port 8080'; flags may
+also follow it.
 
 Flags:
   -r FILE            read packets from a pcap or pcapng file
@@ -95,12 +96,22 @@ func runInspect(ctx context.Context, args []string, e env) error {
 	write := fs.String("w", "", "with -i: save packets to this pcap file")
 	var tf tuiFlags
 	tf.register(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(e.stdout, inspectUsage)
-			return errHelp
+	// Flags may come before, between or after the filter's words, as
+	// with tcpdump on Linux (GNU getopt): parse, take a word, parse on.
+	var words []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(e.stdout, inspectUsage)
+				return errHelp
+			}
+			return usagef("%v (run 'synfin -h')", err)
 		}
-		return usagef("%v (run 'synfin -h')", err)
+		if fs.NArg() == 0 {
+			break
+		}
+		words = append(words, fs.Arg(0))
+		rest = fs.Args()[1:]
 	}
 	iSet := false
 	fs.Visit(func(f *flag.Flag) { iSet = iSet || f.Name == "i" })
@@ -114,20 +125,14 @@ func runInspect(ctx context.Context, args []string, e env) error {
 	if *write != "" && *read != "" {
 		return usagef("-w %s: saving works with -i only (the file is already saved)", *write)
 	}
-	filter := strings.Join(fs.Args(), " ")
-	if strings.HasPrefix(filter, "-") {
-		return usagef("%s: flags go before the filter (synfin -r FILE [flags] [FILTER])", fs.Arg(0))
-	}
+	filter := strings.Join(words, " ")
 	if filter != "" {
 		if _, err := capture.ParseFilter(filter); err != nil {
-			return usagef("filter %q: %v", filter, err)
+			return usagef("%v", err)
 		}
 	}
 	lang, err := tf.resolve("")
 	if err != nil {
-		return err
-	}
-	if err := needTerminal(e, "use 'synfin summary -r FILE' for text output"); err != nil {
 		return err
 	}
 	logger, closeLog, err := openLog(tf.logPath)
@@ -164,6 +169,9 @@ func runInspect(ctx context.Context, args []string, e env) error {
 		if err := capture.CanCaptureLive(); err != nil {
 			return fmt.Errorf("-i %s: %w", dev, err)
 		}
+		if err := needTerminal(e, "use tcpdump -w FILE, then synfin summary -r FILE"); err != nil {
+			return err
+		}
 		if *write != "" {
 			if writer, err = capture.CreatePcap(*write); err != nil {
 				return fmt.Errorf("-w %s: %w", *write, err)
@@ -189,6 +197,13 @@ func runInspect(ctx context.Context, args []string, e env) error {
 		}
 	}
 	defer src.Close()
+	// After opening a file, so that a wrong file name is what a user
+	// hears of first; before opening live capture or its -w file.
+	if mode == ui.Replay {
+		if err := needTerminal(e, "use 'synfin summary -r FILE' for text output"); err != nil {
+			return err
+		}
+	}
 	logger.Info("start", "source", name, "lang", lang.String())
 	return runTUI(ctx, tuiRun{
 		src: src, name: name, mode: mode, lang: lang,

@@ -128,7 +128,10 @@ func TestInspectErrors(t *testing.T) {
 		{[]string{"-r", "x.pcap", "--time-wait", "-1s"}, 2, "--time-wait"},
 		{[]string{"-r", "x.pcap", "tcp", "port", "banana"}, 2, "filter"},
 		{[]string{"-r", "x.pcap", "--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"-r", "x.pcap", "port", "80", "--lang", "fr"}, 2, `--lang "fr"`}, // flags after the filter
+		{[]string{"-r", "../../testdata/scenarios/client-close.pcap", "port", "80", "--lang", "zh"}, 1, "needs a terminal"},
 		{[]string{"-r", "../../testdata/scenarios/client-close.pcap"}, 1, "needs a terminal"},
+		{[]string{"-r", "/nonexistent/x.pcap"}, 1, "/nonexistent/x.pcap"},
 		{[]string{"demo", "--port", "0"}, 2, "--port 0"},
 		{[]string{"demo", "--model", "fork"}, 2, "--model"},
 		{[]string{"demo", "--scenario", "nope"}, 2, `unknown scenario "nope"`},
