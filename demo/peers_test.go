@@ -121,9 +121,20 @@ func TestParentKeepsCopy(t *testing.T) {
 	if st := kernelState(t, c.Local(), addr); st != fsm.Established {
 		t.Errorf("kernel: client in %v, want ESTABLISHED", st)
 	}
-	srv.Close() // closes the parent's copy: now the FIN goes out
+	if got := srv.Conns(); len(got) != 1 {
+		t.Fatalf("server connections after the child exited: %v, want [1] (the parent's copy)", got)
+	}
+	if err := srv.CloseConn(1); err != nil { // the parent's copy: now the FIN goes out
+		t.Fatal(err)
+	}
 	if _, err := c.Recv(time.Second); !errors.Is(err, io.EOF) {
 		t.Fatalf("client: got %v after the parent closed its copy, want EOF", err)
+	}
+	if _, _, err := log.Wait(0, time.Second, func(e Event) bool { return e.Kind == KindClosed && strings.HasPrefix(e.Text, "parent's copy") }); err != nil {
+		t.Error("no closed event for the parent's copy")
+	}
+	if got := srv.Conns(); len(got) != 0 {
+		t.Errorf("server connections after closing the parent's copy: %v, want none", got)
 	}
 }
 

@@ -96,6 +96,7 @@ type serverConn struct {
 	cmd        *exec.Cmd
 	stdin      io.WriteCloser
 	parentCopy *net.TCPConn
+	childDone  atomic.Bool
 }
 
 // StartServer listens and starts accepting. A bind error is reported both
@@ -294,6 +295,28 @@ func (s *Server) act(id int, verb, text string) error {
 	if err != nil {
 		return err
 	}
+	if verb != "send" && sc.cmd != nil && sc.childDone.Load() {
+		s.mu.Lock()
+		pc := sc.parentCopy
+		sc.parentCopy = nil
+		s.mu.Unlock()
+		if pc != nil {
+			// The child is gone; the parent's copy kept the connection
+			// open. Closing it now sends the FIN the child's close could
+			// not.
+			p := newPeer(pc, func(k Kind, text string) {
+				s.emit(Event{Kind: k, Conn: sc.id, Local: sc.local, Remote: sc.remote, Text: "parent's copy: " + text})
+			})
+			var err error
+			if verb == "close" {
+				err = p.close()
+			} else {
+				err = p.abort()
+			}
+			s.forget(sc.id)
+			return err
+		}
+	}
 	if sc.cmd != nil {
 		_, err := fmt.Fprintf(sc.stdin, "%s %s\n", verb, text)
 		return err
@@ -327,10 +350,18 @@ func (s *Server) Close() error {
 		close(s.resume)
 	}
 	conns := make([]*serverConn, 0, len(s.conns))
+	var copies []*net.TCPConn
 	for _, sc := range s.conns {
 		conns = append(conns, sc)
+		if sc.parentCopy != nil {
+			copies = append(copies, sc.parentCopy)
+			sc.parentCopy = nil
+		}
 	}
 	s.mu.Unlock()
+	for _, c := range copies {
+		c.Close()
+	}
 	if ln != nil {
 		ln.Close()
 	}
@@ -338,9 +369,6 @@ func (s *Server) Close() error {
 		switch {
 		case sc.cmd != nil:
 			sc.stdin.Close() // the child closes its socket and exits
-			if sc.parentCopy != nil {
-				sc.parentCopy.Close()
-			}
 		case sc.p != nil:
 			if !sc.p.closed.Load() {
 				_ = sc.p.close()
@@ -440,15 +468,13 @@ func (s *Server) startChild(sc *serverConn, c *net.TCPConn) error {
 		if err != nil {
 			text = err.Error()
 		}
+		sc.childDone.Store(true)
 		s.emit(Event{Kind: KindChildExited, Who: who, Conn: sc.id, Text: text})
-		if sc.parentCopy != nil {
-			s.mu.Lock()
-			closed := s.closed
-			s.mu.Unlock()
-			if !closed {
-				// The socket lives on in the parent: keep it listed.
-				return
-			}
+		s.mu.Lock()
+		kept := sc.parentCopy != nil && !s.closed
+		s.mu.Unlock()
+		if kept {
+			return // the socket lives on in the parent: keep it listed
 		}
 		s.forget(sc.id)
 	}()
