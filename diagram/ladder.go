@@ -143,6 +143,9 @@ func NewLadder(width int, lang i18n.Lang) *Ladder {
 	if l.Width-2*l.stateW-4 < 20 {
 		l.compact, l.stateW = true, 8
 	}
+	if l.Width-2*l.stateW-4 < 8 { // tiny: clip the state names
+		l.stateW = max(1, (l.Width-12)/2)
+	}
 	l.cx = l.stateW + 1
 	l.sx = l.Width - l.stateW - 2
 	return l
@@ -288,12 +291,12 @@ func (l *Ladder) Line(r Row, steps []session.Step, selected int) Line {
 	}
 	s := &steps[r.Step]
 	label, note := l.labels(s, mid-4)
-	shaft := make([]rune, mid)
+	shaft := make([]rune, max(mid, 1))
 	for i := range shaft {
 		shaft[i] = '─'
 	}
 	if s.From == fsm.Client {
-		shaft[mid-1] = '>'
+		shaft[len(shaft)-1] = '>'
 	} else {
 		shaft[0] = '<'
 	}

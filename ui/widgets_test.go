@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -471,5 +472,45 @@ func TestLadderManualScrollSurvivesRefresh(t *testing.T) {
 	l.SetConn(b.Conn(), b.Steps, last-1, i18n.En) // the selection moves
 	if got := screenDump(t, l, 60, 10); !strings.Contains(got, "seq=1 ack=") || got == up {
 		t.Fatalf("moving the selection did not bring it back into view:\n%s", got)
+	}
+}
+
+// TestWidgetsSurviveOddInput draws random steps (any flags, states,
+// reasons, roles out of range) at sizes from 0×0 up: nothing may panic.
+func TestWidgetsSurviveOddInput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	states := fsm.States()
+	reasons := append(fsm.Reasons(), "no-such-reason")
+	for round := 0; round < 12; round++ {
+		n := rng.IntN(50)
+		steps := make([]session.Step, n)
+		for i := range steps {
+			s := &steps[i]
+			s.Index, s.Packet = i, uint64(rng.IntN(3)*i)
+			s.From = fsm.Role(rng.IntN(2))
+			s.Flags = fsm.Flags(rng.IntN(256))
+			s.Seq, s.Ack, s.RawSeq, s.RawAck = rng.Uint32(), rng.Uint32(), rng.Uint32(), rng.Uint32()
+			s.Len = uint32(rng.IntN(3000))
+			s.Side = rng.IntN(10) == 0
+			s.Options.WScale = int8(rng.IntN(20) - 1)
+			s.Payload = []byte(fmt.Sprintf("\x1b[%d;1H[red]%c\xff", i, rune(rng.IntN(0x10000))))
+			s.States = [2]fsm.State{states[rng.IntN(len(states))], fsm.State(rng.IntN(20))}
+			for k := rng.IntN(4); k > 0; k-- {
+				s.Changes = append(s.Changes, fsm.Transition{Endpoint: fsm.Role(rng.IntN(3)), From: fsm.State(rng.IntN(14)), To: fsm.State(rng.IntN(14)), Reason: reasons[rng.IntN(len(reasons))]})
+			}
+			for k := rng.IntN(3); k > 0; k-- {
+				s.Notes = append(s.Notes, reasons[rng.IntN(len(reasons))])
+			}
+		}
+		conn := fsm.Conn{ID: uint64(round)}
+		sel := rng.IntN(n+2) - 1
+		for _, sz := range [][2]int{{0, 0}, {1, 1}, {5, 3}, {20, 4}, {45, 12}, {60, 20}, {200, 60}} {
+			for _, lang := range i18n.Langs() {
+				for _, v := range []ConnView{NewLadder(), NewStateDiagram(), NewExplain()} {
+					v.SetConn(conn, steps, sel, lang)
+					drawOn(t, v, sz[0], sz[1])
+				}
+			}
+		}
 	}
 }
