@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,3 +232,45 @@ func TestRecordedScenarios(t *testing.T) {
 }
 
 var _ session.Source = (capture.Source)(nil)
+
+// TestExportOddInput: random steps in every format and language: no
+// panic, SVG stays well-formed, Mermaid stays one statement per line.
+func TestExportOddInput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	reasons := append(fsm.Reasons(), "no-such-reason")
+	for round := 0; round < 40; round++ {
+		steps := make([]session.Step, rng.IntN(40))
+		for i := range steps {
+			s := &steps[i]
+			s.Index, s.Packet, s.Side = i, uint64(rng.IntN(3)*i), rng.IntN(8) == 0
+			s.From, s.Flags = fsm.Role(rng.IntN(2)), fsm.Flags(rng.IntN(256))
+			s.Seq, s.Ack, s.Len = rng.Uint32(), rng.Uint32(), uint32(rng.IntN(2000))
+			s.States = [2]fsm.State{fsm.State(rng.IntN(15)), fsm.State(rng.IntN(15))}
+			for k := rng.IntN(3); k > 0; k-- {
+				s.Changes = append(s.Changes, fsm.Transition{Endpoint: fsm.Role(rng.IntN(2)), From: fsm.State(rng.IntN(12)), To: fsm.State(rng.IntN(12))})
+			}
+			for k := rng.IntN(3); k > 0; k-- {
+				s.Notes = append(s.Notes, reasons[rng.IntN(len(reasons))])
+			}
+		}
+		conn := fsm.Conn{ID: 1}
+		for _, lang := range i18n.Langs() {
+			for _, format := range diagram.Formats {
+				var buf bytes.Buffer
+				if err := diagram.Write(&buf, format, &conn, steps, diagram.Options{Lang: lang, Width: 40 + rng.IntN(100), Unfold: rng.IntN(2) == 0}); err != nil {
+					t.Fatal(err)
+				}
+				switch format {
+				case "svg":
+					checkXML(t, buf.Bytes())
+				case "mermaid":
+					for _, l := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
+						if l != "sequenceDiagram" && !strings.HasPrefix(l, "    ") {
+							t.Fatalf("mermaid line %q", l)
+						}
+					}
+				}
+			}
+		}
+	}
+}
