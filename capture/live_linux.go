@@ -40,6 +40,7 @@ const (
 	ringBlockSize    = 256 << 10              // holds the 64 KiB GSO frames seen on lo
 	ringFrameSize    = 2048
 	defaultRingBytes = 8 << 20
+	drainWindow      = 5 * time.Second // see Next
 )
 
 // arphrd values (linux/if_arp.h) of the interfaces captured as Ethernet;
@@ -248,7 +249,11 @@ func (s *LiveSource) Next() (fsm.Segment, error) {
 			return fsm.Segment{}, fmt.Errorf("live capture on %s: %w", s.iface, err)
 		}
 		if s.draining {
-			if ci.Timestamp.Before(s.attached) {
+			// Frames the ring took before the filter was in are stamped
+			// a few milliseconds before it. One stamped much earlier
+			// means a clock this check cannot use: stop checking rather
+			// than drop the capture.
+			if age := s.attached.Sub(ci.Timestamp); age > 0 && age < drainWindow {
 				s.early.Add(1)
 				continue
 			}
