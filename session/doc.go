@@ -14,12 +14,15 @@
 //
 // # Memory
 //
-// A Session keeps at most Config.MaxSteps steps (DefaultMaxSteps, about
-// 250 bytes each with the per-connection index and a payload preview of at
-// most PreviewLen bytes). Beyond that the oldest steps are dropped, a
-// chunk at a time, and Info.Dropped says how many, so the UI can show a
-// notice. A connection stays listed while any of its steps is kept or it
-// is still open; its last state is always kept.
+// A Session keeps at most Config.MaxSteps steps (DefaultMaxSteps, 2M).
+// A step costs about 300 bytes with its share of the per-connection index,
+// its transitions and a payload preview of at most PreviewLen bytes; the
+// tracker's connections add about 1 KB each. Measured: a 1M-packet file
+// of 100k connections (1.09M steps) peaks at 550 MB resident, Go's
+// garbage collector included. Beyond MaxSteps the oldest steps are
+// dropped, 4096 at a time, and Info.Dropped says how many, so the UI can
+// show a notice. A connection stays listed while any of its steps is kept
+// or it is still open; its last state is always kept.
 //
 // # Goroutines
 //

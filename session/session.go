@@ -13,8 +13,8 @@ import (
 )
 
 // DefaultMaxSteps is the number of steps a Session keeps when
-// Config.MaxSteps is zero: about 500 MB at worst (every step with a full
-// payload preview), enough for a 2M-packet file.
+// Config.MaxSteps is zero: enough for a 2M-packet file, about 1 GB at
+// worst (see the package doc).
 const DefaultMaxSteps = 2 << 20
 
 // chunkSize is how many steps are allocated (and dropped) at once.

@@ -549,6 +549,13 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 		a.bottom.SwitchToPage("filter")
 		a.setFocus(a.filterIn)
 		return nil
+	case 'f':
+		// Fold runs of data segments wherever the focus is.
+		if l, ok := a.cfg.Ladder.(interface{ ToggleFold() }); ok {
+			l.ToggleFold()
+			return nil
+		}
+		return ev
 	case 'L':
 		a.lang = 1 - a.lang
 		if a.lang != i18n.En && a.lang != i18n.Zh {

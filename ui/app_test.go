@@ -471,3 +471,30 @@ func TestListScroll(t *testing.T) {
 	a.HandleKey(key(tcell.KeyHome))
 	at("home", "10.1.0.0:20000 ", "10.1.0.0:20029 ")
 }
+
+// TestGuard: a panic on another goroutine stops the UI (restoring the
+// terminal) before it goes on.
+func TestGuard(t *testing.T) {
+	a, _, _ := testApp(t, nil, Replay, i18n.En)
+	stopped := false
+	a.stop = func() { stopped = true }
+	defer func() {
+		if p := recover(); p != "boom" || !stopped {
+			t.Errorf("recovered %v, stopped %v; want boom, true", p, stopped)
+		}
+	}()
+	func() {
+		defer a.Guard()
+		panic("boom")
+	}()
+}
+
+// TestFoldKey: f folds the ladder wherever the focus is.
+func TestFoldKey(t *testing.T) {
+	a := realApp(t, sessiontest.Many(1), Replay, i18n.En)
+	l := a.cfg.Ladder.(*Ladder)
+	before := l.Folded()
+	if out := a.HandleKey(runeKey('f')); out != nil || l.Folded() == before {
+		t.Errorf("f: folded %v -> %v", before, l.Folded())
+	}
+}

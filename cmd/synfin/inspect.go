@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -148,7 +149,7 @@ func runInspect(ctx context.Context, args []string, e env) error {
 		writer *capture.PcapWriter
 	)
 	if *read != "" {
-		name = *read
+		name = filepath.Base(*read) // readable on a projector; errors name the full path
 		if filter != "" {
 			src, err = capture.OpenFileFiltered(*read, filter)
 			name += " " + filter
