@@ -135,7 +135,7 @@ var (
 
 	// What a segment is, by its flags ({sender} sent it to {receiver}).
 	KeySegSyn    = def("seg.syn", "SYN: {sender} asks {receiver} to open a connection (first step of the three-way handshake).", "SYN：{sender}请求与{receiver}建立连接（三次握手的第一次握手）。")
-	KeySegSynAck = def("seg.synack", "SYN+ACK: {sender} accepts: it sends its own SYN and acknowledges the SYN of {receiver} (second step of the three-way handshake).", "SYN+ACK：{sender}同意连接：发送自己的SYN，同时确认{receiver}的SYN（三次握手的第二次握手）。")
+	KeySegSynAck = def("seg.synack", "SYN+ACK: {sender} accepts the connection, sending its own SYN and acknowledging the SYN of {receiver} (second step of the three-way handshake).", "SYN+ACK：{sender}同意连接：发送自己的SYN，同时确认{receiver}的SYN（三次握手的第二次握手）。")
 	KeySegAck    = def("seg.ack", "ACK: {sender} acknowledges what it received; no data.", "ACK：{sender}发送确认包，确认收到的数据；不带数据。")
 	KeySegData   = def("seg.data", "Data: {sender} sends {len} bytes to {receiver} (send()); the ACK flag acknowledges what it received.", "数据：{sender}向{receiver}发送{len}字节（send()）；ACK标志同时确认已收到的数据。")
 	KeySegFin    = def("seg.fin", "FIN: {sender} will send no more data (close() or shutdown()); the FIN takes one sequence number.", "FIN：{sender}不再发送数据（close()或shutdown()）；FIN占用一个序号。")

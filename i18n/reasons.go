@@ -69,7 +69,7 @@ var reasons = map[fsm.Reason]msg{
 		"{who}发送FIN：它先调用close()，是主动关闭方，进入FIN_WAIT_1等待对方确认（四次挥手的第一次挥手）。",
 	},
 	"fin-received": {
-		"{who} received the FIN: the peer will send no more data (recv() returns 0 bytes). {who} is the passive closer: it acknowledges the FIN and stays in CLOSE_WAIT until it calls close() itself.",
+		"{who} received the FIN: the peer will send no more data (recv() returns 0 bytes). As the passive closer, {who} acknowledges the FIN and stays in CLOSE_WAIT until it calls close() itself.",
 		"{who}收到FIN：对方不再发送数据（recv()返回0字节）。{who}是被动关闭方：回复确认包，进入CLOSE_WAIT，直到自己调用close()。",
 	},
 	"passive-close": {

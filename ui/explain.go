@@ -126,6 +126,19 @@ func isns(steps []session.Step) (x, y uint32, xok, yok bool) {
 	return x, y, xok, yok
 }
 
+// noteEndpoint returns the endpoint a note of step s is about, from the
+// connection's note list (fsm.Note carries it; Step.Notes does not); the
+// segment's sender when the note is not found.
+func (e *Explain) noteEndpoint(s *session.Step, r fsm.Reason) fsm.Role {
+	for i := len(e.conn.Notes) - 1; i >= 0; i-- {
+		n := &e.conn.Notes[i]
+		if n.Packet == s.Packet && n.Reason == r && n.Endpoint <= fsm.Server {
+			return n.Endpoint
+		}
+	}
+	return s.From
+}
+
 // wscale returns the window scale that applies to the windows role r
 // sends: its own SYN's shift, when both SYNs carried the option (RFC 7323
 // §2.2).
@@ -219,7 +232,7 @@ func (e *Explain) paras() []para {
 				ca[k] = v
 			}
 			ca["who"], ca["peer"] = l.Role(c.Endpoint), l.Role(c.Endpoint.Peer())
-			add(l.Reason(c.Reason, ca)+paren(l, "RFC 9293 "+rfcSection(c.Reason)), tcell.StyleDefault, 2)
+			add(sentence(l.Reason(c.Reason, ca))+paren(l, "RFC 9293 "+rfcSection(c.Reason)), tcell.StyleDefault, 2)
 		}
 	} else {
 		c, sv := s.States[fsm.Client].String(), s.States[fsm.Server].String()
@@ -235,8 +248,9 @@ func (e *Explain) paras() []para {
 			for k, v := range a {
 				na[k] = v
 			}
-			na["who"], na["peer"] = l.Role(s.From), l.Role(s.From.Peer())
-			add("• "+l.Reason(n, na), exNote, 0)
+			who := e.noteEndpoint(s, n)
+			na["who"], na["peer"] = l.Role(who), l.Role(who.Peer())
+			add("• "+sentence(l.Reason(n, na)), exNote, 0)
 		}
 	}
 	if s.Timer() || s.Side {
@@ -282,6 +296,15 @@ func (e *Explain) paras() []para {
 		add(p, tcell.StyleDefault, 0)
 	}
 	return out
+}
+
+// sentence capitalizes the first letter of an English sentence (the
+// reason texts start in lower case so they can also follow a colon).
+func sentence(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
 }
 
 // colon is the label separator of the language.

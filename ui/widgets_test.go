@@ -304,13 +304,22 @@ func TestExplainGolden(t *testing.T) {
 		{"timer_zh", 11, 60, 10, i18n.Zh},
 		{"none_en", -1, 60, 4, i18n.En},
 		{"side_en", -2, 60, 8, i18n.En},
+		{"retx_zh", -3, 60, 10, i18n.Zh},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := NewExplain()
-			if c.sel == -2 {
+			switch c.sel {
+			case -2:
 				pr := diagramtest.PortReuse()
 				e.SetConn(pr.Conn(), pr.Steps, len(pr.Steps)-1, c.lang)
-			} else {
+			case -3:
+				bk := diagramtest.Bulk(4)
+				for i, st := range bk.Steps {
+					if len(st.Notes) > 0 {
+						e.SetConn(bk.Conn(), bk.Steps, i, c.lang)
+					}
+				}
+			default:
 				e.SetConn(cc.Conn(), cc.Steps, c.sel, c.lang)
 			}
 			golden(t, "explain_"+c.name, screenDump(t, e, c.w, c.h))

@@ -102,7 +102,7 @@ func (b *Builder) Conn() fsm.Conn {
 	for _, s := range b.Steps {
 		c.Transitions = append(c.Transitions, s.Changes...)
 		for _, n := range s.Notes {
-			c.Notes = append(c.Notes, fsm.Note{Packet: s.Packet, Reason: n})
+			c.Notes = append(c.Notes, fsm.Note{Packet: s.Packet, Endpoint: s.From, Reason: n})
 		}
 		if !s.Timer() {
 			c.Packets[s.From]++
