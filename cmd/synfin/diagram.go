@@ -76,8 +76,11 @@ func runDiagram(ctx context.Context, args []string, e env) error {
 	}
 	defer src.Close()
 	c, steps, n, ok, err := diagram.Collect(ctx, src, fsm.Config{TimeWait: *tw}, *conn)
+	if err != nil && !strings.Contains(err.Error(), *file) {
+		err = fmt.Errorf("%s: %w", *file, err) // capture's errors name the file already
+	}
 	if err != nil && !ok {
-		return fmt.Errorf("diagram: %s: %w", *file, err)
+		return fmt.Errorf("diagram: %w", err)
 	}
 	if !ok {
 		if n == 0 {
@@ -90,7 +93,7 @@ func runDiagram(ctx context.Context, args []string, e env) error {
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		// A damaged tail: the diagram above shows what could be read.
-		return fmt.Errorf("diagram: %s: %w (the diagram shows the packets read before it)", *file, err)
+		return fmt.Errorf("diagram: %w (the diagram shows the packets read before it)", err)
 	}
 	return err
 }

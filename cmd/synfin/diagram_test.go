@@ -22,6 +22,8 @@ func TestDiagramUsage(t *testing.T) {
 		{[]string{"diagram", "-r", "no-such-file.pcap"}, 1, "no-such-file.pcap"},
 		{[]string{"diagram", "--bogus"}, 2, "bogus"},
 		{[]string{"diagram", "-h"}, 0, ""},
+		{[]string{"diagram", "-r", "../../capture/testdata/no-tcp.pcap"}, 1, "holds no TCP connection"},
+		{[]string{"diagram", "-r", "../../capture/testdata/not-a-capture.pcap"}, 1, "not-a-capture.pcap"},
 	} {
 		code, _, stderr := runCmd(context.Background(), "", c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
@@ -49,5 +51,18 @@ func TestDiagramFormats(t *testing.T) {
 	code, out, stderr = runCmd(context.Background(), "", "diagram", "-r", file, "--format", "mermaid", "--lang", "en", "tcp port 7800")
 	if code != 0 || !strings.HasPrefix(out, "sequenceDiagram\n") || !strings.Contains(out, "C->>S: SYN seq=0") {
 		t.Fatalf("mermaid: exit %d, stderr %q, out:\n%s", code, stderr, out)
+	}
+}
+
+// TestDiagramDamagedTail: what could be read is drawn, then a one-line
+// error naming the file once.
+func TestDiagramDamagedTail(t *testing.T) {
+	file := "../../capture/testdata/truncated-record.pcap"
+	code, out, stderr := runCmd(context.Background(), "", "diagram", "-r", file, "--lang", "en")
+	if code != 1 || !strings.Contains(out, "SYN seq=0") {
+		t.Fatalf("exit %d, out:\n%s\nstderr %q", code, out, stderr)
+	}
+	if strings.Count(stderr, "truncated-record.pcap") != 1 || strings.Count(strings.TrimRight(stderr, "\n"), "\n") != 0 {
+		t.Errorf("stderr %q: want one line naming the file once", stderr)
 	}
 }
