@@ -216,8 +216,23 @@ func realApp(t testing.TB, segs []fsm.Segment, mode Mode, lang i18n.Lang) *App {
 // real panes: every screen on the way back is the screen arriving forward
 // showed.
 func TestBackEqualsForward(t *testing.T) {
-	segs := sessiontest.Many(4)
+	// Two connections 61 s apart, so that the first one's TIME_WAIT
+	// timer fires in between (a step without a packet), then two more
+	// interleaved ones.
+	server := netip.MustParseAddrPort("10.0.0.1:80")
+	segs := sessiontest.Conn(netip.MustParseAddrPort("10.1.0.1:1111"), server, 1, sessiontest.Start, "GET /")
+	segs = append(segs, sessiontest.Conn(netip.MustParseAddrPort("10.1.0.2:2222"), server, 11, sessiontest.Start.Add(61*time.Second), "GET /x")...)
+	x := sessiontest.Conn(netip.MustParseAddrPort("10.1.0.3:3333"), server, 21, sessiontest.Start.Add(62*time.Second), "a")
+	y := sessiontest.Conn(netip.MustParseAddrPort("10.1.0.4:4444"), server, 22, sessiontest.Start.Add(62*time.Second), "b")
+	for i := range x {
+		x[i].Packet, y[i].Packet = uint64(21+2*i), uint64(22+2*i)
+		y[i].Time = y[i].Time.Add(time.Microsecond)
+		segs = append(segs, x[i], y[i])
+	}
 	a := realApp(t, segs, Replay, i18n.En)
+	if st, ok := a.s.Step(10); !ok || !st.Timer() {
+		t.Fatalf("step 10 = %+v, want the timer firing", st)
+	}
 	n := a.s.Len()
 	forward := make([]string, n)
 	forward[0] = screenText(t, a, 100, 30)
