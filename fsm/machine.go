@@ -198,6 +198,11 @@ func (t *Tracker) onSYN(c *Conn, X Role, s *Segment, first bool) {
 			// Crossing SYNs (§3.5, Figure 8): X had sent its own SYN
 			// before Y's arrived. Each side then receives the other's SYN
 			// in SYN_SENT and moves to SYN_RECV.
+			if c.State[X] == Listen {
+				// X connects too: it was never the listener assumed when
+				// Y's SYN was seen, but a CLOSED socket calling connect().
+				t.set(c, X, Closed, ReasonNotListening)
+			}
 			t.set(c, X, SynSent, ReasonSynSent)
 			t.set(c, Y, SynRecv, ReasonSimultaneousOpen)
 			t.set(c, X, SynRecv, ReasonSimultaneousOpen)
@@ -381,8 +386,11 @@ func (t *Tracker) onFIN(c *Conn, X Role, s *Segment) {
 	case CloseWait:
 		if y.finSent && !acksPeerFin {
 			// X's FIN does not acknowledge Y's: X sent it before Y's FIN
-			// arrived. The FINs crossed (§3.6, Figure 13): X was really in
-			// FIN_WAIT_1 and moves to CLOSING on receiving Y's FIN.
+			// arrived. The FINs crossed (§3.6, Figure 13): X was still
+			// ESTABLISHED, its close() took it to FIN_WAIT_1 (correcting
+			// the CLOSE_WAIT the observer assumed), and Y's FIN then moves
+			// it to CLOSING.
+			t.set(c, X, FinWait1, ReasonFinCrossed)
 			t.set(c, X, Closing, ReasonSimultaneousClose)
 		} else {
 			t.set(c, X, LastAck, ReasonPassiveClose)

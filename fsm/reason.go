@@ -14,6 +14,7 @@ const (
 	ReasonSynAckReceived   Reason = "synack-received"       // client got SYN+ACK with ack=x+1: SYN_SENT → ESTABLISHED
 	ReasonHandshakeAck     Reason = "handshake-ack"         // server got ack=y+1: SYN_RECV → ESTABLISHED
 	ReasonSimultaneousOpen Reason = "simultaneous-open"     // crossing SYNs: SYN_SENT → SYN_RECV
+	ReasonNotListening     Reason = "not-listening"         // it sends its own SYN: not a listener but connecting too (CLOSED)
 	ReasonJoinedLate       Reason = "joined-late"           // capture began mid-connection: assumed ESTABLISHED
 	ReasonJoinedAtSynAck   Reason = "joined-at-synack"      // capture began at the SYN+ACK: the client's SYN was not seen
 	ReasonSynAckNotSeen    Reason = "synack-not-seen"       // an ACK shows a SYN+ACK the capture missed (one direction only?)
@@ -23,6 +24,7 @@ const (
 	ReasonActiveClose       Reason = "active-close"       // FIN sent from ESTABLISHED (or SYN_RECV): → FIN_WAIT_1
 	ReasonFinReceived       Reason = "fin-received"       // FIN received in ESTABLISHED: → CLOSE_WAIT
 	ReasonPassiveClose      Reason = "passive-close"      // FIN sent from CLOSE_WAIT: → LAST_ACK
+	ReasonFinCrossed        Reason = "fin-crossed"        // its FIN does not ack the peer's: sent from ESTABLISHED, not CLOSE_WAIT
 	ReasonFinAcked          Reason = "fin-acked"          // own FIN acknowledged: FIN_WAIT_1 → FIN_WAIT_2
 	ReasonFinInFinWait2     Reason = "fin-in-fin-wait-2"  // peer's FIN received: FIN_WAIT_2 → TIME_WAIT
 	ReasonSimultaneousClose Reason = "simultaneous-close" // peer's FIN crossed ours: FIN_WAIT_1 → CLOSING
@@ -75,8 +77,8 @@ const (
 func Reasons() []Reason {
 	return []Reason{
 		ReasonSynSent, ReasonListen, ReasonSynAckSent, ReasonSynAckReceived, ReasonHandshakeAck,
-		ReasonSimultaneousOpen, ReasonJoinedLate, ReasonJoinedAtSynAck, ReasonSynAckNotSeen, ReasonAckDropped,
-		ReasonActiveClose, ReasonFinReceived, ReasonPassiveClose, ReasonFinAcked, ReasonFinInFinWait2,
+		ReasonSimultaneousOpen, ReasonNotListening, ReasonJoinedLate, ReasonJoinedAtSynAck, ReasonSynAckNotSeen, ReasonAckDropped,
+		ReasonActiveClose, ReasonFinReceived, ReasonPassiveClose, ReasonFinCrossed, ReasonFinAcked, ReasonFinInFinWait2,
 		ReasonSimultaneousClose, ReasonFinAndAck, ReasonClosingAcked, ReasonLastAck, ReasonFinAckLost, ReasonTimeWaitExpired, ReasonReused,
 		ReasonRstSent, ReasonRefused, ReasonAborted, ReasonRstInSyn,
 		NoteSynRetransmit, NoteSynAckRetransmit, NoteFinRetransmit, NoteRetransmit, NoteKeepAlive,

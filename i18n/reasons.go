@@ -100,6 +100,14 @@ var reasons = map[fsm.Reason]msg{
 		"the last ACK acknowledged {who}'s FIN (ack={ack}): {who} is CLOSED at once; the passive closer does not wait in TIME_WAIT.",
 		"最后的确认包确认了{who}的FIN（ack={ack}）：{who}立即进入CLOSED；被动关闭方不需要TIME_WAIT。",
 	},
+	"fin-crossed": {
+		"{who}'s FIN does not acknowledge {peer}'s FIN (ack={ack}): {who} sent it before {peer}'s FIN arrived. So {who} was still ESTABLISHED and its close() took it to FIN_WAIT_1 — not CLOSE_WAIT as it first looked: the two FINs crossed.",
+		"{who}的FIN没有确认{peer}的FIN（ack={ack}）：{who}是在{peer}的FIN到达之前发出的。所以{who}当时仍是ESTABLISHED，调用close()后进入FIN_WAIT_1，而不是先前看起来的CLOSE_WAIT：两个FIN交叉而过。",
+	},
+	"not-listening": {
+		"{who} sends a SYN of its own: it was not a listening server (as first assumed) but a socket calling connect() too, from CLOSED. Both ends open at once.",
+		"{who}也发送了自己的SYN：它并不是先前假定的监听服务器，而是一个同样调用connect()的套接字（从CLOSED开始）。双方同时打开连接。",
+	},
 	"fin-ack-lost": {
 		"{who} sent its FIN again although an ACK of it was seen: that ACK never reached {who}, which is still waiting for it; the peer's TIME_WAIT exists to answer exactly this.",
 		"{who}又重发了FIN，尽管抓到过对它的确认包：那个确认包没有到达{who}，它仍在等待确认；对方的TIME_WAIT正是为了应答这种重传。",
