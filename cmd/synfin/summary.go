@@ -70,36 +70,15 @@ func validFormat(f string) bool {
 }
 
 // openFiltered opens a capture file and applies a tcpdump-style filter to
-// its segments (no filter: every segment).
+// its segments (no filter: every segment). A bad filter is a usage error.
 func openFiltered(path, expr string) (capture.Source, error) {
-	var f *capture.Filter
-	if strings.TrimSpace(expr) != "" {
-		var err error
-		if f, err = capture.ParseFilter(expr); err != nil {
-			return nil, usagef("filter %q: %v", expr, err)
-		}
+	f, err := capture.ParseFilter(expr)
+	if err != nil {
+		return nil, usagef("%v", err)
 	}
 	src, err := capture.OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
-	if f.MatchAll() {
-		return src, nil
-	}
-	return &filtered{Source: src, f: f}, nil
-}
-
-// filtered drops the segments a filter does not match.
-type filtered struct {
-	capture.Source
-	f *capture.Filter
-}
-
-func (s *filtered) Next() (fsm.Segment, error) {
-	for {
-		seg, err := s.Source.Next()
-		if err != nil || s.f.MatchSegment(&seg) {
-			return seg, err
-		}
-	}
+	return capture.FilterSource(src, f), nil
 }
