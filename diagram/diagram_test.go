@@ -274,3 +274,27 @@ func TestExportOddInput(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderAssumptions: the header shows the states assumed before the
+// capture (SYN_SENT implied by a SYN+ACK) and "?" where nothing was
+// assumed; the step's row shows where the states went.
+func TestHeaderAssumptions(t *testing.T) {
+	b := diagramtest.NewBuilder(fsm.Unknown, fsm.Unknown)
+	b.Seg(0, fsm.Server, fsm.SYN|fsm.ACK, 0, 1, "", []diagramtest.Change{
+		{Who: fsm.Client, To: fsm.SynSent, Reason: fsm.ReasonJoinedAtSynAck},
+		{Who: fsm.Server, To: fsm.SynRecv, Reason: fsm.ReasonSynAckSent},
+		{Who: fsm.Client, To: fsm.Established, Reason: fsm.ReasonSynAckReceived},
+	})
+	conn := b.Conn()
+	var buf bytes.Buffer
+	if err := diagram.Text(&buf, &conn, b.Steps, diagram.Options{Lang: i18n.En}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	if got := lines[1]; !strings.HasPrefix(got, "   SYN_SENT │") || !strings.HasSuffix(got, "│ ?") {
+		t.Errorf("header states %q: want SYN_SENT for the client and ? for the server", got)
+	}
+	if got := lines[2]; !strings.HasPrefix(got, "ESTABLISHED │<") || !strings.HasSuffix(got, "│ SYN_RECV") {
+		t.Errorf("first row %q: want ESTABLISHED and SYN_RECV", got)
+	}
+}

@@ -178,9 +178,13 @@ func ShortState(s fsm.State) string {
 	return s.String()
 }
 
-// initial returns the states to write on the header's second line (before
-// the first step) and, per role, whether the first step's change of that
-// role is already shown there (an assumed LISTEN, a joined-late guess).
+// initial returns the states to write on the header's second line (the
+// states before the first step) and, per role, whether the first step's
+// change of that role is already shown there. A change from UNKNOWN is an
+// assumption about the state before the capture (an assumed LISTEN, a
+// joined-late ESTABLISHED, the SYN_SENT implied by a SYN+ACK, or the first
+// of several changes): it goes to the header. Any other change from
+// UNKNOWN leaves "?" in the header and shows on its row.
 func initial(steps []session.Step) (st [2]fsm.State, hoisted [2]bool) {
 	if len(steps) == 0 {
 		return st, hoisted
@@ -188,17 +192,23 @@ func initial(steps []session.Step) (st [2]fsm.State, hoisted [2]bool) {
 	s0 := &steps[0]
 	for r := fsm.Client; r <= fsm.Server; r++ {
 		st[r] = s0.States[r]
+		n := 0
+		for _, c := range s0.Changes {
+			if c.Endpoint == r {
+				n++
+			}
+		}
 		for _, c := range s0.Changes {
 			if c.Endpoint != r {
 				continue
 			}
-			if c.From == fsm.Unknown {
-				hoisted[r] = true
-				if c.To == fsm.Listen || c.Reason == fsm.ReasonJoinedLate {
-					st[r] = c.To
-				}
-			} else {
+			switch {
+			case c.From != fsm.Unknown:
 				st[r] = c.From
+			case c.To == fsm.Listen || c.Reason == fsm.ReasonJoinedLate || c.Reason == fsm.ReasonJoinedAtSynAck || n > 1:
+				st[r], hoisted[r] = c.To, true
+			default:
+				st[r] = fsm.Unknown
 			}
 			break
 		}
