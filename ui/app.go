@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -414,7 +413,7 @@ func (a *App) refreshDemo() {
 func (a *App) setTitles() {
 	title := " " + a.lang.T(i18n.KeyConnections)
 	if f := a.cur.Focused(); f != 0 {
-		title += " · " + fmt.Sprintf(text(a.lang, txtFocused), f)
+		title += " · " + a.lang.F(i18n.KeyStatusFocused, i18n.Args{"n": f})
 	}
 	if !a.list.filter.Empty() {
 		title += " · /" + Untrusted(a.list.filter.String())

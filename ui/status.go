@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/rivo/tview"
@@ -45,15 +44,15 @@ func (a *App) drawStatus() {
 		parts = append(parts, tview.Escape(l.F(i18n.KeyStatusSpeed, i18n.Args{"speed": speedText(l, a.play.Speed())})))
 	}
 	if f := a.cur.Focused(); f != 0 {
-		parts = append(parts, tview.Escape(fmt.Sprintf(text(l, txtFocused), f)))
+		parts = append(parts, tview.Escape(l.F(i18n.KeyStatusFocused, i18n.Args{"n": f})))
 	}
-	parts = append(parts, tview.Escape(text(l, txtHelpHint)))
+	parts = append(parts, tview.Escape(l.T(i18n.KeyStatusHelpHint)))
 
 	// Source.
 	src := tview.Escape(Untrusted(a.cfg.Source))
 	switch {
 	case info.Err != nil:
-		parts = append(parts, "[red]"+tview.Escape(fmt.Sprintf(text(l, txtReadError), Untrusted(info.Err.Error())))+"[-]")
+		parts = append(parts, "[red]"+tview.Escape(l.F(i18n.KeyStatusReadError, i18n.Args{"err": Untrusted(info.Err.Error())}))+"[-]")
 	case !info.Done && a.cfg.Mode == Replay:
 		spin := spinner[(info.Steps/4096)%len(spinner)]
 		parts = append(parts, "[aqua]"+spin+" "+tview.Escape(l.F(i18n.KeyStatusLoading, i18n.Args{"name": Untrusted(a.cfg.Source), "n": info.Counts.Packets}))+"[-]")
@@ -71,7 +70,7 @@ func (a *App) drawStatus() {
 		parts = append(parts, tview.Escape(l.F(i18n.KeyStatusSkipped, i18n.Args{"n": info.Counts.Skipped})))
 	}
 	if info.Dropped > 0 {
-		parts = append(parts, "[orange]"+tview.Escape(fmt.Sprintf(text(l, txtMemDropped), info.Dropped))+"[-]")
+		parts = append(parts, "[orange]"+tview.Escape(l.F(i18n.KeyStatusMemDropped, i18n.Args{"n": info.Dropped}))+"[-]")
 	}
 	parts = append(parts, l.String())
 	a.status.SetText(" " + strings.Join(parts, " · "))
@@ -80,7 +79,7 @@ func (a *App) drawStatus() {
 // speedText names a playback speed in the language.
 func speedText(l i18n.Lang, s Speed) string {
 	if s.Rate == 0 {
-		return fmt.Sprintf(text(l, txtRealTime), s.RealTime)
+		return l.F(i18n.KeyStatusRealTime, i18n.Args{"x": s.RealTime})
 	}
-	return fmt.Sprintf(text(l, txtRate), s.Rate)
+	return l.F(i18n.KeyStatusRate, i18n.Args{"x": s.Rate})
 }

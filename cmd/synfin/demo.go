@@ -336,7 +336,7 @@ func (d *demoCtl) Model(l i18n.Lang) string {
 	d.mu.Lock()
 	m := d.model
 	d.mu.Unlock()
-	return fmt.Sprintf(demoText(l, "server :%d · model %s", "服务器 :%d · 模型 %s"), d.addr.Port(), m)
+	return fmt.Sprintf(":%d · ", d.addr.Port()) + l.F(i18n.KeyStatusDemoModel, i18n.Args{"model": m})
 }
 
 // Version implements ui.DemoControl.
