@@ -89,7 +89,25 @@ func needTerminal(e env, alt string) error {
 	return fmt.Errorf("the terminal UI needs a terminal, but stdin or stdout is not one (%s)", alt)
 }
 
+// hasSource reports whether args name a capture source (-r or -i);
+// without one, flags alone (synfin --lang zh --port 7800) mean the demo.
+func hasSource(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && (name == "r" || name == "i" || name == "h" || name == "help") {
+			return true
+		}
+	}
+	return false
+}
+
 func runInspect(ctx context.Context, args []string, e env) error {
+	if !hasSource(args) {
+		return runDemo(ctx, args, e)
+	}
 	fs := flag.NewFlagSet("synfin", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	read := fs.String("r", "", "read packets from this file")
@@ -116,10 +134,6 @@ func runInspect(ctx context.Context, args []string, e env) error {
 	}
 	iSet := false
 	fs.Visit(func(f *flag.Flag) { iSet = iSet || f.Name == "i" })
-	if *read == "" && !iSet {
-		// Only --lang and friends: the demo, as bare synfin.
-		return runDemo(ctx, args, e)
-	}
 	if *read != "" && iSet {
 		return usagef("-r and -i: choose one (a file to replay, or an interface to capture)")
 	}

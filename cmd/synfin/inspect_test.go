@@ -136,7 +136,9 @@ func TestInspectErrors(t *testing.T) {
 		{[]string{"demo", "--model", "fork"}, 2, "--model"},
 		{[]string{"demo", "--scenario", "nope"}, 2, `unknown scenario "nope"`},
 		{[]string{"demo", "extra"}, 2, `unexpected argument "extra"`},
-		{[]string{"--lang", "zh"}, 1, "needs a terminal"}, // flags only: the demo
+		{[]string{"--lang", "zh"}, 1, "needs a terminal"},                   // flags only: the demo
+		{[]string{"--lang", "zh", "--port", "7801"}, 1, "needs a terminal"}, // demo flags too
+		{[]string{"--port", "x"}, 2, "demo: invalid value"},
 		{[]string{}, 1, "needs a terminal"},
 	}
 	for _, tt := range tests {
