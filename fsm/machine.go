@@ -351,40 +351,42 @@ func (t *Tracker) onData(c *Conn, X Role, s *Segment) {
 
 // onFIN handles a FIN from X (RFC 9293 §3.6 and §3.10.7.4, eighth check).
 func (t *Tracker) onFIN(c *Conn, X Role, s *Segment) {
-	Y := X.Peer()
-	x, y := &c.ep[X], &c.ep[Y]
+	x := &c.ep[X]
 	finSeq := s.Seq.Add(s.Len)
 	if x.finSent {
-		if finSeq == x.finSeq {
-			t.note(c, X, NoteFinRetransmit)
-			// X sends its FIN again although we saw Y acknowledge it: that
-			// ACK never reached X, which is still waiting for it.
-			switch c.State[X] {
-			case FinWait2:
-				t.set(c, X, FinWait1, ReasonFinAckLost)
-			case TimeWait:
-				if c.lastReason(X) == ReasonClosingAcked {
-					t.set(c, X, Closing, ReasonFinAckLost)
-				}
-			case Closed:
-				if c.lastReason(X) == ReasonLastAck {
-					t.set(c, X, LastAck, ReasonFinAckLost)
-				}
-			}
-		} else {
+		if finSeq != x.finSeq {
 			t.note(c, X, NoteUnexpectedFlags)
+			return
+		}
+		t.note(c, X, NoteFinRetransmit)
+		// X sends its FIN again although we saw Y acknowledge it: that
+		// ACK never reached X, which is still waiting for it.
+		switch c.State[X] {
+		case FinWait2:
+			t.set(c, X, FinWait1, ReasonFinAckLost)
+		case TimeWait:
+			if c.lastReason(X) == ReasonClosingAcked {
+				t.set(c, X, Closing, ReasonFinAckLost)
+			}
+		case Closed:
+			if c.lastReason(X) == ReasonLastAck {
+				t.set(c, X, LastAck, ReasonFinAckLost)
+			}
+		}
+		if !x.finTaken {
+			t.finArrives(c, X, s)
 		}
 		return
 	}
-	x.finSent, x.finSeq = true, finSeq
-	acksPeerFin := s.Flags&ACK != 0 && y.finAcked(s.Ack)
 
 	// The sender: close() → FIN.
+	Y := X.Peer()
+	y := &c.ep[Y]
 	switch c.State[X] {
 	case Established, SynRecv:
 		t.set(c, X, FinWait1, ReasonActiveClose)
 	case CloseWait:
-		if y.finSent && !acksPeerFin {
+		if y.finSent && !(s.Flags&ACK != 0 && y.finAcked(s.Ack)) {
 			// X's FIN does not acknowledge Y's: X sent it before Y's FIN
 			// arrived. The FINs crossed (§3.6, Figure 13): X was still
 			// ESTABLISHED, its close() took it to FIN_WAIT_1 (correcting
@@ -396,10 +398,26 @@ func (t *Tracker) onFIN(c *Conn, X Role, s *Segment) {
 			t.set(c, X, LastAck, ReasonPassiveClose)
 		}
 	default:
+		// No FIN is sent from SYN_SENT (close() there just deletes the
+		// TCB, §3.10.4) nor twice: a stack doing so anyway is noted.
 		t.note(c, X, NoteUnexpectedFlags)
+		return
 	}
+	x.finSent, x.finSeq = true, finSeq
+	t.finArrives(c, X, s)
+}
 
-	// The receiver.
+// finArrives applies X's FIN to the receiver Y. A FIN without ACK is
+// dropped by a synchronized receiver (§3.10.7.4: "if the ACK bit is off
+// drop the segment"); its retransmission with ACK is taken then.
+func (t *Tracker) finArrives(c *Conn, X Role, s *Segment) {
+	Y := X.Peer()
+	x, y := &c.ep[X], &c.ep[Y]
+	if s.Flags&ACK == 0 {
+		t.note(c, Y, NoteUnexpectedFlags)
+		return
+	}
+	acksPeerFin := y.finAcked(s.Ack)
 	switch c.State[Y] {
 	case Established, SynRecv:
 		t.set(c, Y, CloseWait, ReasonFinReceived)
@@ -413,7 +431,8 @@ func (t *Tracker) onFIN(c *Conn, X Role, s *Segment) {
 		}
 	case FinWait2:
 		t.set(c, Y, TimeWait, ReasonFinInFinWait2)
-	case Listen, Unknown:
-		t.set(c, Y, CloseWait, ReasonFinReceived)
+	default:
+		return // a listener or a closed socket ignores it (§3.10.7.2)
 	}
+	x.finTaken = true
 }

@@ -42,6 +42,7 @@ type endpoint struct {
 	acked      Seq    // highest ack it sent: its RCV.NXT as announced
 	ackValid   bool   //
 	finSent    bool   //
+	finTaken   bool   // the peer took its FIN (moved on it)
 	finSeq     Seq    // sequence number of its FIN
 	synLen     uint32 // payload carried on its SYN (TCP Fast Open)
 	wscale     int8   // window scale from its SYN, -1 unknown
