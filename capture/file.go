@@ -48,9 +48,10 @@ var (
 type FileSource struct {
 	path   string
 	f      *os.File
-	read   func() ([]byte, gopacket.CaptureInfo, error)
-	lt     func(ci gopacket.CaptureInfo) layers.LinkType
-	format string // "pcap" or "pcapng", for messages
+	pcap   *pcapgo.Reader   // one of pcap and ng is set
+	ng     *pcapgo.NgReader // (direct calls: this is the hot loop)
+	lt     layers.LinkType  // pcap's link type
+	format string           // "pcap" or "pcapng", for messages
 	dec    *Decoder
 	stats  Stats
 	seen   []layers.LinkType
@@ -150,9 +151,8 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 			// The magic is right, so what is left is the version.
 			return nil, fmt.Errorf("%s: unsupported pcap header (%v): convert it with editcap -F pcap", path, lower(err))
 		}
-		s.read = pr.ZeroCopyReadPacketData
-		lt := pr.LinkType()
-		s.lt = func(gopacket.CaptureInfo) layers.LinkType { return lt }
+		s.pcap = pr
+		s.lt = pr.LinkType()
 	case magicPcapng:
 		s.format = "pcapng"
 		ngr, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true, SkipUnknownVersion: true})
@@ -162,15 +162,7 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 			}
 			return nil, fmt.Errorf("%s: damaged pcapng header (%v): check the file with capinfos", path, lower(err))
 		}
-		s.read = ngr.ZeroCopyReadPacketData
-		s.lt = func(ci gopacket.CaptureInfo) layers.LinkType {
-			if len(ci.AncillaryData) > 0 {
-				if lt, ok := ci.AncillaryData[0].(layers.LinkType); ok {
-					return lt
-				}
-			}
-			return ngr.LinkType()
-		}
+		s.ng = ngr
 	case magicPcapKuzLE, magicPcapKuzBE:
 		return nil, fmt.Errorf("%s: \"modified pcap\" (kuznetzov) format is not supported: convert it with editcap -F pcap", path)
 	default:
@@ -186,13 +178,26 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 func (s *FileSource) Next() (fsm.Segment, error) {
 	var seg fsm.Segment
 	for s.err == nil {
-		data, ci, err := s.read()
+		var (
+			data []byte
+			ci   gopacket.CaptureInfo
+			err  error
+			lt   = s.lt
+		)
+		if s.pcap != nil {
+			data, ci, err = s.pcap.ZeroCopyReadPacketData()
+		} else {
+			data, ci, err = s.ng.ZeroCopyReadPacketData()
+			// With WantMixedLinkType, each packet's interface link type.
+			if len(ci.AncillaryData) > 0 {
+				lt, _ = ci.AncillaryData[0].(layers.LinkType)
+			}
+		}
 		if err != nil {
 			s.err = s.readError(err, ci)
 			break
 		}
 		s.stats.Packets++
-		lt := s.lt(ci)
 		s.noteLinkType(lt)
 		skip, ok := s.dec.Decode(lt, data, ci.Length, &seg)
 		if !ok {
