@@ -36,8 +36,10 @@ func LinkTypeSupported(lt layers.LinkType) bool {
 }
 
 // Decoder turns one link-layer frame into an fsm.Segment using gopacket's
-// DecodingLayerParser with preallocated layers (no gopacket.NewPacket, no
-// allocation per packet on the usual paths).
+// DecodingLayerParser with preallocated layers (no gopacket.NewPacket).
+// Decoding a segment does not allocate, except for IPv6 hop-by-hop options
+// (gopacket's IPv6 layer allocates each one); skips may allocate (the error
+// values of gopacket's layers).
 //
 // What it decodes:
 //   - link types: Ethernet (with any number of 802.1Q / 802.1ad tags and MPLS

@@ -94,7 +94,7 @@ func decodeCases(t testing.TB) []decodeCase {
 	icmp6 := tbIPv6(t, tbSrc6.Addr(), tbDst6.Addr(), layers.IPProtocolICMPv6, []byte{128, 0, 0, 0, 0, 1, 0, 1})
 	skip("icmpv6", layers.LinkTypeEthernet, tbEth(t, layers.EthernetTypeIPv6, icmp6), capture.SkipNotTCP)
 	skip("arp", layers.LinkTypeEthernet, tbEth(t, layers.EthernetTypeARP, make([]byte, 28)), capture.SkipNotIP)
-	skip("ipv4-in-ethertype-but-802.3-length", layers.LinkTypeEthernet, tbEth(t, layers.EthernetType(46), make([]byte, 46)), capture.SkipNotIP)
+	skip("ethernet-802.3-length-frame", layers.LinkTypeEthernet, tbEth(t, layers.EthernetType(46), make([]byte, 46)), capture.SkipNotIP)
 	skip("ipv6-no-next-header", layers.LinkTypeRaw, tbIPv6(t, tbSrc6.Addr(), tbDst6.Addr(), layers.IPProtocolNoNextHeader, nil, tbDestOpts()), capture.SkipNotTCP)
 
 	// IPv6 extension headers.

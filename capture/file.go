@@ -112,7 +112,9 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("%s: is a directory: give a capture file", path)
 	}
-	if st.Size() == 0 {
+	// Pipes and devices (synfin -r /dev/stdin, <(zcat x.pcap)) have no
+	// size: their emptiness shows when nothing can be read.
+	if st.Mode().IsRegular() && st.Size() == 0 {
 		return nil, fmt.Errorf("%s: empty file (0 bytes): nothing was captured; record again", path)
 	}
 	s := &FileSource{path: path, f: f, dec: NewDecoder()}
@@ -135,6 +137,9 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 			}
 			return nil, fmt.Errorf("%s: empty file (0 bytes once decompressed): nothing was captured; record again", path)
 		}
+	}
+	if len(head) == 0 {
+		return nil, fmt.Errorf("%s: empty input (0 bytes): nothing was captured; record again", path)
 	}
 	if len(head) < 4 {
 		return nil, fmt.Errorf("%s: not a capture file: only %d bytes, too short for a pcap or pcapng header", path, len(head))
