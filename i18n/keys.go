@@ -70,6 +70,7 @@ var (
 	KeyHelpEnds       = def("help.ends", "Home / End: first / last packet", "Home / End：第一个/最后一个包")
 	KeyHelpTab        = def("help.tab", "Tab: next pane", "Tab：切换窗格")
 	KeyHelpFilter     = def("help.filter", "/: filter connections by address or port", "/：按地址或端口筛选连接")
+	KeyHelpZoom       = def("help.zoom", "z: the focused pane on the whole screen (from the list: the RFC 9293 state diagram); z or Esc: back", "z：当前窗格全屏显示（在连接列表中按：RFC 9293 状态图）；再按 z 或 Esc 返回")
 	KeyHelpFold       = def("help.fold", "f: fold / unfold runs of data segments in the sequence diagram", "f：在时序图中折叠/展开连续的数据段")
 	KeyHelpLang       = def("help.lang", "L: switch language (English / 中文)", "L：切换语言（English / 中文）")
 	KeyHelpHelp       = def("help.help", "?: this help", "?：本帮助")

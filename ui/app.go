@@ -108,6 +108,7 @@ type App struct {
 	manualSel bool   // the user picked shownID in the list
 	selecting bool   // the list selection is being set by code
 	helpOpen  bool
+	zoomed    tview.Primitive // the pane shown full screen by z, or nil
 
 	seenVersion, seenDemo uint64
 	busy                  atomic.Bool // playing or following: redraw on ticks
@@ -504,6 +505,10 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 		a.cycleFocus(-1)
 		return nil
 	case tcell.KeyEscape:
+		if a.zoomed != nil {
+			a.toggleZoom()
+			return nil
+		}
 		switch {
 		case a.cur.Focused() != 0:
 			a.cur.Focus(0)
@@ -542,6 +547,9 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 		return nil
 	case '?':
 		a.openHelp()
+		return nil
+	case 'z':
+		a.toggleZoom()
 		return nil
 	case '/':
 		a.filterIn.SetLabel(a.lang.T(i18n.KeyFilterPrompt)).SetText(a.list.filter.String())
@@ -584,6 +592,37 @@ func (a *App) cycleFocus(d int) {
 	a.focused = (a.focused + d + len(a.order)) % len(a.order)
 	a.setFocus(a.order[a.focused])
 	a.drawStatus()
+}
+
+// toggleZoom shows the focused pane on the whole screen, or goes back.
+// From the connection list (or the demo log) it zooms the state diagram,
+// which needs about 60×20 to draw the RFC 9293 figure rather than a list.
+func (a *App) toggleZoom() {
+	if a.zoomed != nil {
+		// Show main first: removing the only visible page makes tview
+		// show the last page (the help).
+		a.pages.ShowPage("main")
+		a.pages.RemovePage("zoom")
+		a.zoomed = nil
+		a.setFocus(a.order[a.focused])
+		a.refresh()
+		return
+	}
+	p := a.order[a.focused]
+	if p == a.table || p == a.demoLog {
+		if a.cfg.States == nil {
+			return
+		}
+		p = a.cfg.States
+	}
+	a.zoomed = p
+	zoom := tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(p, 0, 1, true).
+		AddItem(a.bottom, 1, 0, false)
+	a.pages.HidePage("main")
+	a.pages.AddPage("zoom", zoom, true, true)
+	a.setFocus(p)
+	a.refresh()
 }
 
 func (a *App) openHelp() {

@@ -424,8 +424,8 @@ func TestDemoKeys(t *testing.T) {
 	if out := a.HandleKey(runeKey('c')); out != nil {
 		t.Errorf("c not handled")
 	}
-	if out := a.HandleKey(runeKey('z')); out == nil {
-		t.Errorf("z swallowed")
+	if out := a.HandleKey(runeKey('Z')); out == nil {
+		t.Errorf("Z (no binding) swallowed")
 	}
 	if string(d.keys) != "c" {
 		t.Errorf("demo got keys %q", string(d.keys))
@@ -511,5 +511,37 @@ func TestFoldKey(t *testing.T) {
 	before := l.Folded()
 	if out := a.HandleKey(runeKey('f')); out != nil || l.Folded() == before {
 		t.Errorf("f: folded %v -> %v", before, l.Folded())
+	}
+}
+
+// TestZoom: z from the list shows the state diagram on the whole screen,
+// big enough for the RFC 9293 figure; z or Esc goes back.
+func TestZoom(t *testing.T) {
+	server := netip.MustParseAddrPort("10.0.0.1:80")
+	segs := sessiontest.Conn(netip.MustParseAddrPort("10.1.0.1:1111"), server, 1, sessiontest.Start, "GET /")
+	a := realApp(t, segs, Replay, i18n.En)
+	a.HandleKey(tcell.NewEventKey(tcell.KeyHome, 0, 0))
+	a.HandleKey(runeKey('z'))
+	if a.zoomed != a.cfg.States {
+		t.Fatalf("z from the list zoomed %T, want the state diagram", a.zoomed)
+	}
+	got := screenText(t, a, 100, 30)
+	for _, want := range []string{"SYN_SENT", "ESTABLISHED", "TIME_WAIT", "LISTEN"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("zoomed state diagram lacks %s:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "Connections") {
+		t.Errorf("the connection list still shows when zoomed:\n%s", got)
+	}
+	screenGolden(t, "zoom-states-100x30", got)
+	a.HandleKey(tcell.NewEventKey(tcell.KeyEscape, 0, 0))
+	if a.zoomed != nil || !strings.Contains(screenText(t, a, 100, 30), "Connections") {
+		t.Errorf("Esc did not go back to the main screen")
+	}
+	a.HandleKey(runeKey('z'))
+	a.HandleKey(runeKey('z'))
+	if a.zoomed != nil {
+		t.Errorf("z twice did not go back")
 	}
 }

@@ -24,7 +24,7 @@ func helpText(l i18n.Lang, demo DemoControl) string {
 	}
 	line(l.T(i18n.KeyHelpFocus))
 	line(l.T(i18n.KeyHelpEsc))
-	for _, k := range []i18n.Key{i18n.KeyHelpFold, i18n.KeyHelpLang, i18n.KeyHelpHelp, i18n.KeyHelpQuit} {
+	for _, k := range []i18n.Key{i18n.KeyHelpZoom, i18n.KeyHelpFold, i18n.KeyHelpLang, i18n.KeyHelpHelp, i18n.KeyHelpQuit} {
 		line(l.T(k))
 	}
 	if demo != nil {
