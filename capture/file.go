@@ -119,8 +119,7 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 	}
 	s := &FileSource{path: path, f: f, dec: NewDecoder()}
 
-	var r io.Reader = bufio.NewReaderSize(f, 1<<16)
-	br := r.(*bufio.Reader)
+	br := bufio.NewReaderSize(f, 1<<16)
 	head, _ := br.Peek(4)
 	if len(head) >= 2 && [2]byte(head[:2]) == magicGzip {
 		zr, err := gzip.NewReader(br)
@@ -129,7 +128,6 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 		}
 		s.gz = &errReader{r: zr}
 		br = bufio.NewReaderSize(s.gz, 1<<16)
-		r = br
 		head, err = br.Peek(4)
 		if len(head) == 0 {
 			if err != nil && err != io.EOF {
