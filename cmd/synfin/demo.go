@@ -285,23 +285,17 @@ func (d *demoCtl) runScenario(ctx context.Context, sc demo.Scenario) {
 // Help implements ui.DemoControl.
 func (d *demoCtl) Help(l i18n.Lang) []string {
 	keys := []i18n.Key{i18n.KeyDemoConnect, i18n.KeyDemoSend, i18n.KeyDemoClientQuit, i18n.KeyDemoServerQuit,
-		i18n.KeyDemoHalfClose, i18n.KeyDemoAbort, i18n.KeyDemoRefused, i18n.KeyDemoBurst, i18n.KeyDemoLong}
-	out := make([]string, 0, len(keys)+1)
-	for _, k := range keys {
-		out = append(out, l.T(k))
+		i18n.KeyDemoHalfClose, i18n.KeyDemoAbort, i18n.KeyDemoRefused, i18n.KeyDemoBurst, i18n.KeyDemoLong,
+		i18n.KeyDemoServerAbort, i18n.KeyDemoUnread, i18n.KeyDemoModel}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = l.T(k)
 	}
-	return append(out,
-		demoText(l, "A: server aborts its newest connection (RST)", "A：服务器异常终止最新的连接（RST）"),
-		demoText(l, "u: close with unread data: the kernel sends RST, not FIN", "u：有未读数据时关闭：内核发送RST而不是FIN"),
-		demoText(l, "m: switch the server model (goroutine → process → iterative)", "m：切换服务器模型（goroutine → 进程 → 迭代）"))
+	return out
 }
 
 // Keys implements ui.DemoControl.
-func (d *demoCtl) Keys(l i18n.Lang) string {
-	return demoText(l,
-		"c connect · s send · x client close · X server close · h half-close · a abort · A server abort · u unread→RST · r refused · b burst · l long · m model",
-		"c 连接 · s 发送 · x 客户端关闭 · X 服务器关闭 · h 半关闭 · a 异常终止 · A 服务器异常终止 · u 未读→RST · r 被拒绝 · b 短连接串 · l 长连接 · m 模型")
-}
+func (d *demoCtl) Keys(l i18n.Lang) string { return l.T(i18n.KeyDemoKeyLine) }
 
 // Log implements ui.DemoControl: "15:04:05 server #1: recv() "hello"".
 func (d *demoCtl) Log(l i18n.Lang, n int) []string {
@@ -341,12 +335,3 @@ func (d *demoCtl) Model(l i18n.Lang) string {
 
 // Version implements ui.DemoControl.
 func (d *demoCtl) Version() uint64 { return d.version.Load() }
-
-// demoText picks the text of the language; these two lines are not in
-// package i18n yet.
-func demoText(l i18n.Lang, en, zh string) string {
-	if l == i18n.Zh {
-		return zh
-	}
-	return en
-}
