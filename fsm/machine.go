@@ -169,7 +169,13 @@ func (t *Tracker) onRST(c *Conn, X Role, s *Segment) {
 		ok = true
 	}
 	if !ok {
-		t.note(c, X, NoteRstOutOfWindow)
+		// In the window but not exactly at RCV.NXT: Linux answers a
+		// challenge ACK and keeps the connection (RFC 5961 §3.2).
+		if rcvNxt, known := y.rcvNxt(x); known && y.window > 0 && s.Seq.InWindow(rcvNxt, y.window) {
+			t.note(c, X, NoteRstChallenge)
+		} else {
+			t.note(c, X, NoteRstOutOfWindow)
+		}
 		return
 	}
 	why := ReasonAborted
@@ -435,4 +441,16 @@ func (t *Tracker) finArrives(c *Conn, X Role, s *Segment) {
 		return // a listener or a closed socket ignores it (§3.10.7.2)
 	}
 	x.finTaken = true
+}
+
+// rcvNxt is the endpoint's RCV.NXT as far as the observer knows: what it
+// last acknowledged of its peer p, or else what p has sent.
+func (e *endpoint) rcvNxt(p *endpoint) (Seq, bool) {
+	switch {
+	case e.ackValid:
+		return e.acked, true
+	case p.nxtValid:
+		return p.nxt, true
+	}
+	return 0, false
 }

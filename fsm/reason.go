@@ -57,6 +57,7 @@ const (
 	NoteHalfClose        Reason = "half-close-data"         // data from the side in CLOSE_WAIT to the side in FIN_WAIT_2
 	NoteDataAfterFin     Reason = "data-after-fin"          // data beyond a FIN the sender already sent
 	NoteRstOutOfWindow   Reason = "rst-out-of-window"       // RST whose seq is outside the window: ignored
+	NoteRstChallenge     Reason = "rst-challenge-ack"       // RST in the window but not at RCV.NXT: challenge ACK, ignored
 	NoteRstAfterClose    Reason = "rst-after-close"         // RST for a connection already closed
 	NoteAfterClosed      Reason = "after-closed"            // segment on a connection both ends closed
 	NotePortReuse        Reason = "port-reuse"              // new SYN on a 4-tuple in TIME_WAIT or CLOSED
@@ -83,7 +84,7 @@ func Reasons() []Reason {
 		ReasonRstSent, ReasonRefused, ReasonAborted, ReasonRstInSyn,
 		NoteSynRetransmit, NoteSynAckRetransmit, NoteFinRetransmit, NoteRetransmit, NoteKeepAlive,
 		NoteBadSynAckAck, NoteBadHandshakeAck, NoteSynData, NoteSynDataAcked, NoteSynDataNotAcked,
-		NoteHalfClose, NoteDataAfterFin, NoteRstOutOfWindow, NoteRstAfterClose, NoteAfterClosed,
+		NoteHalfClose, NoteDataAfterFin, NoteRstOutOfWindow, NoteRstChallenge, NoteRstAfterClose, NoteAfterClosed,
 		NotePortReuse, NoteOneDirection, NoteSeqWrap, NoteZeroWindow,
 		NoteUnexpectedAck, NoteUnexpectedSyn, NoteUnexpectedFlags, NoteDataInSynSent, NoteOutOfOrder, NoteTimeWaitAssassin,
 	}

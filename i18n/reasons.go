@@ -187,6 +187,10 @@ var reasons = map[fsm.Reason]msg{
 		"{sender} sends data beyond the FIN it already sent: nothing may follow a FIN.",
 		"{sender}在已发送的FIN之后又发送数据：FIN之后不应再有数据。",
 	},
+	"rst-challenge-ack": {
+		"the RST's seq={rawseq} is inside the receive window but not exactly the next expected number: {receiver} does not reset, it answers with a challenge ACK and carries on (RFC 5961 §3.2, as Linux does).",
+		"RST的序号seq={rawseq}在接收窗口内，但不是正好期望的下一个序号：{receiver}不复位连接，而是回复一个挑战ACK并继续（RFC 5961 §3.2，Linux即如此）。",
+	},
 	"rst-out-of-window": {
 		"the RST's seq={rawseq} is outside the receive window, so it is ignored (RFC 9293 §3.10.7: protection against blind resets).",
 		"RST的序号seq={rawseq}不在接收窗口内，因此被忽略（RFC 9293 §3.10.7：防止盲目复位攻击）。",
@@ -256,6 +260,7 @@ var noteTags = map[fsm.Reason]msg{
 	"half-close-data":         {"half-close", "半关闭"},
 	"data-after-fin":          {"after FIN", "FIN后数据"},
 	"rst-out-of-window":       {"ignored", "已忽略"},
+	"rst-challenge-ack":       {"challenge ACK", "挑战ACK"},
 	"rst-after-close":         {"late RST", "迟到的RST"},
 	"after-closed":            {"after close", "关闭后"},
 	"port-reuse":              {"port reuse", "端口复用"},
