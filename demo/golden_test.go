@@ -5,21 +5,17 @@ package demo_test
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/synfin/synfin/internal/golden"
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/demo"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the goldens in testdata/scenarios from the recordings")
 
 const scenarioDir = "../testdata/scenarios"
 
@@ -55,20 +51,7 @@ func TestRecordingsGolden(t *testing.T) {
 			if _, err := report.Run(src, &got, report.Options{Format: "json", Name: path}); err != nil {
 				t.Fatalf("report: %v", err)
 			}
-			golden := filepath.Join(scenarioDir, sc.Name+".json")
-			if *update {
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (write it with: go test ./demo -run TestRecordings -update)", err)
-			}
-			if d := lineDiff(string(want), got.String()); d != "" {
-				t.Errorf("summary of %s differs from %s (-want +got):\n%s", path, golden, d)
-			}
+			golden.Check(t, filepath.Join(scenarioDir, sc.Name+".json"), got.Bytes())
 		})
 	}
 }
@@ -177,27 +160,4 @@ func checkExpect(t *testing.T, scenario string, cmp *demo.Comparison) {
 				want.label, newest, got[0], got[1], want.client, want.server)
 		}
 	}
-}
-
-// lineDiff returns a minimal -want +got listing of differing lines, "" if
-// equal.
-func lineDiff(want, got string) string {
-	if want == got {
-		return ""
-	}
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "line %d:\n-%s\n+%s\n", i+1, wl, gl)
-		}
-	}
-	return b.String()
 }

@@ -5,14 +5,14 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/synfin/synfin/internal/golden"
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/diagram"
@@ -22,27 +22,9 @@ import (
 	"github.com/synfin/synfin/session"
 )
 
-var update = flag.Bool("update", false, "rewrite diagram/testdata/*.golden")
-
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./diagram -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from %s:\n--- want\n%s\n--- got\n%s", name, path, want, got)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 func TestExportGolden(t *testing.T) {

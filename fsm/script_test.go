@@ -2,7 +2,6 @@ package fsm_test
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"net/netip"
 	"os"
@@ -13,9 +12,8 @@ import (
 	"time"
 
 	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // A .seg script is a tiny text description of a capture:
 //
@@ -220,42 +218,7 @@ func TestScripts(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), ".seg")
 		t.Run(name, func(t *testing.T) {
 			got := transcript(parseScript(t, path))
-			golden := strings.TrimSuffix(path, ".seg") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./fsm -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("transcript differs from %s (-update rewrites it):\n%s", golden, lineDiff(string(want), got))
-			}
+			golden.Check(t, strings.TrimSuffix(path, ".seg")+".golden", []byte(got))
 		})
 	}
-}
-
-// lineDiff shows the first differing lines of want and got.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	n := max(len(w), len(g))
-	shown := 0
-	for i := 0; i < n && shown < 20; i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "line %d:\n-%s\n+%s\n", i+1, wl, gl)
-			shown++
-		}
-	}
-	return b.String()
 }

@@ -2,14 +2,14 @@ package ui
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	goldenfile "github.com/synfin/synfin/internal/golden"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -75,40 +75,11 @@ func finishForTest(s *session.Session) {
 	_ = s.Run(context.Background(), &sessiontest.Source{}, session.RunOptions{})
 }
 
-// The -update flag rewrites ui/testdata/*.golden. It is registered here
-// unless another test file of the package already did.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files in ui/testdata")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 // screenGolden compares got with testdata/name.golden, or rewrites it
 // with -update.
 func screenGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if updating() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("screen %s differs from %s (-want +got):\n%s", name, path, diffLines(string(want), got))
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name+".golden"), []byte(got))
 }
 
 // screenText draws the app on a simulation screen of w×h and returns its
@@ -153,25 +124,6 @@ func runeWidth(r rune) int {
 		return 2
 	}
 	return 1
-}
-
-// diffLines shows the differing lines, -want +got.
-func diffLines(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "line %d\n-%s\n+%s\n", i+1, wl, gl)
-		}
-	}
-	return b.String()
 }
 
 func key(k tcell.Key) *tcell.EventKey { return tcell.NewEventKey(k, 0, tcell.ModNone) }
@@ -249,7 +201,7 @@ func TestBackEqualsForward(t *testing.T) {
 	for i := n - 2; i >= 0; i-- {
 		a.HandleKey(key(tcell.KeyLeft))
 		if got := screenText(t, a, 100, 30); got != forward[i] {
-			t.Fatalf("step %d back differs from forward:\n%s", i, diffLines(forward[i], got))
+			t.Fatalf("step %d back differs from forward:\n%s", i, goldenfile.Diff(forward[i], got))
 		}
 	}
 }

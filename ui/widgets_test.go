@@ -2,13 +2,13 @@ package ui
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/synfin/synfin/internal/golden"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -23,8 +23,6 @@ import (
 )
 
 // update rewrites the screen goldens (go test ./ui -update).
-var update = flag.Bool("update", false, "rewrite ui/testdata/*.golden")
-
 // screenDump draws p on a w×h simulation screen and returns its text, one
 // line per row (wide characters once), then a style map: one letter per
 // cell ('.' for the default style) and a legend of the letters.
@@ -75,42 +73,7 @@ func screenDump(t *testing.T, p tview.Primitive, w, h int) string {
 // -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("screen %s differs from %s:\n%s", name, path, lineDiff(string(want), got))
-	}
-}
-
-// lineDiff lists the lines that differ, -want then +got.
-func lineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			fmt.Fprintf(&b, "line %d:\n-%s\n+%s\n", i+1, w, g)
-		}
-	}
-	return b.String()
+	goldenfile.Check(t, filepath.Join("testdata", name+".golden"), []byte(got))
 }
 
 // Compile-time check: the widgets are the app's connection panes.
