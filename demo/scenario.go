@@ -132,45 +132,62 @@ func serverEvent(r *Run, from int, c *Client, k Kind) (Event, error) {
 	return e, nil
 }
 
+// openOne starts the scenario's server, connects "client 1", sends line
+// and waits until the server has accepted and received it: the first act
+// of most scenarios. The caller closes the server and releases the client.
+func openOne(ctx context.Context, r *Run, cfg ServerConfig, line string) (*Server, *Client, Event, error) {
+	srv, err := startServer(r, cfg)
+	if err != nil {
+		return nil, nil, Event{}, err
+	}
+	c, err := exchange(ctx, r, "client 1", line, DialOptions{})
+	if err != nil {
+		srv.Close()
+		return nil, nil, Event{}, err
+	}
+	ev, err := serverEvent(r, 0, c, KindAccepted)
+	if err != nil {
+		c.Release()
+		srv.Close()
+		return nil, nil, Event{}, err
+	}
+	return srv, c, ev, nil
+}
+
+// clientDoes runs one of the client's actions and waits for the server to
+// report k about that client's connection.
+func clientDoes(r *Run, c *Client, action func() error, k Kind) error {
+	from := r.Log.Len()
+	if err := action(); err != nil {
+		return err
+	}
+	_, err := serverEvent(r, from, c, k)
+	return err
+}
+
 func clientClose(ctx context.Context, r *Run) error {
-	srv, err := startServer(r, ServerConfig{ReuseAddr: true})
+	srv, c, _, err := openOne(ctx, r, ServerConfig{ReuseAddr: true}, "hello")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
-	if err != nil {
-		return err
-	}
 	defer c.Release()
 	if err := r.Checkpoint(ctx, "established"); err != nil {
 		return err
 	}
-	from := r.Log.Len()
-	if err := c.Close(); err != nil {
-		return err
-	}
-	if _, err := serverEvent(r, from, c, KindClosed); err != nil {
+	if err := clientDoes(r, c, c.Close, KindClosed); err != nil {
 		return err
 	}
 	return r.Checkpoint(ctx, "client closed first")
 }
 
 func serverClose(ctx context.Context, r *Run) error {
-	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	srv, c, ev, err := openOne(ctx, r, ServerConfig{ReuseAddr: true, HoldOnEOF: true}, "hello")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
-	if err != nil {
-		return err
-	}
 	defer c.Release()
-	ev, err := serverEvent(r, 0, c, KindAccepted)
-	if err != nil {
-		return err
-	}
 	if err := srv.CloseConn(ev.Conn); err != nil {
 		return err
 	}
@@ -198,75 +215,45 @@ func refused(ctx context.Context, r *Run) error {
 }
 
 func abort(ctx context.Context, r *Run) error {
-	srv, err := startServer(r, ServerConfig{ReuseAddr: true})
+	srv, c, _, err := openOne(ctx, r, ServerConfig{ReuseAddr: true}, "hello")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
-	if err != nil {
-		return err
-	}
-	from := r.Log.Len()
-	if err := c.Abort(); err != nil {
-		return err
-	}
-	if _, err := serverEvent(r, from, c, KindReset); err != nil {
+	defer c.Release()
+	if err := clientDoes(r, c, c.Abort, KindReset); err != nil {
 		return err
 	}
 	return r.Checkpoint(ctx, "client aborted")
 }
 
 func unreadRST(ctx context.Context, r *Run) error {
-	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	srv, c, ev, err := openOne(ctx, r, ServerConfig{ReuseAddr: true, HoldOnEOF: true}, "hello")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
-	if err != nil {
-		return err
-	}
-	ev, err := serverEvent(r, 0, c, KindAccepted)
-	if err != nil {
-		return err
-	}
+	defer c.Release()
 	if err := srv.Send(ev.Conn, "a reply the client never reads"); err != nil {
 		return err
 	}
 	if err := r.Checkpoint(ctx, "reply unread"); err != nil {
 		return err
 	}
-	from := r.Log.Len()
-	if err := c.Close(); err != nil {
-		return err
-	}
-	if _, err := serverEvent(r, from, c, KindReset); err != nil {
+	if err := clientDoes(r, c, c.Close, KindReset); err != nil {
 		return err
 	}
 	return r.Checkpoint(ctx, "client closed with unread data")
 }
 
 func halfClose(ctx context.Context, r *Run) error {
-	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	srv, c, ev, err := openOne(ctx, r, ServerConfig{ReuseAddr: true, HoldOnEOF: true}, "request")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := exchange(ctx, r, "client 1", "request", DialOptions{})
-	if err != nil {
-		return err
-	}
 	defer c.Release()
-	ev, err := serverEvent(r, 0, c, KindAccepted)
-	if err != nil {
-		return err
-	}
-	from := r.Log.Len()
-	if err := c.CloseWrite(); err != nil {
-		return err
-	}
-	if _, err := serverEvent(r, from, c, KindPeerClosed); err != nil {
+	if err := clientDoes(r, c, c.CloseWrite, KindPeerClosed); err != nil {
 		return err
 	}
 	if err := r.Checkpoint(ctx, "client half-closed"); err != nil {
@@ -334,20 +321,12 @@ type finInfo struct {
 }
 
 func simultaneousClose(ctx context.Context, r *Run) error {
-	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	srv, c, ev, err := openOne(ctx, r, ServerConfig{ReuseAddr: true, HoldOnEOF: true}, "hello")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
-	if err != nil {
-		return err
-	}
 	defer c.Release()
-	ev, err := serverEvent(r, 0, c, KindAccepted)
-	if err != nil {
-		return err
-	}
 	sc, err := srv.conn(ev.Conn)
 	if err != nil {
 		return err
@@ -514,15 +493,11 @@ func shortConnections(ctx context.Context, r *Run) error {
 }
 
 func longConnection(ctx context.Context, r *Run) error {
-	srv, err := startServer(r, ServerConfig{ReuseAddr: true})
+	srv, c, _, err := openOne(ctx, r, ServerConfig{ReuseAddr: true}, "line 1")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := exchange(ctx, r, "client 1", "line 1", DialOptions{})
-	if err != nil {
-		return err
-	}
 	defer c.Release()
 	for i := 2; i <= r.n(5); i++ {
 		from := r.Log.Len()
@@ -537,11 +512,7 @@ func longConnection(ctx context.Context, r *Run) error {
 	if err := r.Checkpoint(ctx, "after the lines"); err != nil {
 		return err
 	}
-	from := r.Log.Len()
-	if err := c.Close(); err != nil {
-		return err
-	}
-	if _, err := serverEvent(r, from, c, KindClosed); err != nil {
+	if err := clientDoes(r, c, c.Close, KindClosed); err != nil {
 		return err
 	}
 	return r.Checkpoint(ctx, "closed")
@@ -669,20 +640,12 @@ func backlog(ctx context.Context, r *Run) error {
 }
 
 func reuseAddr(ctx context.Context, r *Run) error {
-	srv, err := startServer(r, ServerConfig{ReuseAddr: true, HoldOnEOF: true})
+	srv, c, ev, err := openOne(ctx, r, ServerConfig{ReuseAddr: true, HoldOnEOF: true}, "hello")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := exchange(ctx, r, "client 1", "hello", DialOptions{})
-	if err != nil {
-		return err
-	}
 	defer c.Release()
-	ev, err := serverEvent(r, 0, c, KindAccepted)
-	if err != nil {
-		return err
-	}
 	if err := srv.CloseConn(ev.Conn); err != nil {
 		return err
 	}
