@@ -39,9 +39,7 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 		t.cur.Ack = ack.Sub(y.iss)
 	}
 	segIdx := len(t.evs)
-	ev := t.cur
-	ev.Kind = KindSegment
-	t.evs = append(t.evs, ev)
+	t.evs = append(t.evs, t.cur) // KindSegment (zero), States filled in at the end
 
 	t.zeekObserve(c, X, s)
 

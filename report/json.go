@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"math"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -102,9 +103,9 @@ func AppendJSON(b []byte, c *fsm.Conn) []byte {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendUint(b, c.ID, 10)
 	b = appendKey(b, "client")
-	b = appendString(b, c.Client.String())
+	b = appendAddr(b, c.Client)
 	b = appendKey(b, "server")
-	b = appendString(b, c.Server.String())
+	b = appendAddr(b, c.Server)
 	if vlan != 0 {
 		b = appendKey(b, "vlan")
 		b = strconv.AppendUint(b, uint64(vlan), 10)
@@ -114,13 +115,13 @@ func AppendJSON(b []byte, c *fsm.Conn) []byte {
 		b = strconv.AppendUint(b, uint64(inner), 10)
 	}
 	b = appendKey(b, "client_state")
-	b = appendString(b, c.ClientState().String())
+	b = appendSafe(b, c.ClientState().String())
 	b = appendKey(b, "server_state")
-	b = appendString(b, c.ServerState().String())
+	b = appendSafe(b, c.ServerState().String())
 	b = appendKey(b, "conn_state")
-	b = appendString(b, c.ConnState())
+	b = appendSafe(b, c.ConnState())
 	b = appendKey(b, "history")
-	b = appendString(b, c.History())
+	b = appendSafe(b, c.History())
 	for _, f := range []struct {
 		k string
 		v uint64
@@ -146,7 +147,7 @@ func AppendJSON(b []byte, c *fsm.Conn) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, string(n))
+		b = appendSafe(b, string(n))
 	}
 	b = append(b, ']')
 	b = appendKey(b, "transitions")
@@ -160,13 +161,13 @@ func AppendJSON(b []byte, c *fsm.Conn) []byte {
 		b = appendKey(b, "time")
 		b = tf.append(b, t.Time)
 		b = appendKey(b, "endpoint")
-		b = appendString(b, t.Endpoint.String())
+		b = appendSafe(b, t.Endpoint.String())
 		b = appendKey(b, "from")
-		b = appendString(b, t.From.String())
+		b = appendSafe(b, t.From.String())
 		b = appendKey(b, "to")
-		b = appendString(b, t.To.String())
+		b = appendSafe(b, t.To.String())
 		b = appendKey(b, "reason")
-		b = appendString(b, string(t.Reason))
+		b = appendSafe(b, string(t.Reason))
 		b = append(b, '}')
 	}
 	return append(b, "]}\n"...)
@@ -176,6 +177,25 @@ func appendKey(b []byte, k string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, k...)
 	return append(b, '"', ':')
+}
+
+// appendSafe quotes s, which holds no byte JSON would escape: state
+// names, reason keys, history letters.
+func appendSafe(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendAddr quotes an address:port without allocating; only an IPv6
+// zone could hold a byte to escape.
+func appendAddr(b []byte, ap netip.AddrPort) []byte {
+	if ap.Addr().Zone() != "" {
+		return appendString(b, ap.String())
+	}
+	b = append(b, '"')
+	b = ap.AppendTo(b)
+	return append(b, '"')
 }
 
 // appendString quotes s as encoding/json does with HTML escaping off.
@@ -213,9 +233,17 @@ type timeFmt struct {
 	sec    int64
 	n      int
 	prefix [32]byte
+	last   int64 // Unix nanoseconds of the last time appended
+	lastN  int
+	lastB  [48]byte // its quoted text
 }
 
 func (tf *timeFmt) append(b []byte, t time.Time) []byte {
+	ns := t.UnixNano()
+	if tf.lastN > 0 && ns == tf.last {
+		return append(b, tf.lastB[:tf.lastN]...) // transitions of one packet share it
+	}
+	start := len(b)
 	t = t.UTC()
 	if sec := t.Unix(); sec != tf.sec || tf.n == 0 {
 		tf.sec = sec
@@ -223,20 +251,24 @@ func (tf *timeFmt) append(b []byte, t time.Time) []byte {
 	}
 	b = append(b, '"')
 	b = append(b, tf.prefix[:tf.n]...)
-	if ns := t.Nanosecond(); ns != 0 {
-		var frac [10]byte
-		frac[0] = '.'
+	if frac := t.Nanosecond(); frac != 0 {
+		var d [10]byte
+		d[0] = '.'
 		for i := 9; i >= 1; i-- {
-			frac[i] = byte('0' + ns%10)
-			ns /= 10
+			d[i] = byte('0' + frac%10)
+			frac /= 10
 		}
 		n := 10
-		for frac[n-1] == '0' {
+		for d[n-1] == '0' {
 			n--
 		}
-		b = append(b, frac[:n]...)
+		b = append(b, d[:n]...)
 	}
-	return append(b, 'Z', '"')
+	b = append(b, 'Z', '"')
+	if n := len(b) - start; n <= len(tf.lastB) {
+		tf.last, tf.lastN = ns, copy(tf.lastB[:], b[start:])
+	}
+	return b
 }
 
 // appendFloat formats f as encoding/json does (ES6 number formatting).
