@@ -137,6 +137,13 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	}
 	if sc != nil {
 		name = "demo " + sc.Name
+	}
+	if capture.InPrivateNetns() {
+		// Say why this works without root, and that other programs' traffic
+		// is not here: the namespace has its own loopback.
+		name += " · " + lang.T(i18n.KeyStatusNetns)
+	}
+	if sc != nil {
 		ctl.runScenario(scCtx, *sc)
 	}
 	logger.Info("demo", "port", p, "model", m, "filter", filter)
