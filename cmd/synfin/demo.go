@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -87,7 +88,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	}
 	mode, err := demo.EnsureCapture()
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return replayLesson(ctx, e, tuiRun{lang: lang, fsm: fsm.Config{TimeWait: tf.timeWait}}, tf.logPath, err)
 	}
 	if mode == demo.ModeNamespace {
 		return demo.RunInNamespace(ctx, append([]string{"demo"}, args...), e.stdin, e.stdout, e.stderr)
@@ -342,3 +343,33 @@ func (d *demoCtl) Model(l i18n.Lang) string {
 
 // Version implements ui.DemoControl.
 func (d *demoCtl) Version() uint64 { return d.version.Load() }
+
+// replayLesson is the demo where live capture is impossible (no
+// CAP_NET_RAW, no unprivileged user namespaces): it replays the recording
+// built into the binary, says so in the status bar, and prints why after
+// the UI has given the terminal back.
+func replayLesson(ctx context.Context, e env, r tuiRun, logPath string, why error) error {
+	logger, closeLog, err := openLog(logPath)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	path, err := demo.WriteLesson()
+	if err != nil {
+		return fmt.Errorf("demo: live capture unavailable (%v), and %w", why, err)
+	}
+	defer os.Remove(path)
+	src, err := capture.OpenFile(path)
+	if err != nil {
+		return fmt.Errorf("demo: live capture unavailable (%v), and %w", why, err)
+	}
+	defer src.Close()
+	logger.Warn("live capture unavailable: replaying the built-in recording", "err", why)
+	r.src, r.mode, r.log = src, ui.Replay, logger
+	r.name = r.lang.T(i18n.KeyDemoLesson)
+	if err := runTUI(ctx, r); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "synfin: demo: live capture unavailable (%v): showed the built-in recording instead\n", why)
+	return nil
+}

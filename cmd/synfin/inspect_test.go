@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -153,5 +154,32 @@ func TestInspectErrors(t *testing.T) {
 		if code := run(context.Background(), args, env{strings.NewReader(""), &out, &errb}); code != 0 || !strings.Contains(out.String(), "Usage: synfin") {
 			t.Errorf("synfin %s: exit %d, stdout %q", strings.Join(args, " "), code, out.String())
 		}
+	}
+}
+
+// TestDemoLessonFallback: where live capture is impossible the demo
+// replays the built-in recording, says so on screen, and says why after.
+func TestDemoLessonFallback(t *testing.T) {
+	scr := &shotScreen{SimulationScreen: tcell.NewSimulationScreen("UTF-8"), w: 100, h: 30}
+	var stderr strings.Builder
+	done := make(chan error, 1)
+	go func() {
+		done <- replayLesson(context.Background(), env{stderr: &stderr},
+			tuiRun{lang: i18n.En, screen: scr}, "", errors.New("operation not permitted (needs CAP_NET_RAW)"))
+	}()
+	waitScreen(t, scr, "built-in recording", "step 1/", "SYN_SENT")
+	scr.InjectKey(tcell.KeyEnd, 0, tcell.ModNone)
+	waitScreen(t, scr, "end of capture", "TIME_WAIT")
+	scr.InjectKey(tcell.KeyRune, 'q', tcell.ModNone)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("replayLesson = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("q did not quit")
+	}
+	if !strings.Contains(stderr.String(), "CAP_NET_RAW") || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("after quitting, want one line saying why; got %q", stderr.String())
 	}
 }

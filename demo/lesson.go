@@ -1,0 +1,107 @@
+package demo
+
+import (
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// LessonScenarios are the recordings, in order, that make up the lesson
+// embedded in the binary: what the demo replays where live capture is
+// impossible (no CAP_NET_RAW and no unprivileged user namespaces).
+var LessonScenarios = []string{
+	"client-close", "server-close", "half-close", "refused", "abort",
+	"unread-rst", "simultaneous-open", "simultaneous-close", "port-reuse",
+	"short-connections", "backlog",
+}
+
+// lessonGap separates the recordings in the lesson's time line.
+const lessonGap = 2 * time.Second
+
+//go:generate go run ./internal/mklesson ../testdata/scenarios lesson.pcap
+
+//go:embed lesson.pcap
+var lesson []byte
+
+// Lesson returns the embedded lesson capture (pcap).
+func Lesson() []byte { return lesson }
+
+// WriteLesson writes the lesson to a new temporary file and returns its
+// path, for readers that take a file name; the caller removes it.
+func WriteLesson() (string, error) {
+	f, err := os.CreateTemp("", "synfin-lesson-*.pcap")
+	if err != nil {
+		return "", fmt.Errorf("built-in recording: %w", err)
+	}
+	if _, err := f.Write(lesson); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", fmt.Errorf("built-in recording: %w", err)
+	}
+	return f.Name(), f.Close()
+}
+
+// MergeRecordings writes the pcaps in paths, one after the other, into w
+// as one microsecond pcap: each recording starts lessonGap after the
+// previous one ended, so the lesson plays as one story. All must be
+// Ethernet (loopback) captures, as synfin record writes them.
+func MergeRecordings(w io.Writer, paths []string) error {
+	pw := pcapgo.NewWriter(w)
+	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		return err
+	}
+	var next time.Time // where the next recording starts
+	for _, p := range paths {
+		if err := appendRecording(pw, p, &next); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func appendRecording(pw *pcapgo.Writer, path string, next *time.Time) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		return err
+	}
+	if r.LinkType() != layers.LinkTypeEthernet {
+		return fmt.Errorf("link type %v, want Ethernet", r.LinkType())
+	}
+	var shift time.Duration
+	first := true
+	var last time.Time
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if first {
+			if next.IsZero() {
+				*next = ci.Timestamp
+			}
+			shift = next.Sub(ci.Timestamp)
+			first = false
+		}
+		ci.Timestamp = ci.Timestamp.Add(shift).Truncate(time.Microsecond)
+		ci.InterfaceIndex = 0
+		if err := pw.WritePacket(ci, data); err != nil {
+			return err
+		}
+		last = ci.Timestamp
+	}
+	*next = last.Add(lessonGap)
+	return nil
+}
