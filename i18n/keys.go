@@ -51,6 +51,7 @@ var (
 	KeyStatusFocused    = def("status.focused", "only conn #{n}", "仅连接#{n}")
 	KeyStatusReadError  = def("status.readerror", "read error: {err}", "读取错误：{err}")
 	KeyStatusMemDropped = def("status.memdropped", "oldest {n} steps dropped (memory cap)", "已丢弃最早的{n}步（内存上限）")
+	KeyDemoKernel       = def("demo.kernel", "kernel now (ss): client {client} · server {server}", "内核当前（ss）：客户端 {client} · 服务器 {server}")
 	KeyDemoLesson       = def("status.lesson", "built-in recording (no live capture here: the reason is printed on quit)", "内置录制（此处无法实时抓包：退出时显示原因）")
 	KeyStatusNetns      = def("status.netns", "in a private network namespace (no root needed)", "在私有网络命名空间中（无需root）")
 	KeyStatusHelpHint   = def("status.helphint", "? help", "? 帮助")

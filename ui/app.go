@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -56,6 +57,16 @@ type DemoControl interface {
 	Model(lang i18n.Lang) string
 	// Version changes whenever Log or Model would return something new.
 	Version() uint64
+}
+
+// KernelViewer is what a DemoControl may also do: read the kernel's own
+// view of the demo's sockets (sock_diag, as ss shows it), which the demo
+// panel shows next to the states synfin inferred from the packets.
+type KernelViewer interface {
+	// KernelStates returns the kernel's current state of the client's and
+	// the server's socket of the connection client→server, CLOSED where
+	// the kernel has no such socket; ok is false if it cannot be read.
+	KernelStates(client, server netip.AddrPort) (cs, ss fsm.State, ok bool)
 }
 
 // Config is what an App shows.
@@ -387,7 +398,13 @@ func (a *App) refreshDemo() {
 	}
 	d := a.cfg.Demo
 	a.seenDemo = d.Version()
-	keys := "[aqua]" + tview.Escape(Untrusted(d.Model(a.lang))) + "[-]\n" + tview.Escape(Untrusted(d.Keys(a.lang)))
+	keys := "[aqua]" + tview.Escape(Untrusted(d.Model(a.lang))) + "[-]\n"
+	extra := 0
+	if line := a.kernelLine(); line != "" {
+		keys += "[yellow]" + tview.Escape(line) + "[-]\n"
+		extra++
+	}
+	keys += tview.Escape(Untrusted(d.Keys(a.lang)))
 	a.demoKeys.SetText(keys)
 	// Give the keys the rows they need at this width.
 	_, _, w, h := a.demo.GetInnerRect()
@@ -396,7 +413,7 @@ func (a *App) refreshDemo() {
 		if n > 1 {
 			n++ // word wrap wastes line ends
 		}
-		n++ // the model line
+		n += 1 + extra // the model line, the kernel's view
 		// The log keeps at least half the panel; ? lists every key.
 		a.demo.ResizeItem(a.demoKeys, max(1, min(n, h/2)), 0)
 	}
@@ -409,6 +426,26 @@ func (a *App) refreshDemo() {
 	}
 	a.demoLog.SetText(b.String())
 	a.demoLog.ScrollToEnd()
+}
+
+// kernelLine is the kernel's view of the shown connection's sockets, now
+// ("" where the demo cannot read it or no connection is shown). When the
+// cursor is not on the newest packet it can differ from the panes, which
+// show that moment: the line says "now".
+func (a *App) kernelLine() string {
+	kv, ok := a.cfg.Demo.(KernelViewer)
+	if !ok || a.shownID == 0 {
+		return ""
+	}
+	conn, ok := a.s.ConnAt(a.shownID, a.cur.Pos())
+	if !ok {
+		return ""
+	}
+	cs, ss, ok := kv.KernelStates(conn.Client, conn.Server)
+	if !ok {
+		return ""
+	}
+	return a.lang.F(i18n.KeyDemoKernel, i18n.Args{"client": cs.String(), "server": ss.String()})
 }
 
 func (a *App) setTitles() {

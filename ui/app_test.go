@@ -497,3 +497,31 @@ func TestZoom(t *testing.T) {
 		t.Errorf("z twice did not go back")
 	}
 }
+
+// kernelDemo is a fakeDemo that can also read "the kernel".
+type kernelDemo struct {
+	fakeDemo
+	cs, ss fsm.State
+}
+
+func (d *kernelDemo) KernelStates(client, server netip.AddrPort) (fsm.State, fsm.State, bool) {
+	return d.cs, d.ss, true
+}
+
+// TestDemoKernelLine: in demo mode the panel shows the kernel's view of the
+// shown connection's sockets next to the inferred states.
+func TestDemoKernelLine(t *testing.T) {
+	s := session.New(session.Config{})
+	for _, g := range sessiontest.Conn(netip.MustParseAddrPort("10.1.0.1:1111"), netip.MustParseAddrPort("10.0.0.1:80"), 1, sessiontest.Start, "hi") {
+		s.Observe(g)
+	}
+	d := &kernelDemo{cs: fsm.TimeWait, ss: fsm.Closed}
+	a := New(Config{Session: s, Mode: Demo, Source: "demo", Demo: d, Clock: time.Now,
+		Ladder: NewLadder(), States: NewStateDiagram(), Explain: NewExplain()})
+	a.Tick(time.Now())
+	screenText(t, a, 120, 30)
+	got := a.demoKeys.GetText(true)
+	if !strings.Contains(got, "kernel now (ss): client TIME_WAIT · server CLOSED") {
+		t.Errorf("demo panel lacks the kernel's view:\n%s", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -169,6 +170,47 @@ type demoCtl struct {
 	lines   []demo.Event // newest last, at most maxLog
 	wg      sync.WaitGroup
 	version atomic.Uint64
+
+	kmu      sync.Mutex
+	kernel   []demo.KernelSocket // the kernel's view of the demo's port
+	kernelOK bool
+	kernelAt time.Time
+}
+
+// kernelEvery bounds how often the kernel is asked (sock_diag).
+const kernelEvery = 250 * time.Millisecond
+
+// kernelView returns the kernel's sockets on the demo's port, read again
+// when older than kernelEvery; changed reports a change since last read.
+func (d *demoCtl) kernelView() (socks []demo.KernelSocket, ok, changed bool) {
+	d.kmu.Lock()
+	defer d.kmu.Unlock()
+	if time.Since(d.kernelAt) >= kernelEvery {
+		d.kernelAt = time.Now()
+		s, err := demo.KernelSockets(d.addr.Port())
+		ok := err == nil
+		changed = ok != d.kernelOK || !slices.Equal(s, d.kernel)
+		d.kernel, d.kernelOK = s, ok
+	}
+	return d.kernel, d.kernelOK, changed
+}
+
+// KernelStates implements ui.KernelViewer.
+func (d *demoCtl) KernelStates(client, server netip.AddrPort) (cs, ss fsm.State, ok bool) {
+	socks, ok, _ := d.kernelView()
+	if !ok {
+		return 0, 0, false
+	}
+	cs, ss = fsm.Closed, fsm.Closed
+	for _, k := range socks {
+		switch {
+		case k.Local == client && k.Remote == server:
+			cs = k.State
+		case k.Local == server && k.Remote == client:
+			ss = k.State
+		}
+	}
+	return cs, ss, true
 }
 
 type logger interface {
@@ -342,7 +384,14 @@ func (d *demoCtl) Model(l i18n.Lang) string {
 }
 
 // Version implements ui.DemoControl.
-func (d *demoCtl) Version() uint64 { return d.version.Load() }
+// A change in the kernel's view counts too (a TIME_WAIT ending, say), so
+// the panel follows the kernel without a packet.
+func (d *demoCtl) Version() uint64 {
+	if _, _, changed := d.kernelView(); changed {
+		d.version.Add(1)
+	}
+	return d.version.Load()
+}
 
 // replayLesson is the demo where live capture is impossible (no
 // CAP_NET_RAW, no unprivileged user namespaces): it replays the recording
