@@ -408,44 +408,33 @@ func contains(list []string, s string) bool {
 // Label is a segment's arrow label: "SYN,ACK seq=0 ack=1", with len= when
 // it carries data; compact: tcpdump's letters, "S. s0 a1".
 func Label(s *session.Step, compact bool) string {
-	var b strings.Builder
-	if compact {
-		if s.Flags == fsm.ACK {
-			b.WriteString("ACK")
-		} else {
-			b.WriteString(letters(s.Flags))
-		}
-		fmt.Fprintf(&b, " s%d", s.Seq)
-		if s.Flags.Has(fsm.ACK) {
-			fmt.Fprintf(&b, " a%d", s.Ack)
-		}
-		if s.Len > 0 {
-			fmt.Fprintf(&b, " l%d", s.Len)
-		}
-		return b.String()
+	if !compact {
+		return numbers(s.Flags.String(), s, " seq=", " ack=", " len=")
 	}
-	b.WriteString(s.Flags.String())
-	fmt.Fprintf(&b, " seq=%d", s.Seq)
-	if s.Flags.Has(fsm.ACK) {
-		fmt.Fprintf(&b, " ack=%d", s.Ack)
+	flags := letters(s.Flags)
+	if s.Flags == fsm.ACK {
+		flags = "ACK"
 	}
-	if s.Len > 0 {
-		fmt.Fprintf(&b, " len=%d", s.Len)
-	}
-	return b.String()
+	return numbers(flags, s, " s", " a", " l")
 }
 
 // mediumLabel keeps the flag names and shortens the numbers:
 // "SYN,ACK s0 a1", "PSH,ACK s1 a1 l6".
 func mediumLabel(s *session.Step) string {
+	return numbers(s.Flags.String(), s, " s", " a", " l")
+}
+
+// numbers writes flags then the relative seq, the ack (when the ACK flag
+// is set) and the length (when there is data), each after its prefix.
+func numbers(flags string, s *session.Step, seq, ack, length string) string {
 	var b strings.Builder
-	b.WriteString(s.Flags.String())
-	fmt.Fprintf(&b, " s%d", s.Seq)
+	b.WriteString(flags)
+	fmt.Fprintf(&b, "%s%d", seq, s.Seq)
 	if s.Flags.Has(fsm.ACK) {
-		fmt.Fprintf(&b, " a%d", s.Ack)
+		fmt.Fprintf(&b, "%s%d", ack, s.Ack)
 	}
 	if s.Len > 0 {
-		fmt.Fprintf(&b, " l%d", s.Len)
+		fmt.Fprintf(&b, "%s%d", length, s.Len)
 	}
 	return b.String()
 }
