@@ -154,6 +154,15 @@ func openOne(ctx context.Context, r *Run, cfg ServerConfig, line string) (*Serve
 	return srv, c, ev, nil
 }
 
+// closeAfterPeer waits for the server's FIN to reach the client (recv
+// returns 0), then closes the client: the passive closer's side.
+func closeAfterPeer(c *Client) error {
+	if _, err := c.Recv(time.Second); err == nil {
+		return errors.New("client: expected the server's FIN (recv returning 0)")
+	}
+	return c.Close()
+}
+
 // clientDoes runs one of the client's actions and waits for the server to
 // report k about that client's connection.
 func clientDoes(r *Run, c *Client, action func() error, k Kind) error {
@@ -194,10 +203,7 @@ func serverClose(ctx context.Context, r *Run) error {
 	if err := r.Checkpoint(ctx, "server closed first"); err != nil {
 		return err
 	}
-	if _, err := c.Recv(time.Second); err == nil {
-		return errors.New("client: expected the server's FIN (recv returning 0)")
-	}
-	if err := c.Close(); err != nil {
+	if err := closeAfterPeer(c); err != nil {
 		return err
 	}
 	return r.Checkpoint(ctx, "client closed too")
@@ -271,10 +277,7 @@ func halfClose(ctx context.Context, r *Run) error {
 	if err := srv.CloseConn(ev.Conn); err != nil {
 		return err
 	}
-	if _, err := c.Recv(time.Second); err == nil {
-		return errors.New("client: expected the server's FIN")
-	}
-	if err := c.Close(); err != nil {
+	if err := closeAfterPeer(c); err != nil {
 		return err
 	}
 	return r.Checkpoint(ctx, "both closed")
@@ -649,10 +652,7 @@ func reuseAddr(ctx context.Context, r *Run) error {
 	if err := srv.CloseConn(ev.Conn); err != nil {
 		return err
 	}
-	if _, err := c.Recv(time.Second); err == nil {
-		return errors.New("client: expected the server's FIN")
-	}
-	if err := c.Close(); err != nil {
+	if err := closeAfterPeer(c); err != nil {
 		return err
 	}
 	if err := srv.StopListening(); err != nil {
