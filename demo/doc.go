@@ -47,3 +47,7 @@
 // scenario reads (to wait for quiet, to see whether packets crossed), and
 // replays it through a tracker at the end, on the calling goroutine.
 package demo
+
+// Re-record the scenarios from the kernel first (record.sh), then merge
+// the lesson from them (lesson.go): go generate runs doc.go first.
+//go:generate sh ../testdata/scenarios/record.sh

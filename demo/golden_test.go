@@ -1,7 +1,5 @@
 package demo_test
 
-//go:generate sh ../testdata/scenarios/record.sh
-
 import (
 	"bytes"
 	"errors"
