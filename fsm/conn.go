@@ -7,8 +7,8 @@ import (
 
 // Conn is one TCP connection: both endpoints' states and what led to them.
 // The tracker owns and mutates a Conn until it reports KindEnd for it;
-// readers on other goroutines must copy what they need before that (see
-// Conn.Snapshot).
+// readers on other goroutines must copy what they need before that (the
+// session store does, on the tracker's goroutine).
 type Conn struct {
 	ID     uint64         // 1-based, in order of first packet
 	Client netip.AddrPort // sender of the first SYN without ACK (guessed when JoinedLate)
@@ -64,15 +64,6 @@ func (c *Conn) NoteKeys() []Reason {
 		}
 	}
 	return out
-}
-
-// Snapshot returns a copy of c that shares nothing mutable with it.
-func (c *Conn) Snapshot() Conn {
-	cp := *c
-	cp.Transitions = append([]Transition(nil), c.Transitions...)
-	cp.Notes = append([]Note(nil), c.Notes...)
-	cp.zeek.history = append([]byte(nil), c.zeek.history...)
-	return cp
 }
 
 // lastReason is why endpoint r last changed state ("" if it never did).

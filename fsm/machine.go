@@ -282,7 +282,7 @@ func (t *Tracker) onACK(c *Conn, X Role, s *Segment) {
 		return
 	}
 	Y := X.Peer()
-	x, y := &c.ep[X], &c.ep[Y]
+	y := &c.ep[Y]
 	if c.State[X] == SynSent {
 		// X acknowledges a SYN+ACK the capture did not show: it is
 		// ESTABLISHED, and so is Y once this ACK arrives.
@@ -292,7 +292,7 @@ func (t *Tracker) onACK(c *Conn, X Role, s *Segment) {
 		}
 		return
 	}
-	if y.nxtValid && y.nxt.LessThan(s.Ack) && !(y.finSent && s.Ack == y.finSeq.Add(1)) {
+	if y.nxtValid && y.nxt.LessThan(s.Ack) {
 		t.note(c, X, NoteUnexpectedAck)
 	}
 	switch c.State[Y] {
@@ -317,7 +317,6 @@ func (t *Tracker) onACK(c *Conn, X Role, s *Segment) {
 			t.set(c, Y, Closed, ReasonLastAck)
 		}
 	}
-	_ = x
 }
 
 // finAcked reports whether ack covers the endpoint's FIN.

@@ -181,17 +181,13 @@ func (t *Tracker) Flush() []Event {
 	for _, c := range t.conns {
 		open = append(open, c)
 	}
-	sortConns(open)
+	sort.Slice(open, func(i, j int) bool { return open[i].ID < open[j].ID })
 	for _, c := range open {
 		t.end(c)
 	}
 	t.tw.reset()
 	t.linger.reset()
 	return t.evs
-}
-
-func sortConns(cs []*Conn) {
-	sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
 }
 
 // fire runs every timer due at or before now, TIME_WAIT expiries first
