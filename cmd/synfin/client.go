@@ -25,7 +25,7 @@ func runClient(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("client", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	addr := fs.String("addr", "127.0.0.1:7788", "server address (host:port)")
-	if err := parsePeerFlags(fs, args, clientUsage, e); err != nil {
+	if err := parseFlags(fs, args, clientUsage, e); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

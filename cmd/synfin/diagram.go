@@ -40,7 +40,7 @@ func runDiagram(ctx context.Context, args []string, e env) error {
 	width := fs.Int("width", 80, "text: width in columns (at least 40)")
 	unfold := fs.Bool("unfold", false, "draw every data segment instead of folding runs of them")
 	tw := fs.Duration("time-wait", fsm.DefaultTimeWait, "how long TIME_WAIT lasts (2MSL) in capture time")
-	if err := parsePeerFlags(fs, args, diagramUsage, e); err != nil {
+	if err := parseFlags(fs, args, diagramUsage, e); err != nil {
 		return err
 	}
 	if *file == "" {

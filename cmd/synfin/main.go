@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -101,4 +102,20 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return runInspect(ctx, args, e)
 	}
 	return usagef("unknown command %q (run 'synfin -h' for the list)", args[0])
+}
+
+// parseFlags parses a subcommand's args: for -h it prints usage and the
+// flags' defaults and returns errHelp; a bad flag is a usage error.
+func parseFlags(fs *flag.FlagSet, args []string, usage string, e env) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(e.stdout, usage)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		return errHelp
+	}
+	if err != nil {
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
 }

@@ -33,7 +33,7 @@ func runRecord(ctx context.Context, args []string, e env) error {
 	kernel := fs.String("kernel", "", "also save the kernel's view (sock_diag at each checkpoint) as JSON, to compare again later")
 	list := fs.Bool("list", false, "list the scenarios")
 	verbose := fs.Bool("v", false, "print the peers' events as they happen")
-	if err := parsePeerFlags(fs, args, recordUsage, e); err != nil {
+	if err := parseFlags(fs, args, recordUsage, e); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,7 +28,7 @@ func runServer(ctx context.Context, args []string, e env) error {
 	model := fs.String("model", "goroutine", "server model: goroutine, process (one child per client) or iterative (one client at a time)")
 	backlog := fs.Int("backlog", demo.DefaultBacklog, "listen backlog (accept queue length)")
 	reuse := fs.Bool("reuseaddr", true, "set SO_REUSEADDR before bind, as the notes do")
-	if err := parsePeerFlags(fs, args, serverUsage, e); err != nil {
+	if err := parseFlags(fs, args, serverUsage, e); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -87,20 +86,4 @@ func parseListenAddr(s string) (netip.AddrPort, error) {
 		return ap, fmt.Errorf("want host:port, e.g. 127.0.0.1:7788 (%v)", err)
 	}
 	return ap, nil
-}
-
-// parseFlags parses args, printing usage and returning errHelp for -h and
-// a usage error for a bad flag.
-func parsePeerFlags(fs *flag.FlagSet, args []string, usage string, e env) error {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(e.stdout, usage)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		return errHelp
-	}
-	if err != nil {
-		return usagef("%s: %v", fs.Name(), err)
-	}
-	return nil
 }

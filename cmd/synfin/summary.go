@@ -32,7 +32,7 @@ func runSummary(ctx context.Context, args []string, e env) error {
 	file := fs.String("r", "", "capture file to read (pcap or pcapng, gzip ok)")
 	format := fs.String("format", "text", "output: text (table), json (JSON Lines, one object per connection) or zeek (conn.log-like TSV)")
 	tw := fs.Duration("time-wait", fsm.DefaultTimeWait, "how long TIME_WAIT lasts (2MSL) in capture time")
-	if err := parsePeerFlags(fs, args, summaryUsage, e); err != nil {
+	if err := parseFlags(fs, args, summaryUsage, e); err != nil {
 		return err
 	}
 	if *file == "" {
