@@ -484,7 +484,11 @@ func parseOptions(b []byte) fsm.Options {
 		case optSACKPerm:
 			o.SACKPerm = true
 		case optTimestamp:
-			o.Timestamp = len(v) == 8
+			if len(v) == 8 {
+				o.Timestamp = true
+				o.TSval = binary.BigEndian.Uint32(v)
+				o.TSecr = binary.BigEndian.Uint32(v[4:])
+			}
 		case optTFO:
 			o.TFOCookie = true
 		case optExp:

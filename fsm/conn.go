@@ -26,7 +26,11 @@ type Conn struct {
 	Packets                 [2]uint64 // segments sent by [Client], [Server]
 	Bytes                   [2]uint64 // payload bytes sent by [Client], [Server]
 
+	// Transitions is append-only: every transition as it was believed
+	// when its packet was seen, withdrawn ones marked (WithdrawnBy). Path
+	// returns the corrected path; Revisions says what was corrected.
 	Transitions []Transition
+	Revisions   []Revision
 	Notes       []Note
 
 	ep       [2]endpoint // sequence tracking per sender
@@ -52,6 +56,26 @@ func (c *Conn) Addr(r Role) netip.AddrPort {
 
 // Duration is the time from the first to the last packet.
 func (c *Conn) Duration() time.Duration { return c.LastTime.Sub(c.FirstTime) }
+
+// Path returns the corrected path: the transitions that stand, in order.
+func (c *Conn) Path() []Transition {
+	n := 0
+	for i := range c.Transitions {
+		if c.Transitions[i].WithdrawnBy == 0 {
+			n++
+		}
+	}
+	if n == len(c.Transitions) {
+		return c.Transitions
+	}
+	out := make([]Transition, 0, n)
+	for _, t := range c.Transitions {
+		if t.WithdrawnBy == 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
 
 // NoteKeys returns the distinct note reasons in order of first appearance.
 func (c *Conn) NoteKeys() []Reason {

@@ -39,6 +39,12 @@ const (
 	// endpoints are CLOSED (or it was superseded, or Flush was called). The
 	// Conn is final; the tracker will not touch it again.
 	KindEnd
+	// KindRevision reports that this segment showed an earlier belief
+	// wrong (observer v2): Revision says which transitions of Endpoint were
+	// withdrawn; Old is the state believed until now, New the corrected
+	// one. It is not a TCP transition: the corrected transitions follow as
+	// KindTransition events.
+	KindRevision
 )
 
 func (k Kind) String() string {
@@ -51,6 +57,8 @@ func (k Kind) String() string {
 		return "note"
 	case KindEnd:
 		return "end"
+	case KindRevision:
+		return "revision"
 	}
 	return "kind(?)"
 }
@@ -74,17 +82,27 @@ type Event struct {
 	Old, New State  // KindTransition: from, to
 	Reason   Reason // why: a key the UI turns into a sentence
 
+	// Confidence of a KindTransition (see Confidence).
+	Confidence Confidence
+	// Revision is set on KindRevision events only.
+	Revision *Revision
+
 	// States after the event, for both endpoints ([Client], [Server]).
 	States [2]State
 }
 
 // Transition is a recorded state change of one endpoint.
 type Transition struct {
-	Packet   uint64
-	Time     time.Time
-	Endpoint Role
-	From, To State
-	Reason   Reason
+	Packet     uint64
+	Time       time.Time
+	Endpoint   Role
+	From, To   State
+	Reason     Reason
+	Confidence Confidence
+	// WithdrawnBy is the packet that showed this transition never
+	// happened (0: it stands). Conn.Transitions keeps withdrawn entries
+	// so that what was believed stays readable; Conn.Path skips them.
+	WithdrawnBy uint64
 }
 
 // Note is a recorded annotation.

@@ -52,7 +52,9 @@ type Options struct {
 	WScale    int8   // -1: absent
 	SACKPerm  bool
 	Timestamp bool
-	TFOCookie bool // a TCP Fast Open cookie option (kind 34) is present
+	TSval     uint32 // RFC 7323 §3: the sender's timestamp clock, when Timestamp
+	TSecr     uint32 // the peer's TSval it echoes (0 on a SYN), when Timestamp
+	TFOCookie bool   // a TCP Fast Open cookie option (kind 34) is present
 }
 
 // Segment is one TCP segment as the observer saw it. Capture code fills it
