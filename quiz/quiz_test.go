@@ -1,0 +1,111 @@
+package quiz_test
+
+import (
+	"testing"
+
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/quiz"
+	"github.com/synfin/synfin/session"
+)
+
+func TestFor(t *testing.T) {
+	tests := []struct {
+		name    string
+		step    session.Step
+		before  [2]fsm.State
+		ok      bool
+		kind    quiz.Kind
+		answer  string
+		choices int
+	}{
+		{
+			name:   "syn",
+			step:   session.Step{Index: 0, Packet: 1, Flags: fsm.SYN, From: fsm.Client, RawSeq: 1000, Changes: []fsm.Transition{{Endpoint: fsm.Client, From: fsm.Closed, To: fsm.SynSent, Reason: fsm.ReasonSynSent}}},
+			before: [2]fsm.State{fsm.Closed, fsm.Unknown},
+			ok:     true, kind: quiz.NextState, answer: "SYN_SENT", choices: 4,
+		},
+		{
+			name:   "synack-asks-x-plus-1",
+			step:   session.Step{Index: 1, Packet: 2, Flags: fsm.SYN | fsm.ACK, From: fsm.Server, RawSeq: 5000, RawAck: 1001, Changes: []fsm.Transition{{Endpoint: fsm.Server, From: fsm.Listen, To: fsm.SynRecv, Reason: fsm.ReasonSynAckSent}}},
+			before: [2]fsm.State{fsm.SynSent, fsm.Listen},
+			ok:     true, kind: quiz.AckNumber, answer: "1001", choices: 4,
+		},
+		{
+			name:   "data-changes-nothing",
+			step:   session.Step{Index: 3, Packet: 4, Flags: fsm.ACK | fsm.PSH, Len: 5},
+			before: [2]fsm.State{fsm.Established, fsm.Established},
+		},
+		{
+			name:   "withdrawn-change-is-not-asked",
+			step:   session.Step{Index: 3, Packet: 4, Flags: fsm.ACK | fsm.FIN, Changes: []fsm.Transition{{Endpoint: fsm.Server, From: fsm.Established, To: fsm.CloseWait, WithdrawnBy: 5}}},
+			before: [2]fsm.State{fsm.Established, fsm.Established},
+		},
+		{
+			name:   "fin-asks-close-wait",
+			step:   session.Step{Index: 5, Packet: 6, Flags: fsm.ACK | fsm.FIN, From: fsm.Client, Changes: []fsm.Transition{{Endpoint: fsm.Client, From: fsm.Established, To: fsm.FinWait1}, {Endpoint: fsm.Server, From: fsm.Established, To: fsm.CloseWait}}},
+			before: [2]fsm.State{fsm.Established, fsm.Established},
+			ok:     true, kind: quiz.NextState, answer: "FIN_WAIT_1", choices: 4,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			q, ok := quiz.For(&tc.step, tc.before)
+			if ok != tc.ok {
+				t.Fatalf("ok = %v, want %v", ok, tc.ok)
+			}
+			if !ok {
+				return
+			}
+			if q.Kind != tc.kind {
+				t.Errorf("kind = %v, want %v", q.Kind, tc.kind)
+			}
+			if len(q.Choices) != tc.choices {
+				t.Errorf("choices = %q, want %d of them", q.Choices, tc.choices)
+			}
+			if q.Choices[q.Answer] != tc.answer {
+				t.Errorf("answer = %q, want %q (choices %q)", q.Choices[q.Answer], tc.answer, q.Choices)
+			}
+			seen := map[string]bool{}
+			for _, c := range q.Choices {
+				if seen[c] {
+					t.Errorf("choice %q offered twice: %q", c, q.Choices)
+				}
+				seen[c] = true
+			}
+			for _, l := range i18n.Langs() {
+				if p := q.Prompt(l, &tc.step); p == "" {
+					t.Errorf("empty prompt in %v", l)
+				}
+			}
+		})
+	}
+}
+
+// Every state a transition can reach gets four distinct choices, one of
+// them right, whatever the state before.
+func TestStateChoicesEveryState(t *testing.T) {
+	for _, to := range fsm.States()[1:] {
+		for _, from := range fsm.States() {
+			st := session.Step{Packet: 1, Changes: []fsm.Transition{{Endpoint: fsm.Server, From: from, To: to}}}
+			q, ok := quiz.For(&st, [2]fsm.State{fsm.Unknown, from})
+			if !ok || q.Choices[q.Answer] != to.String() || len(q.Choices) != 4 {
+				t.Errorf("%v→%v: ok=%v choices %q answer %d", from, to, ok, q.Choices, q.Answer)
+			}
+		}
+	}
+}
+
+func TestScore(t *testing.T) {
+	var s quiz.Score
+	q := quiz.Question{Answer: 2}
+	s.Add(q, 2)
+	s.Add(q, 1)
+	s.Add(q, -1)
+	if s != (quiz.Score{Asked: 3, Right: 1, Skipped: 1}) {
+		t.Fatalf("got %+v", s)
+	}
+	if got := s.Text(i18n.En); got != "Score: 1 of 3 right (1 skipped)." {
+		t.Errorf("got %q", got)
+	}
+}
