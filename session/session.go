@@ -185,7 +185,7 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 				cur.Window, cur.Options = seg.Window, seg.Options
 				cur.Payload = s.preview(seg.Payload)
 			}
-		case fsm.KindTransition, fsm.KindNote:
+		case fsm.KindTransition, fsm.KindNote, fsm.KindRevision:
 			segEvent := isSeg && ev.Conn == curC && ev.Packet == cur.Packet
 			if !segEvent && (cur == nil || ev.Conn != curC || isSeg) {
 				// A timer firing, or the segment's effect on another
@@ -201,12 +201,19 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 				}
 			}
 			cur.States = ev.States
-			if ev.Kind == fsm.KindTransition {
+			switch ev.Kind {
+			case fsm.KindTransition:
 				cur.Changes = append(cur.Changes, fsm.Transition{
 					Packet: ev.Packet, Time: ev.Time, Endpoint: ev.Endpoint,
-					From: ev.Old, To: ev.New, Reason: ev.Reason,
+					From: ev.Old, To: ev.New, Reason: ev.Reason, Confidence: ev.Confidence,
 				})
-			} else {
+			case fsm.KindRevision:
+				if ev.Revision != nil {
+					rv := *ev.Revision
+					rv.Believed = append([]fsm.State(nil), rv.Believed...)
+					cur.Revisions = append(cur.Revisions, rv)
+				}
+			default:
 				cur.Notes = append(cur.Notes, ev.Reason)
 			}
 		case fsm.KindEnd:

@@ -27,6 +27,9 @@ type Step struct {
 	States  [2]fsm.State     // both endpoints after this step, [fsm.Client], [fsm.Server]
 	Changes []fsm.Transition // state changes this step caused
 	Notes   []fsm.Reason     // annotations this step caused
+	// Revisions are the earlier beliefs this step showed wrong (observer
+	// v2): the UI says so in words when it reaches this step.
+	Revisions []fsm.Revision
 
 	// Side is set on a step that records what a segment of another
 	// connection did to this one (a new SYN on the 4-tuple of a connection
