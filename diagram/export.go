@@ -70,6 +70,7 @@ type rowText struct {
 
 func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.State, rows []rowText) {
 	l := NewLadder(200, opt.Lang) // wide: never compact
+	steps, l.Corrected = Corrected(conn, steps)
 	initial, _ = initialStates(steps)
 	for _, r := range Rows(steps, !opt.Unfold, -1) {
 		t := rowText{kind: r.Kind}
@@ -127,7 +128,7 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="monospace" font-size="13">`+"\n", width, height, width, height)
+	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="%s" font-size="13">`+"\n", width, height, width, height, FontFamily)
 	p(`<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>` + "\n")
 	p(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
 	p(`<text x="%d" y="24" text-anchor="middle" font-weight="bold" fill="#1f6fb2">%s</text>`+"\n", cx, esc(cl))
@@ -174,6 +175,15 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 	p("</svg>\n")
 	return bw.Flush()
 }
+
+// FontFamily is the SVG's (and the web page's) font list: a monospace
+// face for the Latin labels, then the CJK families common on Linux, macOS
+// and Windows for Chinese text, then any sans-serif.
+const FontFamily = `'DejaVu Sans Mono', Menlo, Consolas, monospace, ` + CJKFonts
+
+// CJKFonts lists common Simplified Chinese font families, falling back to
+// sans-serif.
+const CJKFonts = `'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif`
 
 // esc escapes text for XML character data and attribute values.
 func esc(s string) string {

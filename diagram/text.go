@@ -78,6 +78,7 @@ func Text(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error 
 		opt.Width = 80
 	}
 	l := NewLadder(opt.Width, opt.Lang)
+	steps, l.Corrected = Corrected(conn, steps)
 	bw := bufio.NewWriter(w)
 	h := l.Header(conn, steps)
 	bw.WriteString(l.String(h[0]) + "\n")
