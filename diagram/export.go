@@ -66,6 +66,8 @@ type rowText struct {
 	note    string   // note tags
 	states  [2]fsm.State
 	changed [2]bool
+	// steps[first:end] are the steps the row shows
+	first, end int
 }
 
 func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.State, rows []rowText) {
@@ -73,7 +75,10 @@ func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.St
 	steps, l.Corrected = Corrected(conn, steps)
 	initial, _ = initialStates(steps)
 	for _, r := range Rows(steps, !opt.Unfold, -1) {
-		t := rowText{kind: r.Kind}
+		t := rowText{kind: r.Kind, first: r.Step, end: r.Step + 1}
+		if r.Kind == RowFold {
+			t.end = r.End
+		}
 		switch r.Kind {
 		case RowFold:
 			var bytes uint64
@@ -100,6 +105,13 @@ func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.St
 }
 
 func initialStates(steps []session.Step) ([2]fsm.State, [2]bool) { return initial(steps) }
+
+// Initial returns both endpoints' states before the first step, as the
+// ladder's header writes them (UNKNOWN where nothing was assumed).
+func Initial(steps []session.Step) [2]fsm.State {
+	st, _ := initial(steps)
+	return st
+}
 
 // SVG writes the ladder as a standalone SVG sequence diagram. All text is
 // XML-escaped.
@@ -148,6 +160,12 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 	}
 	for i, r := range rows {
 		y := top + 20 + i*rowH
+		if opt.RowGroups {
+			if i > 0 {
+				p("</g>\n")
+			}
+			p(`<g class="row" data-first="%d" data-end="%d"><rect class="hl" x="0" y="%d" width="%d" height="%d" fill="none"/>`+"\n", r.first, r.end, y-rowH/2-4, width, rowH)
+		}
 		switch r.kind {
 		case RowFold:
 			p(`<text x="%d" y="%d" text-anchor="middle" fill="#777" font-style="italic">%s</text>`+"\n", (cx+sx)/2, y+4, esc(r.label))
@@ -171,6 +189,9 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 				state(y, role, r.states[role])
 			}
 		}
+	}
+	if opt.RowGroups && len(rows) > 0 {
+		p("</g>\n")
 	}
 	p("</svg>\n")
 	return bw.Flush()
