@@ -93,6 +93,28 @@ type page struct {
 	UI    map[string][2]string `json:"ui"` // key -> [en, zh]
 	Fig   string               `json:"fig"`
 	Conns []pageConn           `json:"conns"`
+	// Strs holds every ladder line and explanation line once; the
+	// connections refer to them by index (a capture's connections repeat
+	// most of them: the page stays small).
+	Strs []string `json:"strs"`
+}
+
+// interner numbers distinct strings.
+type interner struct {
+	idx  map[string]int
+	list []string
+}
+
+func (in *interner) id(s string) int {
+	if i, ok := in.idx[s]; ok {
+		return i
+	}
+	if in.idx == nil {
+		in.idx = map[string]int{}
+	}
+	in.idx[s] = len(in.list)
+	in.list = append(in.list, s)
+	return len(in.list) - 1
 }
 
 type pageConn struct {
@@ -100,7 +122,7 @@ type pageConn struct {
 	Client string     `json:"client"`
 	Server string     `json:"server"`
 	Final  [2]string  `json:"final"`
-	Ladder [2]string  `json:"ladder"` // SVG, [en, zh]
+	Ladder [2][]int   `json:"ladder"` // SVG lines (Strs), [en, zh]
 	Init   [2]string  `json:"init"`   // states before the first step
 	InitBx [2]int     `json:"ib"`     // their figure boxes
 	Steps  []pageStep `json:"steps"`
@@ -118,7 +140,7 @@ type pageStep struct {
 	Quiz   *pageQuiz   `json:"q,omitempty"`
 }
 
-// line is [class, indent, text].
+// line is [class, indent, text (index in Strs)].
 type line [3]any
 
 type pageQuiz struct {
@@ -153,13 +175,15 @@ func Write(w io.Writer, conns []Conn, opt Options) error {
 	p.UI["client"] = [2]string{i18n.En.Role(fsm.Client), i18n.Zh.Role(fsm.Client)}
 	p.UI["server"] = [2]string{i18n.En.Role(fsm.Server), i18n.Zh.Role(fsm.Server)}
 	p.Fig = figureSVG()
+	var in interner
 	for i := range conns {
-		pc, err := buildConn(&conns[i])
+		pc, err := buildConn(&conns[i], &in)
 		if err != nil {
 			return err
 		}
 		p.Conns = append(p.Conns, pc)
 	}
+	p.Strs = in.list
 	data, err := scriptJSON(p)
 	if err != nil {
 		return err
@@ -200,7 +224,7 @@ func scriptJSON(v any) (string, error) {
 	return string(b), nil
 }
 
-func buildConn(c *Conn) (pageConn, error) {
+func buildConn(c *Conn, in *interner) (pageConn, error) {
 	conn := &c.Conn
 	pc := pageConn{ID: conn.ID, Final: [2]string{conn.State[fsm.Client].String(), conn.State[fsm.Server].String()}}
 	if conn.Client.IsValid() {
@@ -219,7 +243,9 @@ func buildConn(c *Conn) (pageConn, error) {
 		if k := strings.Index(svg, "<svg"); k >= 0 {
 			svg = svg[k:] // inline in HTML: no XML declaration
 		}
-		pc.Ladder[li] = svg
+		for _, ln := range strings.Split(strings.TrimSuffix(svg, "\n"), "\n") {
+			pc.Ladder[li] = append(pc.Ladder[li], in.id(ln))
+		}
 	}
 	init := diagram.Initial(steps)
 	pc.Init = [2]string{init[fsm.Client].String(), init[fsm.Server].String()}
@@ -239,7 +265,7 @@ func buildConn(c *Conn) (pageConn, error) {
 		ps.Box, ps.Edges = box, edges
 		for li, l := range i18n.Langs() {
 			for _, ln := range ui.ExplainText(at, steps[:i+1], i, l) {
-				ps.Expl[li] = append(ps.Expl[li], line{string(ln.Class), ln.Indent, ln.Text})
+				ps.Expl[li] = append(ps.Expl[li], line{string(ln.Class), ln.Indent, in.id(ln.Text)})
 			}
 			ps.Revs[li] = revisionTexts(l, st, withdrawn)
 			ps.Conf[li] = confidenceTexts(l, st)

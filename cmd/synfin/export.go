@@ -172,5 +172,14 @@ func createOutput(path string, force bool) (*os.File, error) {
 		return nil, fmt.Errorf("%s exists; choose another -o, or add --force to replace it", path)
 	}
 	dir, base := filepath.Split(path)
-	return os.CreateTemp(filepath.Clean(dir+"."), "."+base+".tmp*")
+	tmp, err := os.CreateTemp(filepath.Clean(dir+"."), "."+base+".tmp*")
+	if err != nil {
+		return nil, err
+	}
+	if err := tmp.Chmod(fi.Mode().Perm()); err != nil { // keep the replaced file's mode
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	return tmp, nil
 }

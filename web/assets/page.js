@@ -126,7 +126,7 @@ function main() {
     // Ladder: the connection's SVG in the language, the row of the step lit.
     var lkey = S.ci + ':' + S.li;
     if (S.shownLadder !== lkey) {
-      $('ladder').innerHTML = c.ladder[S.li]; // written and escaped by synfin
+      $('ladder').innerHTML = c.ladder[S.li].map(function (i) { return D.strs[i]; }).join('\n'); // written and escaped by synfin
       S.shownLadder = lkey;
     }
     var rows = $('ladder').querySelectorAll('g.row');
@@ -167,7 +167,7 @@ function main() {
     if (!st) {
       ex.appendChild(para(T('before'), 'head', 0));
     } else {
-      st.x[S.li].forEach(function (l) { ex.appendChild(para(l[2], l[0], l[1])); });
+      st.x[S.li].forEach(function (l) { ex.appendChild(para(D.strs[l[2]], l[0], l[1])); });
     }
     list('revs-box', 'revs', st && st.r ? st.r[S.li] : null);
     list('conf-box', 'conf', st && st.c ? st.c[S.li] : null);
