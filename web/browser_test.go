@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/synfin/synfin/diagram"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/quiz"
 	"github.com/synfin/synfin/web"
 )
 
@@ -105,8 +107,8 @@ func TestBrowserStep(t *testing.T) {
 		frag string
 		want [2]fsm.State
 	}{
-		{"#conn=1&step=999", last},           // past the end: the last step
-		{"#conn=42&step=0", init},            // no connection 42: the first, before its first packet
+		{"#conn=1&step=999", last}, // past the end: the last step
+		{"#conn=42&step=0", init},  // no connection 42: the first, before its first packet
 	} {
 		dom := dumpDOM(t, chromium, "file://"+page+c.frag)
 		if got := [2]string{elementText(t, dom, "client-state"), elementText(t, dom, "server-state")}; got != [2]string{c.want[0].String(), c.want[1].String()} {
@@ -132,5 +134,84 @@ func TestBrowserNoInjection(t *testing.T) {
 	}
 	if !strings.Contains(dom, "synfin replay: x&lt;script&gt;alert(3)&lt;") {
 		t.Error("the file name is not shown as text in the title")
+	}
+}
+
+// predictHarness loads the page in an iframe, presses keys in it as a
+// student would, and writes what the page showed after each into
+// <pre id="out"> (one line per moment: label|client|server|prompt|result|
+// score|fragment).
+const predictHarness = `<!DOCTYPE html><html><body>
+<iframe id="f" src="page.html#conn=1&amp;step=0" width="1200" height="800"></iframe>
+<pre id="out"></pre>
+<script>
+var f = document.getElementById('f');
+f.onload = function () {
+  var d = f.contentDocument, w = f.contentWindow, log = [];
+  function key(k) { d.dispatchEvent(new w.KeyboardEvent('keydown', {key: k, bubbles: true})); }
+  function txt(id) { return d.getElementById(id).textContent; }
+  function snap(label) {
+    log.push([label, txt('client-state'), txt('server-state'),
+      d.getElementById('quiz').hidden ? '-' : txt('quiz-prompt'), txt('quiz-result'),
+      d.getElementById('score').hidden ? '-' : txt('score'), w.location.hash].join('|'));
+  }
+  key('p'); key('ArrowRight'); snap('asked');
+  key('ArrowRight'); snap('unanswered');
+  key('%d'); snap('answered');
+  key('ArrowRight'); snap('shown');
+  key('ArrowRight'); key('%d'); snap('wrong');
+  document.getElementById('out').textContent = log.join('\n');
+};
+</script></body></html>`
+
+// TestBrowserPredict: predict mode asks quiz.For's question before the
+// first packet, waits for an answer, reveals and scores it, then shows
+// the packet; a wrong answer is told with the right one.
+func TestBrowserPredict(t *testing.T) {
+	chromium := browser(t)
+	path := filepath.Join("..", "testdata", "scenarios", "client-close.pcap")
+	conns := collect(t, path, 0)
+	steps := conns[0].Steps
+	init := diagram.Initial(steps)
+	q1, ok1 := quiz.For(&steps[0], init)
+	q2, ok2 := quiz.For(&steps[1], steps[0].States)
+	if !ok1 || !ok2 {
+		t.Fatal("the handshake's first two packets ask no question")
+	}
+	wrong := (q2.Answer + 1) % len(q2.Choices)
+	page := writeFile(t, conns, i18n.En, "client-close.pcap")
+	dir := filepath.Dir(page)
+	harness := filepath.Join(dir, "harness.html")
+	if err := os.WriteFile(harness, []byte(fmt.Sprintf(predictHarness, q1.Answer+1, wrong+1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+		"--user-data-dir="+t.TempDir(), "--no-first-run", "--dump-dom", "--virtual-time-budget=3000", "file://"+harness).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)<pre id="out">(.*?)</pre>`).FindStringSubmatch(string(out))
+	if m == nil || m[1] == "" {
+		t.Fatalf("the harness recorded nothing:\n%.3000s", out)
+	}
+	got := strings.Split(html.UnescapeString(m[1]), "\n")
+	st := func(s [2]fsm.State) string { return s[0].String() + "|" + s[1].String() }
+	en := i18n.En
+	want := []string{
+		"asked|" + st(init) + "|" + q1.Prompt(en, &steps[0]) + "||-|#conn=1&step=0",
+		"unanswered|" + st(init) + "|" + q1.Prompt(en, &steps[0]) + "||-|#conn=1&step=0",
+		"answered|" + st(init) + "|" + q1.Prompt(en, &steps[0]) + "|" + en.F(i18n.KeyQuizRight, i18n.Args{"answer": q1.Choices[q1.Answer]}) + "|" + (quiz.Score{Asked: 1, Right: 1}).Text(en) + "|#conn=1&step=0",
+		"shown|" + st(steps[0].States) + "|-||" + (quiz.Score{Asked: 1, Right: 1}).Text(en) + "|#conn=1&step=1",
+		"wrong|" + st(steps[0].States) + "|" + q2.Prompt(en, &steps[1]) + "|" + en.F(i18n.KeyQuizWrong, i18n.Args{"answer": q2.Choices[q2.Answer]}) + "|" + (quiz.Score{Asked: 2, Right: 1}).Text(en) + "|#conn=1&step=1",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("harness lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("moment %d:\n got %s\nwant %s", i, got[i], want[i])
+		}
 	}
 }

@@ -75,7 +75,8 @@ function main() {
   function applyLang() {
     var zh = S.li === 1;
     document.documentElement.lang = zh ? 'zh-Hans' : 'en';
-    document.body.className = zh ? 'lang-zh' : 'lang-en';
+    document.body.classList.toggle('lang-zh', zh);
+    document.body.classList.toggle('lang-en', !zh);
     document.title = T('title');
     $('title').textContent = T('title');
     $('madeby').textContent = T('madeby');
@@ -137,6 +138,9 @@ function main() {
       var nx = S.pending > 0 && S.pending - 1 >= a && S.pending - 1 < b;
       g.classList.toggle('cur', on);
       g.classList.toggle('next', nx && !on);
+      // Rows after the step are the future: dimmed, and hidden while
+      // predicting (the pending packet's row shows once answered).
+      g.classList.toggle('future', a > S.k - 1 && !on && !(nx && S.revealed));
       if (on || (nx && !cur)) cur = g;
     });
     if (cur) {
@@ -186,7 +190,10 @@ function main() {
     var sc = S.score;
     $('score').hidden = !S.predict || sc.asked === 0;
     $('score').textContent = fill(T('score'), sc);
-    if (!q) return;
+    if (!q) {
+      $('quiz-result').textContent = '';
+      return;
+    }
     $('quiz-prompt').textContent = q.p[S.li];
     var box = $('quiz-choices');
     box.textContent = '';
@@ -294,6 +301,7 @@ function main() {
   $('lang-zh').addEventListener('click', function () { S.li = 1; applyLang(); });
   $('predict').addEventListener('change', function () {
     S.predict = $('predict').checked;
+    document.body.classList.toggle('predicting', S.predict);
     if (!S.predict) { S.pending = -1; S.revealed = false; }
     render();
   });
