@@ -94,20 +94,36 @@ func runExport(ctx context.Context, args []string, e env) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	var size int64
 	werr := writePage(dest, *force, e.stdout, func(w io.Writer) error {
-		return web.Write(w, conns, web.Options{Lang: lang, Source: filepath.Base(*file)})
+		cw := &countWriter{w: w}
+		err := web.Write(cw, conns, web.Options{Lang: lang, Source: filepath.Base(*file)})
+		size = cw.n
+		return err
 	})
 	if werr != nil {
 		return fmt.Errorf("export: %w", werr)
 	}
 	if dest != "-" {
-		fmt.Fprintf(e.stderr, "synfin: wrote %s (%d connection(s)); open it in a browser, link a moment with #conn=%d&step=1\n", dest, len(conns), conns[0].Conn.ID)
+		fmt.Fprintf(e.stderr, "synfin: wrote %s (%d connection(s), %.1f MB); open it in a browser, link a moment with #conn=%d&step=1\n", dest, len(conns), float64(size)/1e6, conns[0].Conn.ID)
 	}
 	if err != nil {
 		// A damaged tail: the page shows the packets read before it.
 		return fmt.Errorf("export: %w (the page shows the packets read before it)", err)
 	}
 	return nil
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // writePage writes the page to dest ("-": stdout) through write.

@@ -318,8 +318,7 @@ function main() {
   });
   document.addEventListener('keydown', function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    var t = e.target && e.target.tagName;
-    if (t === 'SELECT' || t === 'INPUT' && e.key !== ' ') return;
+    if (e.target && e.target.tagName === 'SELECT') return;
     switch (e.key) {
       case 'ArrowRight': stop(); forward(); break;
       case 'ArrowLeft': stop(); go(S.pending > 0 ? S.k : S.k - 1); break;
@@ -332,6 +331,12 @@ function main() {
       default: return;
     }
     e.preventDefault();
+  });
+
+  // Controls give the focus back once used, so that the keys always step
+  // (a focused select would take the arrows, a button the space bar).
+  Array.prototype.forEach.call(document.querySelectorAll('button, select, input'), function (el) {
+    el.addEventListener(el.tagName === 'BUTTON' ? 'click' : 'change', function () { el.blur(); });
   });
 
   var m0 = resolveMoment(parseFragment(location.hash), D.conns.map(function (c) { return { id: c.id, n: c.steps.length }; }));
