@@ -28,7 +28,7 @@ var (
 	KeyWebStates     = def("web.states", "States", "状态")
 	KeyWebFinal      = def("web.final", "Final states:", "最终状态：")
 	KeyWebRevisions  = def("web.revisions", "Corrections", "更正")
-	KeyWebRevision   = def("web.revision", "Packet #{by} shows that the {who} was not in {believed} (believed since packet #{n}): the sequence diagram draws the corrected path.", "第{by}个包表明，{who}并不处于{believed}（自第{n}个包起的判断有误）：时序图画的是更正后的路径。")
+	KeyWebRevision   = def("web.revision", "Packet #{by} shows that the {who} was not in {believed} (believed since packet #{n}): the sequence diagram draws the corrected path.", "第{by}个包表明，此前认为{who}自第{n}个包起处于{believed}是错的：时序图画的是更正后的路径。")
 	KeyWebRevLater   = def("web.revlater", "A later packet (#{by}) shows this was wrong for the {who}: it did not go to {state} here.", "后面的第{by}个包表明这里的判断有误：{who}此时并没有进入{state}。")
 	KeyWebConfidence = def("web.confidence", "How it is known", "依据")
 	KeyWebConfLine   = def("web.confline", "{who} → {state}: {conf}", "{who} → {state}：{conf}")

@@ -316,7 +316,10 @@ func revisionTexts(l i18n.Lang, st *session.Step, withdrawn map[transKey]uint64)
 		a := i18n.Args{"by": rv.CorrectedBy, "n": rv.Packet, "who": l.Role(rv.Endpoint), "peer": l.Role(rv.Endpoint.Peer()), "believed": strings.Join(names, " → ")}
 		t := l.F(i18n.KeyWebRevision, a)
 		if why := reasonIfFilled(l, rv.Reason, a); why != "" {
-			t += " " + why
+			if l != i18n.Zh {
+				t += " "
+			}
+			t += why
 		}
 		out = append(out, t)
 	}

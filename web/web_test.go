@@ -193,7 +193,7 @@ func TestPageRevisions(t *testing.T) {
 	conn.Transitions = append(conn.Transitions, fsm.Transition{Packet: 4, Endpoint: fsm.Server, From: fsm.Established, To: fsm.CloseWait, Reason: fsm.ReasonFinReceived, WithdrawnBy: 5})
 	d := parse(t, write(t, []web.Conn{{Conn: conn, Steps: b.Steps}}, web.Options{Lang: i18n.En}))
 	steps := d.Conns[0].Steps
-	if r := steps[4].Revs; len(r[0]) != 1 || !strings.Contains(r[0][0], "Packet #5 shows that the server was not in CLOSE_WAIT") || !strings.Contains(r[1][0], "第5个包表明，服务器并不处于CLOSE_WAIT") {
+	if r := steps[4].Revs; len(r[0]) != 1 || !strings.Contains(r[0][0], "Packet #5 shows that the server was not in CLOSE_WAIT") || !strings.Contains(r[1][0], "第5个包表明，此前认为服务器自第4个包起处于CLOSE_WAIT是错的") {
 		t.Errorf("correcting step: %q", r)
 	}
 	if r := steps[3].Revs; len(r[0]) != 1 || !strings.Contains(r[0][0], "(#5)") || !strings.Contains(r[0][0], "CLOSE_WAIT") {
