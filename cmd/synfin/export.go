@@ -27,7 +27,8 @@ endpoints lit, the explanation of every packet in English and Chinese,
 and predict mode. Keys: ← → step, Home/End, space play/pause, p predict.
 
 Link to a moment with the URL fragment #conn=N&step=K (K = after the K-th
-packet of connection N; 0 = before its first packet), e.g.
+step of connection N: a packet, or a timer such as 2MSL ending; 0 = before
+its first packet), e.g.
   file:///home/me/lesson.html#conn=1&step=5
 
 Connections are numbered from 1 in order of their first packet, as in
