@@ -13,7 +13,7 @@ import (
 // The figure's cell size in pixels: the terminal pane's grid, scaled.
 const (
 	cellW = 9
-	cellH = 22
+	cellH = 20
 )
 
 // figureSVG draws the state diagram pane's RFC 9293 figure (ui.Figure)
