@@ -252,6 +252,7 @@ func buildConn(c *Conn, in *interner) (pageConn, error) {
 	pc.InitBx = [2]int{initBox(init[fsm.Client]), initBox(init[fsm.Server])}
 	withdrawn := withdrawnBy(conn)
 	before := init
+	lastChange, lastClosed := -1, [2]int{-1, -1}
 	for i := range steps {
 		st := &steps[i]
 		ps := pageStep{Packet: st.Packet, Timer: st.Timer(), States: [2]string{st.States[fsm.Client].String(), st.States[fsm.Server].String()}}
@@ -261,7 +262,28 @@ func buildConn(c *Conn, in *interner) (pageConn, error) {
 		} else {
 			at = *conn
 		}
-		box, edges, _ := ui.FigureLit(steps[:i+1], i)
+		// The figure as the pane lights it; the pane looks back only to
+		// the latest change and to each CLOSED endpoint's change to
+		// CLOSED, so the steps before those are left out (linear, not
+		// quadratic, on a long connection).
+		if len(st.Changes) > 0 {
+			lastChange = i
+			for _, c := range st.Changes {
+				if c.Endpoint <= fsm.Server && c.To == fsm.Closed {
+					lastClosed[c.Endpoint] = i
+				}
+			}
+		}
+		from := i
+		if lastChange >= 0 {
+			from = min(from, lastChange)
+		}
+		for r := range lastClosed {
+			if st.States[r] == fsm.Closed && lastClosed[r] >= 0 {
+				from = min(from, lastClosed[r])
+			}
+		}
+		box, edges, _ := ui.FigureLit(steps[from:i+1], i-from)
 		ps.Box, ps.Edges = box, edges
 		for li, l := range i18n.Langs() {
 			for _, ln := range ui.ExplainText(at, steps[:i+1], i, l) {

@@ -51,6 +51,7 @@ type pageData struct {
 			Packet uint64      `json:"p"`
 			States [2]string   `json:"s"`
 			Box    [2]int      `json:"b"`
+			Edges  []int       `json:"e"`
 			Expl   [2][][3]any `json:"x"`
 			Revs   [2][]string `json:"r"`
 			Quiz   *quizData   `json:"q"`
@@ -124,7 +125,16 @@ func TestPageEscapes(t *testing.T) {
 // step, the explanation lines ui.ExplainText builds, the quiz.For
 // questions, one ladder row group per row of the diagram.
 func TestPageMatchesTUI(t *testing.T) {
-	path := filepath.Join("..", "testdata", "scenarios", "simultaneous-close.pcap")
+	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*.pcap"))
+	if len(paths) == 0 {
+		t.Fatal("no recorded scenarios")
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) { matchesTUI(t, path) })
+	}
+}
+
+func matchesTUI(t *testing.T, path string) {
 	conns := collect(t, path, 0)
 	d := parse(t, write(t, conns, web.Options{Lang: i18n.Zh, Source: filepath.Base(path)}))
 	if d.Lang != "zh" || len(d.Conns) != len(conns) {
@@ -144,6 +154,10 @@ func TestPageMatchesTUI(t *testing.T) {
 			ps := pc.Steps[i]
 			if want := [2]string{st.States[0].String(), st.States[1].String()}; ps.States != want || ps.Packet != st.Packet {
 				t.Errorf("conn %d step %d: states %v packet %d, want %v %d", c.Conn.ID, i+1, ps.States, ps.Packet, want, st.Packet)
+			}
+			box, edges, _ := ui.FigureLit(c.Steps[:i+1], i)
+			if ps.Box != box || fmt.Sprint(ps.Edges) != fmt.Sprint(edges) && len(edges)+len(ps.Edges) > 0 {
+				t.Errorf("conn %d step %d: figure lit %v %v, the pane's %v %v", c.Conn.ID, i+1, ps.Box, ps.Edges, box, edges)
 			}
 			for li, l := range i18n.Langs() {
 				want := ui.ExplainText(c.At(i), c.Steps[:i+1], i, l)
