@@ -225,6 +225,7 @@ function main() {
     if (i >= q.ch.length) return;
     S.chosen = i;
     S.revealed = true;
+    S.asked[S.ci + ':' + S.pending] = true; // asked once per visit of the page
     S.score.asked++;
     if (i < 0) S.score.skipped++;
     else if (i === q.a) S.score.right++;
@@ -252,7 +253,6 @@ function main() {
     var next = c.steps[S.k];
     var key = S.ci + ':' + (S.k + 1);
     if (S.predict && next.q && !S.asked[key]) {
-      S.asked[key] = true;
       S.pending = S.k + 1;
       S.revealed = false;
       stop();
