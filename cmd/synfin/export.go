@@ -140,6 +140,11 @@ func writePage(dest string, force bool, stdout io.Writer, write func(io.Writer) 
 	if err != nil {
 		return err
 	}
+	made, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
+	}
 	bw := bufio.NewWriter(f)
 	err = write(bw)
 	if err == nil {
@@ -149,18 +154,25 @@ func writePage(dest string, force bool, stdout io.Writer, write func(io.Writer) 
 		err = cerr
 	}
 	if err != nil {
-		// The file is ours (created just now, or replaced below): remove
-		// what was half written.
-		os.Remove(f.Name())
+		removeOurs(f.Name(), made)
 		return fmt.Errorf("%s: %w", dest, err)
 	}
 	if f.Name() != dest {
 		if err := os.Rename(f.Name(), dest); err != nil {
-			os.Remove(f.Name())
+			removeOurs(f.Name(), made)
 			return fmt.Errorf("%s: %w", dest, err)
 		}
 	}
 	return nil
+}
+
+// removeOurs removes name, the half-written file createOutput made, only
+// if it still is that file (made: its Stat when created); a name someone
+// replaced meanwhile is left alone.
+func removeOurs(name string, made os.FileInfo) {
+	if now, err := os.Lstat(name); err == nil && os.SameFile(made, now) {
+		os.Remove(name)
+	}
 }
 
 // createOutput creates path for writing without following a symlink and

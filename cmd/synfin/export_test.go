@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -164,5 +166,35 @@ func TestExportUsage(t *testing.T) {
 		if strings.Count(strings.TrimRight(stderr, "\n"), "\n") > 0 {
 			t.Errorf("%v: error on more than one line: %q", c.args, stderr)
 		}
+	}
+}
+
+// TestWritePageFailure: a page that fails half-way leaves nothing behind,
+// and a file --force was replacing stays as it was.
+func TestWritePageFailure(t *testing.T) {
+	dir := t.TempDir()
+	boom := func(w io.Writer) error {
+		io.WriteString(w, strings.Repeat("x", 10000))
+		return errors.New("boom")
+	}
+	fresh := filepath.Join(dir, "fresh.html")
+	if err := writePage(fresh, false, io.Discard, boom); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Lstat(fresh); err == nil {
+		t.Error("half-written page left behind")
+	}
+	old := filepath.Join(dir, "old.html")
+	if err := os.WriteFile(old, []byte("old page"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writePage(old, true, io.Discard, boom); err == nil {
+		t.Fatal("no error")
+	}
+	if b, _ := os.ReadFile(old); string(b) != "old page" {
+		t.Errorf("replaced file changed: %q", b)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Errorf("files left: %v", left)
 	}
 }
