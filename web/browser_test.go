@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/synfin/synfin/diagram"
+	"github.com/synfin/synfin/diagram/diagramtest"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
 	"github.com/synfin/synfin/quiz"
@@ -213,5 +214,32 @@ func TestBrowserPredict(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("moment %d:\n got %s\nwant %s", i, got[i], want[i])
 		}
+	}
+}
+
+// TestBrowserPrint: printing gives one page, even for a ladder of 80
+// rows (it is scaled to the page).
+func TestBrowserPrint(t *testing.T) {
+	chromium := browser(t)
+	b := diagramtest.NewBuilder(fsm.Closed, fsm.Unknown)
+	b.Handshake()
+	for i := 0; i < 80; i++ { // retransmissions are never folded
+		b.Seg(time.Millisecond, fsm.Client, fsm.PSH|fsm.ACK, 1, 1, "again", nil, fsm.NoteRetransmit)
+	}
+	page := writeFile(t, []web.Conn{{Conn: b.Conn(), Steps: b.Steps}}, i18n.Zh, "retx.pcap")
+	pdf := filepath.Join(filepath.Dir(page), "page.pdf")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir="+t.TempDir(),
+		"--no-first-run", "--no-pdf-header-footer", "--virtual-time-budget=3000", "--print-to-pdf="+pdf, "file://"+page+"#conn=1&step=5").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	b2, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(b2, -1)); n != 1 {
+		t.Errorf("printed %d pages, want 1", n)
 	}
 }
