@@ -160,7 +160,7 @@ var uiKeys = map[string]i18n.Key{
 	"confidence": i18n.KeyWebConfidence, "noscript": i18n.KeyWebNoScript,
 	"ladder": i18n.KeyLadder, "figure": i18n.KeyStateDiagram, "explain": i18n.KeyExplanation,
 	"right": i18n.KeyQuizRight, "wrong": i18n.KeyQuizWrong, "skipped": i18n.KeyQuizSkipped,
-	"score": i18n.KeyQuizScore, "quizkeys": i18n.KeyQuizKeys, "legend": i18n.KeyStateLegend,
+	"score": i18n.KeyQuizScore, "langkey": i18n.KeyHelpLang, "quizkeys": i18n.KeyQuizKeys, "legend": i18n.KeyStateLegend,
 }
 
 // Write writes the page for conns.

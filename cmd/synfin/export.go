@@ -24,7 +24,8 @@ Writes one self-contained web page (HTML with its CSS and JavaScript
 inline; it loads nothing from the network) that replays the connections
 of a capture: the sequence diagram, the RFC 9293 state diagram with both
 endpoints lit, the explanation of every packet in English and Chinese,
-and predict mode. Keys: ← → step, Home/End, space play/pause, p predict.
+and predict mode. Keys: ← → step, Home/End, space play/pause, p predict,
+L language.
 
 Link to a moment with the URL fragment #conn=N&step=K (K = after the K-th
 step of connection N: a packet, or a timer such as 2MSL ending; 0 = before

@@ -325,6 +325,7 @@ function main() {
       case 'Home': stop(); go(0); break;
       case 'End': stop(); go(conn().steps.length); break;
       case ' ': togglePlay(); break;
+      case 'L': case 'l': S.li = 1 - S.li; applyLang(); break;
       case 'p': $('predict').checked = !$('predict').checked; $('predict').dispatchEvent(new Event('change')); break;
       case 's': answer(-1); break;
       case '1': case '2': case '3': case '4': answer(+e.key - 1); break;
