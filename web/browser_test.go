@@ -161,6 +161,7 @@ f.onload = function () {
   key('%d'); snap('answered');
   key('ArrowRight'); snap('shown');
   key('ArrowRight'); key('%d'); snap('wrong');
+  key('L'); log.push(['lang', d.documentElement.lang, txt('pos'), txt('quiz-result')].join('|'));
   document.getElementById('out').textContent = log.join('\n');
 };
 </script></body></html>`
@@ -206,6 +207,7 @@ func TestBrowserPredict(t *testing.T) {
 		"answered|" + st(init) + "|" + q1.Prompt(en, &steps[0]) + "|" + en.F(i18n.KeyQuizRight, i18n.Args{"answer": q1.Choices[q1.Answer]}) + "|" + (quiz.Score{Asked: 1, Right: 1}).Text(en) + "|#conn=1&step=0",
 		"shown|" + st(steps[0].States) + "|-||" + (quiz.Score{Asked: 1, Right: 1}).Text(en) + "|#conn=1&step=1",
 		"wrong|" + st(steps[0].States) + "|" + q2.Prompt(en, &steps[1]) + "|" + en.F(i18n.KeyQuizWrong, i18n.Args{"answer": q2.Choices[q2.Answer]}) + "|" + (quiz.Score{Asked: 2, Right: 1}).Text(en) + "|#conn=1&step=1",
+		"lang|zh-Hans|" + i18n.Zh.F(i18n.KeyWebStep, i18n.Args{"k": 1, "n": len(steps)}) + " · " + i18n.Zh.F(i18n.KeyWebPacket, i18n.Args{"n": steps[0].Packet}) + "|" + i18n.Zh.F(i18n.KeyQuizWrong, i18n.Args{"answer": q2.Choices[q2.Answer]}),
 	}
 	if len(got) != len(want) {
 		t.Fatalf("harness lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
