@@ -245,3 +245,71 @@ func TestBrowserPrint(t *testing.T) {
 		t.Errorf("printed %d pages, want 1", n)
 	}
 }
+
+// playHarness plays the page at 4× for 1.125 s of (virtual) time, pauses,
+// then follows a fragment typed into the address bar.
+const playHarness = `<!DOCTYPE html><html><body>
+<iframe id="f" src="page.html" width="1200" height="800"></iframe>
+<pre id="out"></pre>
+<script>
+var f = document.getElementById('f');
+f.onload = function () {
+  var d = f.contentDocument, w = f.contentWindow, log = [];
+  function key(k) { d.dispatchEvent(new w.KeyboardEvent('keydown', {key: k, bubbles: true})); }
+  function snap(label) { log.push([label, d.getElementById('client-state').textContent, d.getElementById('server-state').textContent, w.location.hash].join('|')); }
+  var speed = d.getElementById('speed');
+  speed.value = '4';
+  speed.dispatchEvent(new Event('change'));
+  key(' ');
+  setTimeout(function () {
+    key(' '); snap('played');
+    setTimeout(function () {
+      snap('paused');
+      w.location.hash = '#conn=1&step=%d';
+      setTimeout(function () {
+        snap('followed');
+        key('End'); snap('end');
+        key('Home'); snap('home');
+        document.getElementById('out').textContent = log.join('\n');
+      }, 50);
+    }, 1000);
+  }, 1125);
+};
+</script></body></html>`
+
+// TestBrowserPlay: play steps at the chosen speed and pause stops it; a
+// fragment changed later is followed; End and Home jump.
+func TestBrowserPlay(t *testing.T) {
+	chromium := browser(t)
+	conns := collect(t, filepath.Join("..", "testdata", "scenarios", "client-close.pcap"), 0)
+	steps := conns[0].Steps
+	page := writeFile(t, conns, i18n.En, "client-close.pcap")
+	harness := filepath.Join(filepath.Dir(page), "harness.html")
+	if err := os.WriteFile(harness, []byte(fmt.Sprintf(playHarness, len(steps)-2)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+		"--user-data-dir="+t.TempDir(), "--no-first-run", "--dump-dom", "--virtual-time-budget=5000", "file://"+harness).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)<pre id="out">(.*?)</pre>`).FindStringSubmatch(string(out))
+	if m == nil || m[1] == "" {
+		t.Fatalf("the harness recorded nothing:\n%.3000s", out)
+	}
+	got := strings.Split(html.UnescapeString(m[1]), "\n")
+	st := func(k int) string {
+		s := diagram.Initial(steps)
+		if k > 0 {
+			s = steps[k-1].States
+		}
+		return s[0].String() + "|" + s[1].String() + "|" + fmt.Sprintf("#conn=1&step=%d", k)
+	}
+	n := len(steps)
+	want := []string{"played|" + st(4), "paused|" + st(4), "followed|" + st(n-2), "end|" + st(n), "home|" + st(0)}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("harness:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
