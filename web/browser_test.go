@@ -246,8 +246,9 @@ func TestBrowserPrint(t *testing.T) {
 	}
 }
 
-// playHarness plays the page at 4× for 1.125 s of (virtual) time, pauses,
-// then follows a fragment typed into the address bar.
+// playHarness plays the page at 4×, pauses the moment step 4 is shown
+// (a MutationObserver presses space), checks a second later that it
+// stayed paused, then follows a fragment typed into the address bar.
 const playHarness = `<!DOCTYPE html><html><body>
 <iframe id="f" src="page.html" width="1200" height="800"></iframe>
 <pre id="out"></pre>
@@ -260,8 +261,9 @@ f.onload = function () {
   var speed = d.getElementById('speed');
   speed.value = '4';
   speed.dispatchEvent(new Event('change'));
-  key(' ');
-  setTimeout(function () {
+  var mo = new w.MutationObserver(function () {
+    if (w.location.hash !== '#conn=1&step=4') return;
+    mo.disconnect();
     key(' '); snap('played');
     setTimeout(function () {
       snap('paused');
@@ -273,12 +275,14 @@ f.onload = function () {
         document.getElementById('out').textContent = log.join('\n');
       }, 50);
     }, 1000);
-  }, 1125);
+  });
+  mo.observe(d.getElementById('pos'), {childList: true, characterData: true, subtree: true});
+  key(' ');
 };
 </script></body></html>`
 
-// TestBrowserPlay: play steps at the chosen speed and pause stops it; a
-// fragment changed later is followed; End and Home jump.
+// TestBrowserPlay: play steps forward and pause stops it; a fragment
+// changed later is followed; End and Home jump.
 func TestBrowserPlay(t *testing.T) {
 	chromium := browser(t)
 	conns := collect(t, filepath.Join("..", "testdata", "scenarios", "client-close.pcap"), 0)
@@ -291,7 +295,7 @@ func TestBrowserPlay(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-		"--user-data-dir="+t.TempDir(), "--no-first-run", "--dump-dom", "--virtual-time-budget=5000", "file://"+harness).Output()
+		"--user-data-dir="+t.TempDir(), "--no-first-run", "--dump-dom", "--virtual-time-budget=8000", "file://"+harness).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
