@@ -1,0 +1,327 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"sort"
+	"strings"
+
+	"github.com/synfin/synfin/capture"
+	"github.com/synfin/synfin/fsm"
+)
+
+// Endpoint is one endpoint of one 4-tuple in one capture: the kernel's
+// path (from the truth file) next to synfin's corrected path.
+type Endpoint struct {
+	Capture string
+	Host    string // "client" or "server": whose socket
+	Local   netip.AddrPort
+	Remote  netip.AddrPort
+	Conns   []uint64 // synfin's connection numbers on this 4-tuple
+
+	Kernel []string // states the polls saw, in order; CLOSED for "gone"
+	Synfin []Step   // synfin's corrected path, first state included
+
+	KernelFinal, SynfinFinal string
+
+	OK       bool   // the paths agree (see Compare)
+	Accepted bool   // they disagree, but synfin said it could not tell
+	Why      string // the disagreement, in words
+}
+
+// Step is one state on synfin's path and how it was reached.
+type Step struct {
+	State      fsm.State
+	Packet     uint64         // the packet of the transition (0: the start)
+	Confidence fsm.Confidence // 0 for the start
+	Reason     fsm.Reason
+}
+
+func (s Step) String() string {
+	if s.Confidence == 0 {
+		return s.State.String()
+	}
+	return fmt.Sprintf("%v(#%d %v)", s.State, s.Packet, s.Confidence)
+}
+
+// Analysis is the comparison of one capture with its truth.
+type Analysis struct {
+	Capture   string
+	Endpoints []Endpoint
+	// NotCaptured lists kernel sockets of connections the capture holds
+	// no packet of (not synfin's to know).
+	NotCaptured []string
+}
+
+// Analyze reads the capture at path through a fresh fsm.Tracker, lets the
+// tracker's clock run to the end of the recording (t.End), and compares
+// each endpoint's corrected path (fsm.Conn.Path) with the kernel's.
+//
+// Agreement, per endpoint (4-tuple and side):
+//
+//   - Polls miss short states (a FIN_WAIT_1 answered within a
+//     millisecond, a LAST_ACK): the kernel's path must be a subsequence of
+//     synfin's, not equal to it. A socket the polls found gone and that
+//     came back later (the 4-tuple reused, or a request socket replaced)
+//     matches CLOSED or LISTEN on synfin's side, or nothing.
+//   - The final states must be equal: the kernel's at the last poll
+//     (CLOSED when the socket was gone; LISTEN matches it too when a
+//     listener held the port then), synfin's after its timers ran to the
+//     same instant.
+//   - When the kernel never had a socket for the 4-tuple on the side that
+//     did not send the first SYN, and no listener held the port, synfin's
+//     path for that side must be CLOSED throughout (a refused SYN: nothing
+//     listened, no ISN). When the polls never saw the side that did send
+//     it (a SYN_SENT shorter than a poll), only the final state counts.
+//
+// A disagreement is Accepted when synfin marked the endpoint's path as
+// not determinable: a transition of it with confidence `assumed` and a
+// note on that endpoint. Everything else is a plain disagreement.
+func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
+	src, err := capture.OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	tr := fsm.NewTracker(cfg)
+	var conns []*fsm.Conn
+	seen := map[*fsm.Conn]bool{}
+	note := func(evs []fsm.Event) {
+		for _, e := range evs {
+			if e.Conn != nil && !seen[e.Conn] {
+				seen[e.Conn] = true
+				conns = append(conns, e.Conn)
+			}
+		}
+	}
+	for {
+		s, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		note(tr.Observe(s))
+	}
+	note(tr.Advance(t.End))
+	sort.Slice(conns, func(i, j int) bool { return conns[i].ID < conns[j].ID })
+
+	a := &Analysis{Capture: path}
+	type tuple [2]netip.AddrPort
+	byTuple := map[tuple][]*fsm.Conn{}
+	var order []tuple
+	for _, c := range conns {
+		for _, local := range []netip.AddrPort{c.Client, c.Server} {
+			remote := c.Client
+			if local == c.Client {
+				remote = c.Server
+			}
+			k := tuple{local, remote}
+			if byTuple[k] == nil {
+				order = append(order, k)
+			}
+			byTuple[k] = append(byTuple[k], c)
+		}
+	}
+	kernel := map[tuple]*SocketTruth{}
+	for i := range t.Sockets {
+		s := &t.Sockets[i]
+		kernel[tuple{s.Local, s.Remote}] = s
+	}
+	for _, s := range t.Sockets {
+		if s.Remote.Port() == 0 {
+			continue // a listener
+		}
+		if byTuple[tuple{s.Local, s.Remote}] == nil {
+			a.NotCaptured = append(a.NotCaptured, fmt.Sprintf("%s %v→%v %s", s.Host, s.Local, s.Remote, kernelPath(&s)))
+		}
+	}
+	for _, k := range order {
+		local, remote := k[0], k[1]
+		e := Endpoint{Capture: path, Local: local, Remote: remote, Host: "server"}
+		if local.Addr().String() == t.Client {
+			e.Host = "client"
+		}
+		cs := byTuple[k]
+		for _, c := range cs {
+			e.Conns = append(e.Conns, c.ID)
+		}
+		e.Synfin = synfinPath(cs, local)
+		last := cs[len(cs)-1]
+		role := fsm.Client
+		if last.Server == local {
+			role = fsm.Server
+		}
+		e.SynfinFinal = last.State[role].String()
+		sock := kernel[k]
+		listened := t.listening(local)
+		active := cs[0].Client == local && !cs[0].JoinedLate
+		if sock != nil {
+			e.Kernel = kernelPath(sock)
+			e.KernelFinal = e.Kernel[len(e.Kernel)-1]
+		} else {
+			e.KernelFinal = "CLOSED"
+		}
+		e.OK, e.Why = agree(e, sock != nil, listened, active)
+		if !e.OK {
+			e.Accepted = admitted(cs, local)
+		}
+		a.Endpoints = append(a.Endpoints, e)
+	}
+	return a, nil
+}
+
+// listening reports whether a listener held local's port on its host at
+// some point of the recording.
+func (t *Truth) listening(local netip.AddrPort) bool {
+	for _, s := range t.Sockets {
+		if s.Remote.Port() == 0 && s.Local.Port() == local.Port() &&
+			(s.Local.Addr() == local.Addr() || s.Local.Addr().IsUnspecified()) {
+			for _, st := range s.States {
+				if st.State == "LISTEN" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func kernelPath(s *SocketTruth) []string {
+	out := make([]string, len(s.States))
+	for i, st := range s.States {
+		out[i] = st.State
+	}
+	return out
+}
+
+// synfinPath concatenates the corrected paths of local's side of each
+// connection on one 4-tuple, each starting with its first state.
+func synfinPath(cs []*fsm.Conn, local netip.AddrPort) []Step {
+	var out []Step
+	for _, c := range cs {
+		role := fsm.Client
+		if c.Server == local {
+			role = fsm.Server
+		}
+		first := true
+		for _, tr := range c.Path() {
+			if tr.Endpoint != role {
+				continue
+			}
+			if first {
+				out = append(out, Step{State: tr.From})
+				first = false
+			}
+			out = append(out, Step{State: tr.To, Packet: tr.Packet, Confidence: tr.Confidence, Reason: tr.Reason})
+		}
+		if first { // no transition: the state it had all along
+			out = append(out, Step{State: c.State[role]})
+		}
+	}
+	return out
+}
+
+// agree applies Analyze's rules.
+func agree(e Endpoint, hadSocket, listened, active bool) (bool, string) {
+	fin := e.SynfinFinal
+	finalOK := fin == e.KernelFinal || e.KernelFinal == "CLOSED" && fin == "LISTEN" && listened
+	if !hadSocket && !active && !listened {
+		for _, s := range e.Synfin {
+			if s.State != fsm.Closed {
+				return false, fmt.Sprintf("the kernel never had a socket here and nothing listened on port %d, but synfin shows %v", e.Local.Port(), s.State)
+			}
+		}
+	}
+	if !hadSocket {
+		if !finalOK {
+			return false, fmt.Sprintf("final state: kernel %s (no socket seen), synfin %s", e.KernelFinal, fin)
+		}
+		return true, ""
+	}
+	states := make([]string, len(e.Synfin))
+	for i, s := range e.Synfin {
+		states[i] = s.State.String()
+	}
+	if !subsequence(e.Kernel, states, listened) {
+		return false, fmt.Sprintf("the kernel's path %s is not within synfin's %s", strings.Join(e.Kernel, "→"), strings.Join(states, "→"))
+	}
+	if !finalOK {
+		return false, fmt.Sprintf("final state: kernel %s, synfin %s", e.KernelFinal, fin)
+	}
+	return true, ""
+}
+
+// subsequence reports whether k (the kernel's path) can be read within s
+// in order. A CLOSED in k that is not last (the socket was gone for a
+// while) matches CLOSED or LISTEN in s, or nothing.
+func subsequence(k, s []string, listened bool) bool {
+	var rec func(i, j int) bool
+	rec = func(i, j int) bool {
+		if i == len(k) {
+			return true
+		}
+		if k[i] == "CLOSED" && i < len(k)-1 && rec(i+1, j) {
+			return true
+		}
+		for ; j < len(s); j++ {
+			if s[j] == k[i] || k[i] == "CLOSED" && s[j] == "LISTEN" && listened {
+				return rec(i+1, j+1)
+			}
+		}
+		return false
+	}
+	return rec(0, 0)
+}
+
+// admitted reports whether synfin said it could not tell: some
+// transition of local's side is `assumed`, and a note concerns that side.
+func admitted(cs []*fsm.Conn, local netip.AddrPort) bool {
+	assumed, noted := false, false
+	for _, c := range cs {
+		role := fsm.Client
+		if c.Server == local {
+			role = fsm.Server
+		}
+		for _, tr := range c.Path() {
+			if tr.Endpoint == role && tr.Confidence == fsm.Assumed {
+				assumed = true
+			}
+		}
+		for _, n := range c.Notes {
+			if n.Endpoint == role {
+				noted = true
+			}
+		}
+	}
+	return assumed && noted
+}
+
+// Format writes an endpoint's comparison on a few lines.
+func (e *Endpoint) Format() string {
+	var b strings.Builder
+	verdict := "agree"
+	switch {
+	case !e.OK && e.Accepted:
+		verdict = "DISAGREE (accepted: synfin marked it assumed, with a note)"
+	case !e.OK:
+		verdict = "DISAGREE"
+	}
+	steps := make([]string, len(e.Synfin))
+	for i, s := range e.Synfin {
+		steps[i] = s.String()
+	}
+	kp := strings.Join(e.Kernel, " → ")
+	if kp == "" {
+		kp = "(no socket seen)"
+	}
+	fmt.Fprintf(&b, "%s %s %v→%v (synfin conn %v): %s\n", e.Capture, e.Host, e.Local, e.Remote, e.Conns, verdict)
+	fmt.Fprintf(&b, "    kernel: %s\n    synfin: %s\n", kp, strings.Join(steps, " → "))
+	if e.Why != "" {
+		fmt.Fprintf(&b, "    why:    %s\n", e.Why)
+	}
+	return b.String()
+}

@@ -1,0 +1,80 @@
+package lab
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os"
+	"time"
+)
+
+// Truth is what the kernel said during one recording: every TCP socket on
+// the lab's ports in both hosts, polled through sock_diag every few
+// milliseconds, with each distinct state it was seen in, in order. It is
+// stored as <scenario>.truth.json next to the scenario's captures.
+type Truth struct {
+	Scenario    string   `json:"scenario"`
+	Description string   `json:"description"`
+	Client      string   `json:"client"` // the client host's address
+	Server      string   `json:"server"`
+	Rules       []string `json:"rules"` // the relay's rules, in words
+	// The relay's one-way delay for every frame (rule delays add to it).
+	LinkLatency time.Duration `json:"link_latency_ns"`
+	Start       time.Time     `json:"start"` // polling began (before the first packet)
+	End         time.Time     `json:"end"`   // polling and capture stopped
+	// Polls per host, and the longest gap between two polls of one host:
+	// a state that lasted less than that may have been missed.
+	Polls  map[string]int           `json:"polls"`
+	MaxGap map[string]time.Duration `json:"max_gap_ns"`
+	// Sockets, in order of first sight.
+	Sockets []SocketTruth `json:"sockets"`
+	// What the relay did to segments (only the impaired ones).
+	Relay []RelayEvent `json:"relay"`
+	// Notes of the recorder (what the traffic did, errors the peers saw).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// SocketTruth is one socket (host, local and remote address) as the
+// kernel's polls showed it. A LISTEN socket has an unspecified remote.
+type SocketTruth struct {
+	Host   string         `json:"host"` // "client" or "server"
+	Local  netip.AddrPort `json:"local"`
+	Remote netip.AddrPort `json:"remote"`
+	// States in order. Gone marks a poll that no longer found the
+	// socket (State is then "CLOSED"): the path goes on if the 4-tuple
+	// comes back (a new connection, or a request socket replaced by its
+	// child).
+	States []StateSeen `json:"states"`
+}
+
+// StateSeen is one state a socket was seen in, from First to Last (poll
+// times); Polls is how many polls saw it.
+type StateSeen struct {
+	State string    `json:"state"`
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+	Polls int       `json:"polls"`
+	Gone  bool      `json:"gone,omitempty"`
+}
+
+// LoadTruth reads a truth file.
+func LoadTruth(path string) (*Truth, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var t Truth
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &t, nil
+}
+
+// Save writes the truth file (indented, so a diff reads well).
+func (t *Truth) Save(path string) error {
+	b, err := json.MarshalIndent(t, "", "\t")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
