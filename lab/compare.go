@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/fsm"
@@ -35,13 +36,18 @@ type Endpoint struct {
 type Step struct {
 	State      fsm.State
 	Packet     uint64         // the packet of the transition (0: the start)
+	Time       time.Time      // its capture time
 	Confidence fsm.Confidence // 0 for the start
 	Reason     fsm.Reason
+	Start      bool // the state before the first transition
 }
 
 func (s Step) String() string {
-	if s.Confidence == 0 {
+	if s.Start {
 		return s.State.String()
+	}
+	if s.Confidence == 0 { // a tracker that does not say yet
+		return fmt.Sprintf("%v(#%d)", s.State, s.Packet)
 	}
 	return fmt.Sprintf("%v(#%d %v)", s.State, s.Packet, s.Confidence)
 }
@@ -70,6 +76,9 @@ type Analysis struct {
 //     (CLOSED when the socket was gone; LISTEN matches it too when a
 //     listener held the port then), synfin's after its timers ran to the
 //     same instant.
+//   - Once the polls found the socket gone for good, synfin must not move
+//     the endpoint to a state other than CLOSED on a packet captured
+//     later (allowing for the relay's delays; see afterGone).
 //   - When the kernel never had a socket for the 4-tuple on the side that
 //     did not send the first SYN, and no listener held the port, synfin's
 //     path for that side must be CLOSED throughout (a refused SYN: nothing
@@ -166,6 +175,9 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 			e.KernelFinal = "CLOSED"
 		}
 		e.OK, e.Why = agree(e, sock != nil, listened, active)
+		if e.OK && sock != nil {
+			e.OK, e.Why = afterGone(e, sock, t)
+		}
 		if !e.OK {
 			e.Accepted = admitted(cs, local)
 		}
@@ -213,13 +225,13 @@ func synfinPath(cs []*fsm.Conn, local netip.AddrPort) []Step {
 				continue
 			}
 			if first {
-				out = append(out, Step{State: tr.From})
+				out = append(out, Step{State: tr.From, Start: true})
 				first = false
 			}
-			out = append(out, Step{State: tr.To, Packet: tr.Packet, Confidence: tr.Confidence, Reason: tr.Reason})
+			out = append(out, Step{State: tr.To, Packet: tr.Packet, Time: tr.Time, Confidence: tr.Confidence, Reason: tr.Reason})
 		}
 		if first { // no transition: the state it had all along
-			out = append(out, Step{State: c.State[role]})
+			out = append(out, Step{State: c.State[role], Start: true})
 		}
 	}
 	return out
@@ -251,6 +263,28 @@ func agree(e Endpoint, hadSocket, listened, active bool) (bool, string) {
 	}
 	if !finalOK {
 		return false, fmt.Sprintf("final state: kernel %s, synfin %s", e.KernelFinal, fin)
+	}
+	return true, ""
+}
+
+// afterGone checks synfin's transitions against the end of the kernel's
+// socket: once the polls found it gone for good (at G), a transition of
+// synfin's to any state but CLOSED (or LISTEN, for a listener's port)
+// taken from a packet captured later than G plus the longest one-way
+// delay the relay can add (twice the link latency plus 100 ms, which
+// covers the rule delays) is one the socket cannot have made.
+func afterGone(e Endpoint, sock *SocketTruth, t *Truth) (bool, string) {
+	last := sock.States[len(sock.States)-1]
+	if !last.Gone {
+		return true, ""
+	}
+	limit := last.First.Add(2*t.LinkLatency + 100*time.Millisecond)
+	for _, s := range e.Synfin {
+		if s.Start || !s.Time.After(limit) || s.State == fsm.Closed || s.State == fsm.Listen {
+			continue
+		}
+		return false, fmt.Sprintf("synfin moves it to %v at packet #%d (%s), %v after the kernel's socket was gone (%s)",
+			s.State, s.Packet, s.Time.Format("15:04:05.000"), s.Time.Sub(last.First).Round(time.Millisecond), last.First.Format("15:04:05.000"))
 	}
 	return true, ""
 }

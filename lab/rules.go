@@ -86,9 +86,9 @@ type Rule struct {
 func (r Rule) String() string {
 	which := "every"
 	if r.Nth > 0 {
-		which = ordinal(r.Nth)
+		which = "the " + ordinal(r.Nth)
 	}
-	s := fmt.Sprintf("%s the %s %s", r.Action, which, r.What)
+	s := fmt.Sprintf("%s %s %s", r.Action, which, r.What)
 	switch r.Action {
 	case Delay:
 		s += fmt.Sprintf(" by %v", r.Delay)
