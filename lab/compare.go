@@ -78,7 +78,8 @@ type Analysis struct {
 //     same instant.
 //   - Once the polls found the socket gone for good, synfin must not move
 //     the endpoint to a state other than CLOSED on a packet captured
-//     later (allowing for the relay's delays; see afterGone).
+//     later (allowing for the longest one-way delay measured in the recording;
+//     see afterGone).
 //   - When the kernel never had a socket for the 4-tuple on the side that
 //     did not send the first SYN, and no listener held the port, synfin's
 //     path for that side must be CLOSED throughout (a refused SYN: nothing
@@ -271,14 +272,15 @@ func agree(e Endpoint, hadSocket, listened, active bool) (bool, string) {
 // socket: once the polls found it gone for good (at G), a transition of
 // synfin's to any state but CLOSED (or LISTEN, for a listener's port)
 // taken from a packet captured later than G plus the longest one-way
-// delay the relay can add (twice the link latency plus 100 ms, which
-// covers the rule delays) is one the socket cannot have made.
+// delay measured in that recording (Truth.MaxOneWay) plus 100 ms is one
+// the socket cannot have made: the packet left, or arrived, after the
+// socket was gone.
 func afterGone(e Endpoint, sock *SocketTruth, t *Truth) (bool, string) {
 	last := sock.States[len(sock.States)-1]
 	if !last.Gone {
 		return true, ""
 	}
-	limit := last.First.Add(2*t.LinkLatency + 100*time.Millisecond)
+	limit := last.First.Add(max(t.MaxOneWay, 2*t.LinkLatency) + 100*time.Millisecond)
 	for _, s := range e.Synfin {
 		if s.Start || !s.Time.After(limit) || s.State == fsm.Closed || s.State == fsm.Listen {
 			continue

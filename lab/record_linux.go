@@ -200,6 +200,11 @@ func Record(sc Scenario, dir, prefix string) (err error) {
 	}
 	truth.Relay = log
 	truth.Notes = env.notes
+	if d, err := MaxOneWay(filepath.Join(dir, sc.Name+".client.pcap"), filepath.Join(dir, sc.Name+".server.pcap")); err != nil {
+		errs = append(errs, err)
+	} else {
+		truth.MaxOneWay = d
+	}
 	if err := truth.Save(filepath.Join(dir, sc.Name+".truth.json")); err != nil {
 		errs = append(errs, err)
 	}

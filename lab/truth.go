@@ -20,8 +20,12 @@ type Truth struct {
 	Rules       []string `json:"rules"` // the relay's rules, in words
 	// The relay's one-way delay for every frame (rule delays add to it).
 	LinkLatency time.Duration `json:"link_latency_ns"`
-	Start       time.Time     `json:"start"` // polling began (before the first packet)
-	End         time.Time     `json:"end"`   // polling and capture stopped
+	// The longest a segment took between the client's and the server's
+	// capture (MaxOneWay): latency plus the relay's lag on a busy
+	// machine, which reached half a second with 8 builds running.
+	MaxOneWay time.Duration `json:"max_one_way_ns"`
+	Start     time.Time     `json:"start"` // polling began (before the first packet)
+	End       time.Time     `json:"end"`   // polling and capture stopped
 	// Polls per host, and the longest gap between two polls of one host:
 	// a state that lasted less than that may have been missed.
 	Polls  map[string]int           `json:"polls"`
