@@ -116,7 +116,11 @@ func Record(sc Scenario, dir, prefix string) (err error) {
 		}
 	}()
 	for _, cd := range Captures {
-		w, err := capture.CreatePcap(filepath.Join(dir, sc.Name+"."+cd.Suffix+".pcap"))
+		path := filepath.Join(dir, sc.Name+"."+cd.Suffix+".pcap")
+		if err := writable(path); err != nil {
+			return err
+		}
+		w, err := capture.CreatePcap(path)
 		if err != nil {
 			return err
 		}

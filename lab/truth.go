@@ -80,5 +80,21 @@ func (t *Truth) Save(path string) error {
 	if err != nil {
 		return err
 	}
+	if err := writable(path); err != nil {
+		return err
+	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// writable refuses to replace anything but a regular file: the recorder
+// runs as root and must not follow a symbolic link or truncate a device.
+func writable(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil // absent: it will be created
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s exists and is not a regular file (%v): refusing to replace it; remove it or choose another -dir", path, fi.Mode().Type())
+	}
+	return nil
 }
