@@ -80,6 +80,8 @@ type Analysis struct {
 //     the endpoint to a state other than CLOSED on a packet captured
 //     later (allowing for the longest one-way delay measured in the recording;
 //     see afterGone).
+//   - In a both-way capture taken at the endpoint's own host, synfin's
+//     state must match every run of polls in time (see timeline).
 //   - When the kernel never had a socket for the 4-tuple on the side that
 //     did not send the first SYN, and no listener held the port, synfin's
 //     path for that side must be CLOSED throughout (a refused SYN: nothing
@@ -120,6 +122,15 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 	sort.Slice(conns, func(i, j int) bool { return conns[i].ID < conns[j].ID })
 
 	a := &Analysis{Capture: path}
+	// Which host the capture was taken at, and whether it holds both
+	// directions (Captures names them by suffix).
+	var host string
+	bothWays := false
+	for _, c := range Captures {
+		if strings.HasSuffix(path, "."+c.Suffix+".pcap") {
+			host, bothWays = c.Host, c.Filter == "tcp"
+		}
+	}
 	type tuple [2]netip.AddrPort
 	byTuple := map[tuple][]*fsm.Conn{}
 	var order []tuple
@@ -178,6 +189,9 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 		e.OK, e.Why = agree(e, sock != nil, listened, active)
 		if e.OK && sock != nil {
 			e.OK, e.Why = afterGone(e, sock, t)
+		}
+		if e.OK && sock != nil && host == e.Host && bothWays {
+			e.OK, e.Why = timeline(e, sock, listened)
 		}
 		if !e.OK {
 			e.Accepted = admitted(cs, local)
@@ -287,6 +301,62 @@ func afterGone(e Endpoint, sock *SocketTruth, t *Truth) (bool, string) {
 		}
 		return false, fmt.Sprintf("synfin moves it to %v at packet #%d (%s), %v after the kernel's socket was gone (%s)",
 			s.State, s.Packet, s.Time.Format("15:04:05.000"), s.Time.Sub(last.First).Round(time.Millisecond), last.First.Format("15:04:05.000"))
+	}
+	return true, ""
+}
+
+// timelineMargin is how far inside a run of polls one of synfin's
+// transitions must be to count against it. A received frame is stamped
+// when the veth queues it (net.core.netdev_tstamp_prequeue), before the
+// softirq hands it to TCP; on this loaded machine that lag reached tens
+// of milliseconds.
+const timelineMargin = 50 * time.Millisecond
+
+// timeline checks synfin's states against the polls in time, for the
+// endpoint of the host where a both-way capture was taken: there a
+// segment is captured within microseconds of the socket's handling it
+// (the capture tap sits just below TCP), so synfin's transition times are
+// the socket's. For each run of polls that saw the same state, from
+// First+margin to Last-margin, synfin must show that state (a socket that
+// was gone matches CLOSED, or LISTEN for a listener's port) and no
+// transition. Times before synfin's first transition, and UNKNOWN, claim
+// nothing.
+func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string) {
+	var steps []Step
+	for _, s := range e.Synfin {
+		if !s.Start {
+			steps = append(steps, s)
+		}
+	}
+	stateAt := func(t time.Time) (fsm.State, bool) {
+		st, ok := fsm.Unknown, false
+		for _, s := range steps {
+			if s.Time.After(t) {
+				break
+			}
+			st, ok = s.State, true
+		}
+		return st, ok && st != fsm.Unknown
+	}
+	same := func(k string, st fsm.State) bool {
+		return k == st.String() || k == "CLOSED" && (st == fsm.Listen && listened)
+	}
+	for _, run := range sock.States {
+		from, to := run.sure()
+		from, to = from.Add(timelineMargin), to.Add(-timelineMargin)
+		if !from.Before(to) {
+			continue
+		}
+		if st, ok := stateAt(from); ok && !same(run.State, st) {
+			return false, fmt.Sprintf("at %s the kernel was %s (polled %d times from %s to %s) but synfin says %v",
+				from.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000"), st)
+		}
+		for _, s := range steps {
+			if s.Time.After(from) && s.Time.Before(to) && !same(run.State, s.State) {
+				return false, fmt.Sprintf("synfin moves it to %v at packet #%d (%s), while the kernel was %s (polled %d times from %s to %s)",
+					s.State, s.Packet, s.Time.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000"))
+			}
+		}
 	}
 	return true, ""
 }

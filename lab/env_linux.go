@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/synfin/synfin/demo"
 )
 
 // Env is what a scenario's traffic runs with: the two hosts.
@@ -47,7 +49,17 @@ func (e *Env) Listen(port int) (*net.TCPListener, error) {
 // Dial connects from the client host to the server's port, from
 // localPort when it is not 0 (SO_REUSEADDR set, to reuse a 4-tuple).
 func (e *Env) Dial(port, localPort int) (*net.TCPConn, error) {
-	d := net.Dialer{Timeout: 10 * time.Second}
+	return e.dial(port, localPort, 10*time.Second)
+}
+
+// DialTimeout is Dial from any port, giving up (and closing the socket)
+// after timeout.
+func (e *Env) DialTimeout(port int, timeout time.Duration) (*net.TCPConn, error) {
+	return e.dial(port, 0, timeout)
+}
+
+func (e *Env) dial(port, localPort int, timeout time.Duration) (*net.TCPConn, error) {
+	d := net.Dialer{Timeout: timeout}
 	if localPort != 0 {
 		d.LocalAddr = &net.TCPAddr{IP: e.ClientAddr.AsSlice(), Port: localPort}
 		d.Control = func(_, _ string, c syscall.RawConn) error {
@@ -71,6 +83,32 @@ func (e *Env) Dial(port, localPort int) (*net.TCPConn, error) {
 		return nil, err
 	}
 	return c.(*net.TCPConn), nil
+}
+
+// waitClientGone waits (at most 5 s) until the client host has no socket
+// left on local → remote, so that the 4-tuple can be opened again
+// (connect fails with EADDRNOTAVAIL while a LAST_ACK holds it).
+func (e *Env) waitClientGone(local, remote netip.AddrPort) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var left bool
+		err := e.Client.Do(func() error {
+			ks, err := demo.KernelSockets(local.Port())
+			for _, k := range ks {
+				if k.Local == local && k.Remote == remote {
+					left = true
+				}
+			}
+			return err
+		})
+		if err != nil || !left {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the client's socket %v → %v did not close within 5 s", local, remote)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // accept waits for one connection, at most 10 s.

@@ -59,6 +59,7 @@ func (p *poller) run() {
 	_ = unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), -20)
 	var last time.Time
 	for !p.stop.Load() {
+		start := time.Now()
 		ks, err := demo.KernelSockets(p.ports...)
 		now := time.Now()
 		if err != nil {
@@ -70,7 +71,7 @@ func (p *poller) run() {
 		}
 		last = now
 		p.polls++
-		p.record(now, ks)
+		p.record(start, now, ks)
 		if first {
 			first = false
 			p.ready.Done()
@@ -82,7 +83,7 @@ func (p *poller) run() {
 	}
 }
 
-func (p *poller) record(now time.Time, ks []demo.KernelSocket) {
+func (p *poller) record(start, now time.Time, ks []demo.KernelSocket) {
 	present := map[[2]netip.AddrPort]bool{}
 	for _, k := range ks {
 		key := [2]netip.AddrPort{k.Local, k.Remote}
@@ -95,11 +96,11 @@ func (p *poller) record(now time.Time, ks []demo.KernelSocket) {
 		}
 		st := k.State.String()
 		if n := len(s.States); n > 0 && !s.States[n-1].Gone && s.States[n-1].State == st {
-			s.States[n-1].Last = now
+			s.States[n-1].LastStart, s.States[n-1].Last = start, now
 			s.States[n-1].Polls++
 			continue
 		}
-		s.States = append(s.States, StateSeen{State: st, First: now, Last: now, Polls: 1})
+		s.States = append(s.States, StateSeen{State: st, First: now, LastStart: start, Last: now, Polls: 1})
 	}
 	for key, s := range p.socks {
 		if present[key] {
@@ -107,11 +108,11 @@ func (p *poller) record(now time.Time, ks []demo.KernelSocket) {
 		}
 		n := len(s.States)
 		if s.States[n-1].Gone {
-			s.States[n-1].Last = now
+			s.States[n-1].LastStart, s.States[n-1].Last = start, now
 			s.States[n-1].Polls++
 			continue
 		}
-		s.States = append(s.States, StateSeen{State: "CLOSED", First: now, Last: now, Polls: 1, Gone: true})
+		s.States = append(s.States, StateSeen{State: "CLOSED", First: now, LastStart: start, Last: now, Polls: 1, Gone: true})
 	}
 }
 

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -147,10 +148,24 @@ func (r *Relay) pump(d Dir) {
 				act = fmt.Sprintf("delay %v", dec.delay)
 			case dec.tsBack != 0:
 				act = fmt.Sprintf("TSval -%d", dec.tsBack)
+			case len(dec.replay) > 0:
+				act = "replay"
 			}
 			r.mu.Lock()
 			r.log = append(r.log, RelayEvent{Time: now, Dir: d.String(), Seg: f.String(), Action: act, Rules: dec.why})
 			r.mu.Unlock()
+		}
+		for _, rp := range dec.replay {
+			c := append([]byte(nil), b...)
+			g, _ := parseFrame(c)
+			binary.BigEndian.PutUint32(c[g.tcp+4:], g.seq+rp.SeqShift)
+			g.fixChecksum()
+			r.wg.Add(1)
+			out := r.fds[1-d]
+			time.AfterFunc(r.latency+rp.Delay, func() {
+				defer r.wg.Done()
+				r.send(out, c)
+			})
 		}
 		if dec.drop {
 			continue

@@ -67,10 +67,11 @@ const (
 	Duplicate        // send it twice, back to back (a network duplicate: same TSval)
 	Delay            // hold it for Rule.Delay; later segments overtake it
 	OldTSval         // rewrite its TSval to Rule.TSBack ticks in the past (PAWS)
+	Replay           // pass it, and send a copy Rule.Delay later with its seq moved by Rule.SeqShift
 )
 
 func (a Action) String() string {
-	return [...]string{"?", "drop", "duplicate", "delay", "rewrite TSval back"}[a]
+	return [...]string{"?", "drop", "duplicate", "delay", "rewrite TSval back", "replay"}[a]
 }
 
 // Rule is one deterministic impairment: the Nth segment matching What
@@ -81,6 +82,10 @@ type Rule struct {
 	Action Action
 	Delay  time.Duration // for Delay
 	TSBack uint32        // for OldTSval
+	// SeqShift moves the replayed copy's sequence number (Replay): a SYN
+	// replayed with another ISN is a new connection attempt on the same
+	// 4-tuple, as a host that rebooted would send.
+	SeqShift uint32
 }
 
 func (r Rule) String() string {
@@ -94,6 +99,8 @@ func (r Rule) String() string {
 		s += fmt.Sprintf(" by %v", r.Delay)
 	case OldTSval:
 		s += fmt.Sprintf(" by %d", r.TSBack)
+	case Replay:
+		s += fmt.Sprintf(" %v later, seq %+d", r.Delay, int32(r.SeqShift))
 	}
 	return s
 }
@@ -125,6 +132,7 @@ type decision struct {
 	copies int // 1, or 2 for a duplicate
 	delay  time.Duration
 	tsBack uint32
+	replay []Rule // copies to send later
 	why    []string
 }
 
@@ -184,6 +192,8 @@ func (r *rules) decide(d Dir, f *frame) decision {
 			dec.delay = rule.Delay
 		case OldTSval:
 			dec.tsBack = rule.TSBack
+		case Replay:
+			dec.replay = append(dec.replay, rule)
 		}
 	}
 	if l := r.lossy; l != nil {

@@ -277,6 +277,8 @@ func Scenarios() []Scenario {
 						return err
 					}
 					// The server closes first: its side keeps TIME_WAIT.
+					local := cl.LocalAddr().(*net.TCPAddr).AddrPort()
+					remote := cl.RemoteAddr().(*net.TCPAddr).AddrPort()
 					if err := both(func() error {
 						defer cl.Close()
 						if err := eof(cl); err != nil {
@@ -286,13 +288,75 @@ func Scenarios() []Scenario {
 					}, sv.Close); err != nil {
 						return err
 					}
-					time.Sleep(100 * time.Millisecond)
+					// The client's LAST_ACK must end before the port
+					// can connect to the same server again.
+					if err := e.waitClientGone(local, remote); err != nil {
+						return err
+					}
 				}
 				return nil
 			}},
-		{Name: "orphan-fin-wait-2", Doc: "the client closes; the server acks but closes only 2.5 s later; tcp_fin_timeout is 1 s on the client, whose orphaned FIN_WAIT_2 ends silently: the server's late FIN meets no socket and gets an RST",
+		{Name: "orphan-fin-wait-2", Doc: "the client closes; the server acks but closes only 8 s later; tcp_fin_timeout is 1 s on the client, whose orphaned FIN_WAIT_2 ends silently (Linux waits at least 3.5 RTO, tcp_fin_time): the server's late FIN meets no socket and gets an RST",
 			ClientSysctls: []string{"net.ipv4.tcp_fin_timeout=1"},
-			Run:           openExchangeClose(2500 * time.Millisecond)},
+			Run:           openExchangeClose(8 * time.Second)},
+		{Name: "syn-ack-to-nobody", Doc: "the relay holds the SYN-ACK 300 ms; the client gives up after 100 ms and closes its socket: the late SYN-ACK meets no socket and the client host answers with a bare RST; the server's SYN_RECV ends, its listener stays (RFC 9293 §3.10.7.3: back to LISTEN)",
+			Rules: []Rule{{What: fromServer(fsm.SYN|fsm.ACK, 0), Nth: 1, Action: Delay, Delay: 300 * time.Millisecond}},
+			Run: func(e *Env) error {
+				ln, err := e.Listen(labPort)
+				if err != nil {
+					return err
+				}
+				defer ln.Close()
+				c, err := e.DialTimeout(labPort, 100*time.Millisecond)
+				if err == nil {
+					c.Close()
+					return errors.New("the connection opened: the SYN-ACK was not held")
+				}
+				e.Note("connect: %v", err)
+				time.Sleep(time.Second) // the RST, and the server's SYN-ACK retransmission if any
+				return nil
+			}},
+		{Name: "ack-to-nobody", Doc: "the relay holds the client's handshake ACK 300 ms; the server closes its listener meanwhile, dropping the half-open connection: the ACK meets no socket and gets a bare RST, which ends the client's ESTABLISHED",
+			Rules: []Rule{{What: What{Dir: ToServer, Flags: fsm.ACK, Not: fsm.SYN | fsm.FIN | fsm.RST, NoData: true}, Nth: 1, Action: Delay, Delay: 300 * time.Millisecond}},
+			Run: func(e *Env) error {
+				ln, err := e.Listen(labPort)
+				if err != nil {
+					return err
+				}
+				cl, err := e.Dial(labPort, 0)
+				if err != nil {
+					ln.Close()
+					return err
+				}
+				defer cl.Close()
+				if err := ln.Close(); err != nil {
+					return err
+				}
+				err = eof(cl)
+				e.Note("client read after the listener closed: %v", err)
+				return nil
+			}},
+		{Name: "syn-on-established", Doc: "the relay sends the client's SYN again 1.5 s later with an ISN 1000000 higher, as a rebooted client would, while the connection is established: Linux answers with a challenge ACK (RFC 5961 §4) and keeps the connection",
+			Rules: []Rule{{What: fromClient(fsm.SYN, fsm.ACK), Nth: 1, Action: Replay, Delay: 1500 * time.Millisecond, SeqShift: 1000000}},
+			Run: func(e *Env) error {
+				ln, err := e.Listen(labPort)
+				if err != nil {
+					return err
+				}
+				defer ln.Close()
+				cl, sv, err := e.pair(ln, 0)
+				if err != nil {
+					return err
+				}
+				if err := exchange(cl, sv); err != nil {
+					return err
+				}
+				time.Sleep(2 * time.Second) // the replayed SYN arrives meanwhile
+				if err := exchange(cl, sv); err != nil {
+					return err
+				}
+				return clientCloses(cl, sv, 100*time.Millisecond)
+			}},
 		{Name: "lossy-1", Doc: "random impairment (seed 1): 10% drop, 5% duplicate, 10% delay up to 20 ms, on three connections one after another",
 			Lossy: &Lossy{Seed: 1, Drop: 0.10, Dup: 0.05, Delay: 0.10, MaxDelay: 20 * time.Millisecond},
 			Run:   repeat(3)},

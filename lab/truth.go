@@ -51,14 +51,28 @@ type SocketTruth struct {
 	States []StateSeen `json:"states"`
 }
 
-// StateSeen is one state a socket was seen in, from First to Last (poll
-// times); Polls is how many polls saw it.
+// StateSeen is one state a socket was seen in, by Polls consecutive
+// polls. A poll reads the kernel at some instant between its start and
+// its end: First is when the first of these polls ended, LastStart when
+// the last one began and Last when it ended, so the socket was surely in
+// this state from First to LastStart (if it did not leave and come back
+// between two polls), and possibly from the previous run's Last to Last.
 type StateSeen struct {
-	State string    `json:"state"`
-	First time.Time `json:"first"`
-	Last  time.Time `json:"last"`
-	Polls int       `json:"polls"`
-	Gone  bool      `json:"gone,omitempty"`
+	State     string    `json:"state"`
+	First     time.Time `json:"first"`
+	LastStart time.Time `json:"last_start"`
+	Last      time.Time `json:"last"`
+	Polls     int       `json:"polls"`
+	Gone      bool      `json:"gone,omitempty"`
+}
+
+// sure returns the interval the state surely held (see StateSeen).
+func (s StateSeen) sure() (from, to time.Time) {
+	to = s.LastStart
+	if to.IsZero() {
+		to = s.Last
+	}
+	return s.First, to
 }
 
 // LoadTruth reads a truth file.
