@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,7 +31,7 @@ func AnalyzeDir(dir string, cfg fsm.Config) ([]*Analysis, []*Truth, error) {
 		for _, c := range Captures {
 			p := base + "." + c.Suffix + ".pcap"
 			if _, err := os.Stat(p); err != nil {
-				continue
+				return nil, nil, fmt.Errorf("%s: the capture recorded with %s is missing (re-record with testdata/impaired/record.sh)", p, filepath.Base(tp))
 			}
 			a, err := Analyze(p, t, cfg)
 			if err != nil {

@@ -12,15 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RelayEvent is one thing the relay did to a segment, for the truth file.
-type RelayEvent struct {
-	Time   time.Time `json:"time"`
-	Dir    string    `json:"dir"`
-	Seg    string    `json:"segment"` // flags, raw seq/ack, payload length
-	Action string    `json:"action"`  // "drop", "duplicate", "delay 30ms", "TSval -100000"
-	Rules  []string  `json:"rules"`   // the rules that chose it
-}
-
 // Relay bridges two interfaces of its namespace through packet sockets,
 // copying every frame from one to the other, and impairs TCP segments by
 // rule. It stands for the link (and its routers) between two hosts.

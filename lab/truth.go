@@ -112,3 +112,12 @@ func writable(path string) error {
 	}
 	return nil
 }
+
+// RelayEvent is one thing the relay did to a segment, for the truth file.
+type RelayEvent struct {
+	Time   time.Time `json:"time"`
+	Dir    string    `json:"dir"`
+	Seg    string    `json:"segment"` // flags, raw seq/ack, payload length
+	Action string    `json:"action"`  // "drop", "duplicate", "delay 30ms", "TSval -100000"
+	Rules  []string  `json:"rules"`   // the rules that chose it
+}

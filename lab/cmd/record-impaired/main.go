@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command record-impaired re-records the impaired-link corpus in
 // testdata/impaired (as root: it makes network namespaces and veth pairs
 // and captures on them). See testdata/impaired/README.md.

@@ -1,0 +1,83 @@
+package lab
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/synfin/synfin/fsm"
+)
+
+// The comparison rules on hand-made endpoints: each must be able to fail.
+
+var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func at(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+
+func run(state string, first, last int, gone bool) StateSeen {
+	return StateSeen{State: state, First: at(first), LastStart: at(last), Last: at(last), Polls: 2, Gone: gone}
+}
+
+func steps(start fsm.State, trs ...any) []Step {
+	out := []Step{{State: start, Start: true}}
+	for i := 0; i < len(trs); i += 2 {
+		out = append(out, Step{State: trs[i].(fsm.State), Time: at(trs[i+1].(int)), Packet: uint64(i/2 + 1)})
+	}
+	return out
+}
+
+func TestTimeline(t *testing.T) {
+	sock := &SocketTruth{States: []StateSeen{
+		run("SYN_SENT", 0, 10, false), run("ESTABLISHED", 20, 1000, false), run("CLOSED", 1010, 2000, true)}}
+	ok := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Closed, 1005)}
+	if good, why := timeline(ok, sock, false); !good {
+		t.Errorf("a matching path failed: %s", why)
+	}
+	// A new connection invented in the middle of an ESTABLISHED run.
+	bad := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Listen, 500, fsm.Established, 520, fsm.Closed, 1005)}
+	if good, _ := timeline(bad, sock, true); good {
+		t.Error("LISTEN at 500 ms inside ESTABLISHED polls 20-1000 ms passed")
+	}
+	// Within the margin of the run's end: a capture stamp ahead of TCP.
+	late := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Closed, 1000-int(timelineMargin.Milliseconds())/2)}
+	if good, why := timeline(late, sock, false); !good {
+		t.Errorf("a transition within the margin failed: %s", why)
+	}
+}
+
+func TestAfterGone(t *testing.T) {
+	sock := &SocketTruth{States: []StateSeen{run("FIN_WAIT_2", 0, 1000, false), run("CLOSED", 1010, 9000, true)}}
+	tr := &Truth{LinkLatency: 20 * time.Millisecond, MaxOneWay: 300 * time.Millisecond}
+	bad := Endpoint{Synfin: steps(fsm.Established, fsm.FinWait2, 0, fsm.TimeWait, 4000, fsm.Closed, 4001)}
+	good, why := afterGone(bad, sock, tr)
+	if good || !strings.Contains(why, "TIME_WAIT") {
+		t.Errorf("TIME_WAIT 3 s after the socket was gone passed (%q)", why)
+	}
+	soon := Endpoint{Synfin: steps(fsm.Established, fsm.FinWait2, 0, fsm.TimeWait, 1200, fsm.Closed, 1201)}
+	if good, why := afterGone(soon, sock, tr); !good {
+		t.Errorf("a transition within the measured one-way delay failed: %s", why)
+	}
+}
+
+func TestAgree(t *testing.T) {
+	local := netip.MustParseAddrPort("10.9.0.2:8001")
+	refused := Endpoint{Local: local, Synfin: steps(fsm.Unknown, fsm.Listen, 1, fsm.Closed, 2), SynfinFinal: "CLOSED", KernelFinal: "CLOSED"}
+	if good, _ := agree(refused, false, false, false); good {
+		t.Error("LISTEN on a port nothing listened on passed")
+	}
+	refused.Synfin = steps(fsm.Closed)
+	if good, why := agree(refused, false, false, false); !good {
+		t.Errorf("CLOSED throughout failed: %s", why)
+	}
+	e := Endpoint{Kernel: []string{"SYN_SENT", "ESTABLISHED", "FIN_WAIT_2", "TIME_WAIT"}, KernelFinal: "TIME_WAIT",
+		Synfin: steps(fsm.Closed, fsm.SynSent, 1, fsm.Established, 2, fsm.FinWait1, 3), SynfinFinal: "FIN_WAIT_1"}
+	if good, _ := agree(e, true, false, true); good {
+		t.Error("a path stopping at FIN_WAIT_1 passed against a kernel in TIME_WAIT")
+	}
+	e.Synfin = steps(fsm.Closed, fsm.SynSent, 1, fsm.Established, 2, fsm.FinWait1, 3, fsm.FinWait2, 4, fsm.TimeWait, 5)
+	e.SynfinFinal = "TIME_WAIT"
+	if good, why := agree(e, true, false, true); !good {
+		t.Errorf("the kernel's path within synfin's failed: %s", why)
+	}
+}
