@@ -58,7 +58,19 @@ type zReassembler struct {
 	lastReassem int64 // next byte to deliver (Zeek's last_reassem_seq)
 	trimSeq     int64 // highest acknowledged position (trim_seq)
 	blocks      []zBlock
+	skip        bool // gave up, as Zeek's skip_deliveries: no more gaps
 }
+
+// Zeek's limits on data held above a hole (base/init-bare.zeek): past
+// them the reassembler drops what it holds and stops (DataSent), which
+// also bounds the memory and time this bookkeeping takes.
+const (
+	zMaxAboveHoleWithoutAcks = 16384    // tcp_max_above_hole_without_any_acks
+	zExcessiveWithoutAcks    = 10 << 20 // tcp_excessive_data_without_further_acks
+	// synfin's own bound (Zeek keeps its blocks in a map): so many
+	// separate holes at once only come from a damaged capture.
+	zMaxBlocks = 1024
+)
 
 // zBlock is data held above a hole, [seq, upper).
 type zBlock struct{ seq, upper int64 }
@@ -361,6 +373,10 @@ func (z *zeekState) undelivered(r Role, upTo int64) {
 		// numbering was faked from that ack.
 		return
 	}
+	if a.skip {
+		a.lastReassem = max(a.lastReassem, upTo)
+		return
+	}
 	gap := func() {
 		if e.clean() && p.clean() {
 			code := byte('G')
@@ -388,12 +404,24 @@ func (z *zeekState) dataSent(r Role, seq, n int64) {
 	a := &z.ep[r].reasm
 	a.init()
 	upper := seq + n
-	if upper <= a.trimSeq {
-		return // old data, already acknowledged
+	if a.skip || upper <= a.trimSeq {
+		return // given up, or old data already acknowledged
 	}
 	seq = max(seq, a.trimSeq)
 	a.insert(zBlock{seq, upper})
 	a.deliver()
+	if len(a.blocks) == 0 {
+		return
+	}
+	held := int64(0)
+	for _, b := range a.blocks {
+		held += b.upper - b.seq
+	}
+	noDataAcked := a.trimSeq <= 1 // Zeek's NoDataAcked: no ack beyond the SYN yet
+	if noDataAcked && a.blocks[len(a.blocks)-1].upper-a.lastReassem > zMaxAboveHoleWithoutAcks ||
+		held > zExcessiveWithoutAcks || len(a.blocks) > zMaxBlocks {
+		a.blocks, a.skip = nil, true
+	}
 }
 
 // insert adds b to the blocks, kept sorted by seq (overlaps merged).
