@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/synfin/synfin/capture"
@@ -196,4 +197,25 @@ func Record(sc Scenario, dir, prefix string) (err error) {
 
 // Prefix names a recording's namespaces after this process, so that
 // two recorders never share (or delete) each other's.
-func Prefix(i int) string { return fmt.Sprintf("synfin-lab-%d-%d", os.Getpid(), i) }
+func Prefix(i int) string { return fmt.Sprintf("%s%d", ownPrefix(), i) }
+
+func ownPrefix() string { return fmt.Sprintf("synfin-lab-%d-", os.Getpid()) }
+
+// DeleteOwnNamespaces deletes the namespaces this process created (named
+// by Prefix) that still exist: for an interrupted recording, whose
+// deferred clean-up does not run.
+func DeleteOwnNamespaces() error {
+	ents, err := os.ReadDir("/run/netns")
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ownPrefix()) {
+			if err := ipCmd("netns", "del", e.Name()); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

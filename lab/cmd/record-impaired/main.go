@@ -11,7 +11,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/synfin/synfin/lab"
 )
@@ -41,6 +43,18 @@ func main() {
 		fmt.Fprintf(os.Stderr, "record-impaired: -dir %s: not a directory (create it, or run from the repository root)\n", *dir)
 		os.Exit(2)
 	}
+	// Ctrl-C or SIGTERM: the deferred clean-up of the recording in
+	// progress does not run, so delete this run's namespaces here.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		fmt.Fprintln(os.Stderr, "record-impaired: interrupted; deleting the namespaces this run created")
+		if err := lab.DeleteOwnNamespaces(); err != nil {
+			fmt.Fprintf(os.Stderr, "record-impaired: %v\n", err)
+		}
+		os.Exit(1)
+	}()
 	failed := 0
 	for i, sc := range lab.Scenarios() {
 		if len(want) > 0 && !want[sc.Name] {
