@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -76,9 +77,21 @@ func Record(sc Scenario, dir, prefix string) (err error) {
 			relay.Stop()
 		}
 	}()
-	// Let ARP settle through the relay before anything is recorded, so
-	// the captures hold only the scenario.
-	if err := c.Do(func() error { return ipCmd("neigh", "flush", "all") }); err != nil {
+	// Static neighbour entries: no ARP exchange through the relay holds
+	// the first SYN back (a socket is in SYN_SENT from connect(), its SYN
+	// would leave only once ARP resolved, a relay round trip later).
+	cmac, err := macOf(c, "c0")
+	if err != nil {
+		return err
+	}
+	smac, err := macOf(s, "s0")
+	if err != nil {
+		return err
+	}
+	if err := c.IP("neigh", "replace", serverAddr.String(), "lladdr", smac, "dev", "c0", "nud", "permanent"); err != nil {
+		return err
+	}
+	if err := s.IP("neigh", "replace", clientAddr.String(), "lladdr", cmac, "dev", "s0", "nud", "permanent"); err != nil {
 		return err
 	}
 
@@ -193,6 +206,20 @@ func Record(sc Scenario, dir, prefix string) (err error) {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// macOf returns the hardware address of iface in ns.
+func macOf(ns *NS, iface string) (string, error) {
+	var mac string
+	err := ns.Do(func() error {
+		ifc, err := net.InterfaceByName(iface)
+		if err != nil {
+			return err
+		}
+		mac = ifc.HardwareAddr.String()
+		return nil
+	})
+	return mac, err
 }
 
 // Prefix names a recording's namespaces after this process, so that
