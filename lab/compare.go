@@ -318,9 +318,9 @@ const timelineMargin = 50 * time.Millisecond
 // (the capture tap sits just below TCP), so synfin's transition times are
 // the socket's. For each run of polls that saw the same state, from
 // First+margin to Last-margin, synfin must show that state (a socket that
-// was gone matches CLOSED, or LISTEN for a listener's port) and no
-// transition. Times before synfin's first transition, and UNKNOWN, claim
-// nothing.
+// was gone matches CLOSED) and no transition. Times before synfin's first
+// transition, UNKNOWN, and LISTEN where a listener held the port (that is
+// the listener's state, not this 4-tuple's socket's) claim nothing.
 func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string) {
 	var steps []Step
 	for _, s := range e.Synfin {
@@ -336,7 +336,9 @@ func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string) {
 			}
 			st, ok = s.State, true
 		}
-		return st, ok && st != fsm.Unknown
+		// UNKNOWN claims nothing; LISTEN is the listener's state, not
+		// this 4-tuple's socket's.
+		return st, ok && st != fsm.Unknown && !(st == fsm.Listen && listened)
 	}
 	same := func(k string, st fsm.State) bool {
 		return k == st.String() || k == "CLOSED" && (st == fsm.Listen && listened)
@@ -352,6 +354,9 @@ func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string) {
 				from.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000"), st)
 		}
 		for _, s := range steps {
+			if s.State == fsm.Listen && listened {
+				continue
+			}
 			if s.Time.After(from) && s.Time.Before(to) && !same(run.State, s.State) {
 				return false, fmt.Sprintf("synfin moves it to %v at packet #%d (%s), while the kernel was %s (polled %d times from %s to %s)",
 					s.State, s.Packet, s.Time.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000"))

@@ -35,9 +35,17 @@ func TestTimeline(t *testing.T) {
 		t.Errorf("a matching path failed: %s", why)
 	}
 	// A new connection invented in the middle of an ESTABLISHED run.
-	bad := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Listen, 500, fsm.Established, 520, fsm.Closed, 1005)}
+	bad := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Closed, 500, fsm.SynSent, 505, fsm.Established, 520, fsm.Closed, 1005)}
 	if good, _ := timeline(bad, sock, true); good {
-		t.Error("LISTEN at 500 ms inside ESTABLISHED polls 20-1000 ms passed")
+		t.Error("CLOSED at 500 ms inside ESTABLISHED polls 20-1000 ms passed")
+	}
+	// LISTEN is the listener's, where there was one; elsewhere it is a claim.
+	listen := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Listen, 500, fsm.Established, 520, fsm.Closed, 1005)}
+	if good, why := timeline(listen, sock, true); !good {
+		t.Errorf("LISTEN on a listening port failed: %s", why)
+	}
+	if good, _ := timeline(listen, sock, false); good {
+		t.Error("LISTEN at 500 ms on a port nothing listened on passed")
 	}
 	// Within the margin of the run's end: a capture stamp ahead of TCP.
 	late := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Closed, 1000-int(timelineMargin.Milliseconds())/2)}
