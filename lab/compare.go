@@ -320,7 +320,9 @@ const timelineMargin = 50 * time.Millisecond
 // First+margin to Last-margin, synfin must show that state (a socket that
 // was gone matches CLOSED) and no transition. Times before synfin's first
 // transition, UNKNOWN, and LISTEN where a listener held the port (that is
-// the listener's state, not this 4-tuple's socket's) claim nothing.
+// the listener's state, not this 4-tuple's socket's) claim nothing. And a
+// new connection synfin starts on the 4-tuple must not fall inside one
+// run of polls of a state other than TIME_WAIT.
 func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string) {
 	var steps []Step
 	for _, s := range e.Synfin {
@@ -342,6 +344,24 @@ func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string) {
 	}
 	same := func(k string, st fsm.State) bool {
 		return k == st.String() || k == "CLOSED" && (st == fsm.Listen && listened)
+	}
+	// A new connection on the 4-tuple (synfin's second or later on it)
+	// means the socket before it was gone or in TIME_WAIT: one unbroken
+	// run of polls in another state around the new connection's first
+	// packet says the kernel kept one connection.
+	for i, s := range e.Synfin {
+		if i == 0 || !s.Start || i+1 >= len(e.Synfin) {
+			continue
+		}
+		t0 := e.Synfin[i+1].Time
+		for _, run := range sock.States {
+			from, to := run.sure()
+			if run.Gone || run.State == "TIME_WAIT" || !from.Before(t0.Add(-timelineMargin)) || !to.After(t0.Add(timelineMargin)) {
+				continue
+			}
+			return false, fmt.Sprintf("synfin starts a new connection at packet #%d (%s), but the kernel kept one socket %s throughout (polled %d times from %s to %s)",
+				e.Synfin[i+1].Packet, t0.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000"))
+		}
 	}
 	for _, run := range sock.States {
 		from, to := run.sure()

@@ -47,6 +47,19 @@ func TestTimeline(t *testing.T) {
 	if good, _ := timeline(listen, sock, false); good {
 		t.Error("LISTEN at 500 ms on a port nothing listened on passed")
 	}
+	// A second connection starting while the kernel kept one ESTABLISHED
+	// socket; and one starting while it was in TIME_WAIT (a reuse).
+	second := Endpoint{Synfin: append(steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15),
+		Step{State: fsm.Unknown, Start: true}, Step{State: fsm.Listen, Time: at(500), Packet: 9}, Step{State: fsm.Established, Time: at(520), Packet: 10})}
+	if good, _ := timeline(second, sock, true); good {
+		t.Error("a new connection at 500 ms inside one ESTABLISHED run passed")
+	}
+	tw := &SocketTruth{States: []StateSeen{run("ESTABLISHED", 0, 300, false), run("TIME_WAIT", 310, 1000, false), run("SYN_RECV", 1010, 1100, false)}}
+	reuse := Endpoint{Synfin: append(steps(fsm.Listen, fsm.Established, 0, fsm.TimeWait, 305),
+		Step{State: fsm.Unknown, Start: true}, Step{State: fsm.Listen, Time: at(600), Packet: 9}, Step{State: fsm.SynRecv, Time: at(1005), Packet: 10})}
+	if good, why := timeline(reuse, tw, true); !good {
+		t.Errorf("a new connection on a TIME_WAIT 4-tuple failed: %s", why)
+	}
 	// Within the margin of the run's end: a capture stamp ahead of TCP.
 	late := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Closed, 1000-int(timelineMargin.Milliseconds())/2)}
 	if good, why := timeline(late, sock, false); !good {
