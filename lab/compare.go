@@ -88,9 +88,10 @@ type Analysis struct {
 //     listened, no ISN). When the polls never saw the side that did send
 //     it (a SYN_SENT shorter than a poll), only the final state counts.
 //
-// A disagreement is Accepted when synfin marked the endpoint's path as
-// not determinable: a transition of it with confidence `assumed` and a
-// note on that endpoint. Everything else is a plain disagreement.
+// A disagreement is Accepted when synfin said the packets cannot tell
+// there: a note on that endpoint, and the disagreement lies on steps
+// marked `assumed` (see covered). Everything else is a plain
+// disagreement.
 func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 	src, err := capture.OpenFile(path)
 	if err != nil {
@@ -186,15 +187,16 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 		} else {
 			e.KernelFinal = "CLOSED"
 		}
-		e.OK, e.Why = agree(e, sock != nil, listened, active)
+		var blame int
+		e.OK, e.Why, blame = agreeBlame(e, sock != nil, listened, active)
 		if e.OK && sock != nil {
-			e.OK, e.Why = afterGone(e, sock, t)
+			e.OK, e.Why, blame = afterGone(e, sock, t)
 		}
 		if e.OK && sock != nil && host == e.Host && bothWays {
-			e.OK, e.Why = timeline(e, sock, listened)
+			e.OK, e.Why, blame = timeline(e, sock, listened)
 		}
 		if !e.OK {
-			e.Accepted = admitted(cs, local)
+			e.Accepted = noted(cs, local) && covered(e, blame, listened)
 		}
 		a.Endpoints = append(a.Endpoints, e)
 	}
@@ -254,32 +256,39 @@ func synfinPath(cs []*fsm.Conn, local netip.AddrPort) []Step {
 
 // agree applies Analyze's rules.
 func agree(e Endpoint, hadSocket, listened, active bool) (bool, string) {
+	ok, why, _ := agreeBlame(e, hadSocket, listened, active)
+	return ok, why
+}
+
+// agreeBlame is agree, also saying which rule failed: blameNoSocket
+// (the side had no socket), blamePath (subsequence or final state).
+func agreeBlame(e Endpoint, hadSocket, listened, active bool) (bool, string, int) {
 	fin := e.SynfinFinal
 	finalOK := fin == e.KernelFinal || e.KernelFinal == "CLOSED" && fin == "LISTEN" && listened
 	if !hadSocket && !active && !listened {
 		for _, s := range e.Synfin {
 			if s.State != fsm.Closed && s.State != fsm.Unknown { // UNKNOWN claims nothing
-				return false, fmt.Sprintf("the kernel never had a socket here and nothing listened on port %d, but synfin shows %v", e.Local.Port(), s.State)
+				return false, fmt.Sprintf("the kernel never had a socket here and nothing listened on port %d, but synfin shows %v", e.Local.Port(), s.State), blameNoSocket
 			}
 		}
 	}
 	if !hadSocket {
 		if !finalOK {
-			return false, fmt.Sprintf("final state: kernel %s (no socket seen), synfin %s", e.KernelFinal, fin)
+			return false, fmt.Sprintf("final state: kernel %s (no socket seen), synfin %s", e.KernelFinal, fin), blamePath
 		}
-		return true, ""
+		return true, "", 0
 	}
 	states := make([]string, len(e.Synfin))
 	for i, s := range e.Synfin {
 		states[i] = s.State.String()
 	}
 	if !subsequence(e.Kernel, states, listened) {
-		return false, fmt.Sprintf("the kernel's path %s is not within synfin's %s", strings.Join(e.Kernel, "→"), strings.Join(states, "→"))
+		return false, fmt.Sprintf("the kernel's path %s is not within synfin's %s", strings.Join(e.Kernel, "→"), strings.Join(states, "→")), blamePath
 	}
 	if !finalOK {
-		return false, fmt.Sprintf("final state: kernel %s, synfin %s", e.KernelFinal, fin)
+		return false, fmt.Sprintf("final state: kernel %s, synfin %s", e.KernelFinal, fin), blamePath
 	}
-	return true, ""
+	return true, "", 0
 }
 
 // afterGone checks synfin's transitions against the end of the kernel's
@@ -289,20 +298,20 @@ func agree(e Endpoint, hadSocket, listened, active bool) (bool, string) {
 // delay measured in that recording (Truth.MaxOneWay) plus 100 ms is one
 // the socket cannot have made: the packet left, or arrived, after the
 // socket was gone.
-func afterGone(e Endpoint, sock *SocketTruth, t *Truth) (bool, string) {
+func afterGone(e Endpoint, sock *SocketTruth, t *Truth) (bool, string, int) {
 	last := sock.States[len(sock.States)-1]
 	if !last.Gone {
-		return true, ""
+		return true, "", 0
 	}
 	limit := last.First.Add(max(t.MaxOneWay, 2*t.LinkLatency) + 100*time.Millisecond)
-	for _, s := range e.Synfin {
+	for i, s := range e.Synfin {
 		if s.Start || !s.Time.After(limit) || s.State == fsm.Closed || s.State == fsm.Listen {
 			continue
 		}
 		return false, fmt.Sprintf("synfin moves it to %v at packet #%d (%s), %v after the kernel's socket was gone (%s)",
-			s.State, s.Packet, s.Time.Format("15:04:05.000"), s.Time.Sub(last.First).Round(time.Millisecond), last.First.Format("15:04:05.000"))
+			s.State, s.Packet, s.Time.Format("15:04:05.000"), s.Time.Sub(last.First).Round(time.Millisecond), last.First.Format("15:04:05.000")), i
 	}
-	return true, ""
+	return true, "", 0
 }
 
 // timelineMargin is how far inside a run of polls one of synfin's
@@ -323,24 +332,26 @@ const timelineMargin = 50 * time.Millisecond
 // the listener's state, not this 4-tuple's socket's) claim nothing. And a
 // new connection synfin starts on the 4-tuple must not fall inside one
 // run of polls of a state other than TIME_WAIT.
-func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string) {
-	var steps []Step
-	for _, s := range e.Synfin {
-		if !s.Start {
-			steps = append(steps, s)
-		}
-	}
-	stateAt := func(t time.Time) (fsm.State, bool) {
-		st, ok := fsm.Unknown, false
-		for _, s := range steps {
+func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string, int) {
+	// stateAt returns the index in e.Synfin of the transition that set
+	// synfin's state at t, or -1 when synfin claims nothing then.
+	stateAt := func(t time.Time) int {
+		at := -1
+		for i, s := range e.Synfin {
+			if s.Start {
+				continue
+			}
 			if s.Time.After(t) {
 				break
 			}
-			st, ok = s.State, true
+			at = i
 		}
 		// UNKNOWN claims nothing; LISTEN is the listener's state, not
 		// this 4-tuple's socket's.
-		return st, ok && st != fsm.Unknown && !(st == fsm.Listen && listened)
+		if at < 0 || e.Synfin[at].State == fsm.Unknown || e.Synfin[at].State == fsm.Listen && listened {
+			return -1
+		}
+		return at
 	}
 	same := func(k string, st fsm.State) bool {
 		return k == st.String() || k == "CLOSED" && (st == fsm.Listen && listened)
@@ -360,7 +371,7 @@ func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string) {
 				continue
 			}
 			return false, fmt.Sprintf("synfin starts a new connection at packet #%d (%s), but the kernel kept one socket %s throughout (polled %d times from %s to %s)",
-				e.Synfin[i+1].Packet, t0.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000"))
+				e.Synfin[i+1].Packet, t0.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000")), i + 1
 		}
 	}
 	for _, run := range sock.States {
@@ -369,21 +380,21 @@ func timeline(e Endpoint, sock *SocketTruth, listened bool) (bool, string) {
 		if !from.Before(to) {
 			continue
 		}
-		if st, ok := stateAt(from); ok && !same(run.State, st) {
+		if i := stateAt(from); i >= 0 && !same(run.State, e.Synfin[i].State) {
 			return false, fmt.Sprintf("at %s the kernel was %s (polled %d times from %s to %s) but synfin says %v",
-				from.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000"), st)
+				from.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000"), e.Synfin[i].State), i | blameHeld
 		}
-		for _, s := range steps {
-			if s.State == fsm.Listen && listened {
+		for i, s := range e.Synfin {
+			if s.Start || s.State == fsm.Listen && listened {
 				continue
 			}
 			if s.Time.After(from) && s.Time.Before(to) && !same(run.State, s.State) {
 				return false, fmt.Sprintf("synfin moves it to %v at packet #%d (%s), while the kernel was %s (polled %d times from %s to %s)",
-					s.State, s.Packet, s.Time.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000"))
+					s.State, s.Packet, s.Time.Format("15:04:05.000"), run.State, run.Polls, run.First.Format("15:04:05.000"), run.Last.Format("15:04:05.000")), i
 			}
 		}
 	}
-	return true, ""
+	return true, "", 0
 }
 
 // subsequence reports whether k (the kernel's path) can be read within s
@@ -408,27 +419,104 @@ func subsequence(k, s []string, listened bool) bool {
 	return rec(0, 0)
 }
 
-// admitted reports whether synfin said it could not tell: some
-// transition of local's side is `assumed`, and a note concerns that side.
-func admitted(cs []*fsm.Conn, local netip.AddrPort) bool {
-	assumed, noted := false, false
+// Which rule an endpoint failed, when not a step of synfin's path.
+const (
+	blamePath     = -1 // the kernel's path or final state (subsequence)
+	blameNoSocket = -2 // states on a side that never had a socket
+	// blameHeld marks a step whose state synfin held too long: the
+	// transition that ends it is to blame as much as the step itself.
+	blameHeld = 1 << 20
+)
+
+// noted reports whether a note of synfin's concerns local's side.
+func noted(cs []*fsm.Conn, local netip.AddrPort) bool {
 	for _, c := range cs {
 		role := fsm.Client
 		if c.Server == local {
 			role = fsm.Server
 		}
-		for _, tr := range c.Path() {
-			if tr.Endpoint == role && tr.Confidence == fsm.Assumed {
-				assumed = true
-			}
-		}
 		for _, n := range c.Notes {
 			if n.Endpoint == role {
-				noted = true
+				return true
 			}
 		}
 	}
-	return assumed && noted
+	return false
+}
+
+// covered reports whether the disagreement lies where synfin said it
+// could not tell (confidence `assumed`):
+//
+//   - a failed timing rule blames one step: it must be assumed (or, when
+//     synfin held its state too long, the next step, which ends it);
+//   - on a side that never had a socket, every state but CLOSED must be
+//     assumed;
+//   - a path that does not contain the kernel's may still be read in
+//     order if each assumed step also stands for one kernel state it
+//     does not equal (the unseen state it was assumed in place of); a
+//     final state that differs must be one the last, assumed, step stands
+//     for.
+func covered(e Endpoint, blame int, listened bool) bool {
+	switch {
+	case blame >= 0 && blame&blameHeld != 0:
+		i := blame &^ blameHeld
+		if e.Synfin[i].Confidence == fsm.Assumed {
+			return true
+		}
+		for _, s := range e.Synfin[i+1:] {
+			if !s.Start {
+				return s.Confidence == fsm.Assumed
+			}
+		}
+		return false
+	case blame >= 0:
+		return e.Synfin[blame].Confidence == fsm.Assumed
+	case blame == blameNoSocket:
+		for _, s := range e.Synfin {
+			if s.State != fsm.Closed && s.State != fsm.Unknown && s.Confidence != fsm.Assumed {
+				return false
+			}
+		}
+		return true
+	}
+	k, steps := e.Kernel, e.Synfin
+	if len(k) == 0 {
+		k = []string{e.KernelFinal}
+	}
+	if len(steps) == 0 {
+		return false
+	}
+	last := steps[len(steps)-1]
+	finalOK := e.SynfinFinal == e.KernelFinal || e.KernelFinal == "CLOSED" && e.SynfinFinal == "LISTEN" && listened
+	if !finalOK {
+		if last.Confidence != fsm.Assumed {
+			return false
+		}
+		k, steps = k[:len(k)-1], steps[:len(steps)-1]
+	}
+	match := func(ks string, s Step) bool {
+		return ks == s.State.String() || ks == "CLOSED" && s.State == fsm.Listen && listened
+	}
+	var rec func(i, j int, stood bool) bool
+	rec = func(i, j int, stood bool) bool {
+		if i == len(k) {
+			return true
+		}
+		if j == len(steps) {
+			return false
+		}
+		if k[i] == "CLOSED" && i < len(k)-1 && rec(i+1, j, stood) {
+			return true // a gap in the middle may match nothing
+		}
+		if match(k[i], steps[j]) && rec(i+1, j+1, false) {
+			return true
+		}
+		if steps[j].Confidence == fsm.Assumed && !stood && rec(i+1, j, true) {
+			return true // the assumed step stands for this kernel state
+		}
+		return rec(i, j+1, false)
+	}
+	return rec(0, 0, false)
 }
 
 // Format writes an endpoint's comparison on a few lines.

@@ -31,38 +31,38 @@ func TestTimeline(t *testing.T) {
 	sock := &SocketTruth{States: []StateSeen{
 		run("SYN_SENT", 0, 10, false), run("ESTABLISHED", 20, 1000, false), run("CLOSED", 1010, 2000, true)}}
 	ok := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Closed, 1005)}
-	if good, why := timeline(ok, sock, false); !good {
+	if good, why, _ := timeline(ok, sock, false); !good {
 		t.Errorf("a matching path failed: %s", why)
 	}
 	// A new connection invented in the middle of an ESTABLISHED run.
 	bad := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Closed, 500, fsm.SynSent, 505, fsm.Established, 520, fsm.Closed, 1005)}
-	if good, _ := timeline(bad, sock, true); good {
+	if good, _, _ := timeline(bad, sock, true); good {
 		t.Error("CLOSED at 500 ms inside ESTABLISHED polls 20-1000 ms passed")
 	}
 	// LISTEN is the listener's, where there was one; elsewhere it is a claim.
 	listen := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Listen, 500, fsm.Established, 520, fsm.Closed, 1005)}
-	if good, why := timeline(listen, sock, true); !good {
+	if good, why, _ := timeline(listen, sock, true); !good {
 		t.Errorf("LISTEN on a listening port failed: %s", why)
 	}
-	if good, _ := timeline(listen, sock, false); good {
+	if good, _, _ := timeline(listen, sock, false); good {
 		t.Error("LISTEN at 500 ms on a port nothing listened on passed")
 	}
 	// A second connection starting while the kernel kept one ESTABLISHED
 	// socket; and one starting while it was in TIME_WAIT (a reuse).
 	second := Endpoint{Synfin: append(steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15),
 		Step{State: fsm.Unknown, Start: true}, Step{State: fsm.Listen, Time: at(500), Packet: 9}, Step{State: fsm.Established, Time: at(520), Packet: 10})}
-	if good, _ := timeline(second, sock, true); good {
+	if good, _, _ := timeline(second, sock, true); good {
 		t.Error("a new connection at 500 ms inside one ESTABLISHED run passed")
 	}
 	tw := &SocketTruth{States: []StateSeen{run("ESTABLISHED", 0, 300, false), run("TIME_WAIT", 310, 1000, false), run("SYN_RECV", 1010, 1100, false)}}
 	reuse := Endpoint{Synfin: append(steps(fsm.Listen, fsm.Established, 0, fsm.TimeWait, 305),
 		Step{State: fsm.Unknown, Start: true}, Step{State: fsm.Listen, Time: at(600), Packet: 9}, Step{State: fsm.SynRecv, Time: at(1005), Packet: 10})}
-	if good, why := timeline(reuse, tw, true); !good {
+	if good, why, _ := timeline(reuse, tw, true); !good {
 		t.Errorf("a new connection on a TIME_WAIT 4-tuple failed: %s", why)
 	}
 	// Within the margin of the run's end: a capture stamp ahead of TCP.
 	late := Endpoint{Synfin: steps(fsm.Closed, fsm.SynSent, 0, fsm.Established, 15, fsm.Closed, 1000-int(timelineMargin.Milliseconds())/2)}
-	if good, why := timeline(late, sock, false); !good {
+	if good, why, _ := timeline(late, sock, false); !good {
 		t.Errorf("a transition within the margin failed: %s", why)
 	}
 }
@@ -71,12 +71,12 @@ func TestAfterGone(t *testing.T) {
 	sock := &SocketTruth{States: []StateSeen{run("FIN_WAIT_2", 0, 1000, false), run("CLOSED", 1010, 9000, true)}}
 	tr := &Truth{LinkLatency: 20 * time.Millisecond, MaxOneWay: 300 * time.Millisecond}
 	bad := Endpoint{Synfin: steps(fsm.Established, fsm.FinWait2, 0, fsm.TimeWait, 4000, fsm.Closed, 4001)}
-	good, why := afterGone(bad, sock, tr)
+	good, why, _ := afterGone(bad, sock, tr)
 	if good || !strings.Contains(why, "TIME_WAIT") {
 		t.Errorf("TIME_WAIT 3 s after the socket was gone passed (%q)", why)
 	}
 	soon := Endpoint{Synfin: steps(fsm.Established, fsm.FinWait2, 0, fsm.TimeWait, 1200, fsm.Closed, 1201)}
-	if good, why := afterGone(soon, sock, tr); !good {
+	if good, why, _ := afterGone(soon, sock, tr); !good {
 		t.Errorf("a transition within the measured one-way delay failed: %s", why)
 	}
 }
@@ -100,5 +100,52 @@ func TestAgree(t *testing.T) {
 	e.SynfinFinal = "TIME_WAIT"
 	if good, why := agree(e, true, false, true); !good {
 		t.Errorf("the kernel's path within synfin's failed: %s", why)
+	}
+}
+
+func TestCovered(t *testing.T) {
+	assumed := func(st fsm.State, ms int) Step {
+		return Step{State: st, Time: at(ms), Packet: uint64(ms), Confidence: fsm.Assumed}
+	}
+	seen := func(st fsm.State, ms int) Step {
+		return Step{State: st, Time: at(ms), Packet: uint64(ms), Confidence: fsm.Seen}
+	}
+	start := Step{State: fsm.Closed, Start: true}
+	// The kernel passed FIN_WAIT_2 where synfin assumed a direct step to
+	// TIME_WAIT: covered.
+	e := Endpoint{Kernel: []string{"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}, KernelFinal: "TIME_WAIT",
+		Synfin: []Step{start, seen(fsm.Established, 1), seen(fsm.FinWait1, 2), assumed(fsm.TimeWait, 3)}, SynfinFinal: "TIME_WAIT"}
+	if !covered(e, blamePath, false) {
+		t.Error("an unseen FIN_WAIT_2 before an assumed TIME_WAIT was not covered")
+	}
+	// Two kernel states missing beside one assumed step: not covered.
+	e.Kernel = []string{"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "TIME_WAIT"}
+	if covered(e, blamePath, false) {
+		t.Error("two unseen states beside one assumed step were covered")
+	}
+	// The same disagreement on a seen step: not covered.
+	e.Kernel = []string{"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}
+	e.Synfin[3].Confidence = fsm.Seen
+	if covered(e, blamePath, false) {
+		t.Error("a seen step was taken as assumed")
+	}
+	// A final state that differs: only if the last step is assumed.
+	f := Endpoint{Kernel: []string{"SYN_RECV", "ESTABLISHED", "CLOSED"}, KernelFinal: "CLOSED",
+		Synfin: []Step{start, seen(fsm.SynRecv, 1), assumed(fsm.Established, 2)}, SynfinFinal: "ESTABLISHED"}
+	if covered(f, blamePath, false) {
+		t.Error("a missing final state with the last step matching another state was covered")
+	}
+	f.Synfin = []Step{start, seen(fsm.SynRecv, 1), seen(fsm.Established, 2), assumed(fsm.LastAck, 3)}
+	f.SynfinFinal = "LAST_ACK"
+	if !covered(f, blamePath, false) {
+		t.Error("an assumed last step standing for the kernel's final state was not covered")
+	}
+	// A timing rule blames one step.
+	if covered(f, 2, false) || !covered(f, 3, false) {
+		t.Error("blame on a step follows that step's confidence")
+	}
+	// A state held too long: the assumed step that ends it covers it.
+	if !covered(f, 2|blameHeld, false) || covered(f, 1|blameHeld, false) {
+		t.Error("a state held too long is covered by the assumed step ending it, and only by that")
 	}
 }
