@@ -12,10 +12,11 @@ import (
 // lab/cmd/record-impaired through the impairing relay; see its README)
 // with the kernel's sock_diag truth, by the rules of Analyze: the kernel's
 // observed path must be a subsequence of synfin's (polls miss states that
-// last microseconds) and the final states must be equal. A disagreement
-// passes only where synfin says the packets cannot tell (a transition of
-// that endpoint marked `assumed`, with a note on it). Every disagreement
-// is listed with both paths; run with -v for the agreeing ones too.
+// last microseconds), the final states must be equal, and the timing
+// rules hold (see Analyze). A disagreement passes only where synfin says
+// the packets cannot tell: a note on that endpoint, and the disagreement
+// lies on steps marked `assumed` (see covered). Every disagreement is
+// listed with both paths; run with -v for the agreeing ones too.
 func TestImpairedCorpus(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "impaired")
 	as, truths, err := AnalyzeDir(dir, fsm.Config{})
