@@ -360,6 +360,11 @@ func (t *Tracker) inSynRecv(c *Conn, e Role, s *Segment, own bool) {
 			// send it, and enter FIN-WAIT-1 state".
 			t.set(c, e, FinWait1, ReasonActiveClose, Seen)
 			t.closes(c, e, s)
+		case s.Flags&(SYN|ACK) == ACK:
+			// A socket in SYN_RECV sends SYN+ACKs only: an ACK or data
+			// from e shows it took the handshake's last ACK, seen or not.
+			t.set(c, e, Established, ReasonHandshakeAck, Seen)
+			t.inEstablished(c, e, s, true)
 		}
 		return
 	}
@@ -456,10 +461,39 @@ func (t *Tracker) rstFromOpen(c *Conn, e Role, s *Segment) {
 	t.set(c, e, Closed, ReasonRstSent, Seen)
 }
 
+// orphanRst handles a bare RST (no ACK) from e after its FIN: Linux
+// sends one only when no socket has the connection (tcp_v4_send_reset),
+// so e's orphaned FIN_WAIT_2 had already ended silently after
+// tcp_fin_timeout (a live socket's RST, tcp_send_active_reset, has ACK;
+// a TIME_WAIT would have acknowledged the peer's FIN). Its seq is the
+// ack of the peer's segment it answers, which covers e's FIN.
+func (t *Tracker) orphanRst(c *Conn, e Role, s *Segment) bool {
+	me := &c.ep[e]
+	if s.Flags&ACK != 0 || !me.finSent || !me.finSeq.LessThan(s.Seq) {
+		return false
+	}
+	if i := c.byReason(e, ReasonFinInFinWait2, ReasonFinAndAck, ReasonSimultaneousClose); i >= 0 &&
+		c.Transitions[i].Confidence == Inferred {
+		t.revise(c, e, i, ReasonNoSocket)
+	}
+	switch c.State[e] {
+	case FinWait1:
+		t.set(c, e, FinWait2, ReasonFinAcked, Inferred)
+	case Closing:
+		return false
+	}
+	if c.State[e] != FinWait2 {
+		return false
+	}
+	t.set(c, e, Closed, ReasonFinWait2Timeout, Assumed)
+	t.note(c, e, NoteFinWait2Orphan)
+	return true
+}
+
 // inFinWait1: e sent its FIN and waits for its ACK (§3.10.7.4).
 func (t *Tracker) inFinWait1(c *Conn, e Role, s *Segment, own bool) {
 	if own {
-		if s.Flags&RST != 0 {
+		if s.Flags&RST != 0 && !t.orphanRst(c, e, s) {
 			t.set(c, e, Closed, ReasonRstSent, Seen)
 		}
 		return
@@ -491,7 +525,9 @@ func (t *Tracker) inFinWait2(c *Conn, e Role, s *Segment, own bool) {
 	}
 	switch {
 	case s.Flags&RST != 0:
-		t.set(c, e, Closed, ReasonRstSent, Seen)
+		if !t.orphanRst(c, e, s) {
+			t.set(c, e, Closed, ReasonRstSent, Seen)
+		}
 	case s.Flags&(SYN|FIN) == FIN && me.finSent && s.Seq.Add(s.Len) == me.finSeq:
 		// e sends its FIN again although we saw the peer acknowledge
 		// it: that ACK never reached e, which is still in FIN_WAIT_1.
@@ -587,7 +623,9 @@ func (t *Tracker) inTimeWait(c *Conn, e Role, s *Segment, own bool) {
 	}
 	switch {
 	case s.Flags&RST != 0:
-		t.set(c, e, Closed, ReasonRstSent, Seen)
+		if !t.orphanRst(c, e, s) {
+			t.set(c, e, Closed, ReasonRstSent, Seen)
+		}
 	case s.Flags&(SYN|FIN) == FIN && me.finSent && s.Seq.Add(s.Len) == me.finSeq:
 		// e sends its FIN again: no ACK of it ever reached e. Every
 		// belief that one did is withdrawn; e is still in FIN_WAIT_1, or
@@ -951,6 +989,20 @@ func (t *Tracker) finalNotes(c *Conn) {
 		if c.Packets[Client] != 0 {
 			silent = Server
 		}
+		// One direction only: the ACK of the seen side's FIN cannot be in
+		// the capture. Its FIN was not sent again, so the ACK presumably
+		// arrived: assumed, never seen.
+		x := silent.Peer()
+		if c.ep[x].finSent && c.Packets[silent] == 0 {
+			switch c.State[x] {
+			case FinWait1:
+				t.set(c, x, FinWait2, ReasonAckNotSeen, Assumed)
+			case Closing:
+				t.set(c, x, TimeWait, ReasonAckNotSeen, Assumed)
+			case LastAck:
+				t.set(c, x, Closed, ReasonAckNotSeen, Assumed)
+			}
+		}
 		if c.standing(silent, func(tr *Transition) bool { return tr.Reason != ReasonListen }) >= 0 {
 			t.note(c, silent, NoteOneDirection)
 		}
@@ -963,8 +1015,9 @@ func (t *Tracker) finalNotes(c *Conn) {
 			t.note(c, r, NoteFinWait2Orphan)
 		case c.State[r] == SynSent && c.Packets[r.Peer()] == 0:
 			// A lone SYN: the answer may have gone by out of sight
-			// (another path, a capture filter).
+			// (another path, a capture filter), for both ends.
 			t.note(c, r, NoteSynUnanswered)
+			t.note(c, r.Peer(), NoteSynUnanswered)
 		case c.probes[r] > 0 && c.Packets[r.Peer()] == 0 || c.probes[r] > 0 && c.lastFrom == r:
 			// Keep-alive probes with no answer: Linux gives up after
 			// tcp_keepalive_probes and resets; that RST may never arrive

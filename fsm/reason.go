@@ -46,10 +46,12 @@ const (
 // ACK number) showed. A Revision's Reason is one of these or an older key
 // (fin-ack-lost, handshake-ack-dropped, not-listening, refused).
 const (
-	ReasonSynAckLost    Reason = "synack-lost"     // SYN sent again after a SYN+ACK: the SYN+ACK never arrived, still SYN_SENT
-	ReasonFinNotArrived Reason = "fin-not-arrived" // its FIN does not ack the peer's: that FIN had not arrived, ESTABLISHED → FIN_WAIT_1
-	ReasonNoSocket      Reason = "no-socket"       // bare RST (no ACK, seq = the ack it got): no socket had the connection
-	ReasonFinNotSeen    Reason = "fin-not-seen"    // an ACK one past everything the peer sent proves a FIN the capture lacks
+	ReasonSynAckLost      Reason = "synack-lost"        // SYN sent again after a SYN+ACK: the SYN+ACK never arrived, still SYN_SENT
+	ReasonFinNotArrived   Reason = "fin-not-arrived"    // its FIN does not ack the peer's: that FIN had not arrived, ESTABLISHED → FIN_WAIT_1
+	ReasonNoSocket        Reason = "no-socket"          // bare RST (no ACK, seq = the ack it got): no socket had the connection
+	ReasonFinNotSeen      Reason = "fin-not-seen"       // an ACK one past everything the peer sent proves a FIN the capture lacks
+	ReasonAckNotSeen      Reason = "ack-not-seen"       // one direction only: its FIN was not sent again, so its ACK (not captured) is assumed to have arrived
+	ReasonFinWait2Timeout Reason = "fin-wait-2-timeout" // an orphan FIN_WAIT_2 ended by Linux's tcp_fin_timeout, with no packet
 )
 
 // Note reasons: annotations that change no state.
@@ -106,7 +108,7 @@ func Reasons() []Reason {
 		ReasonActiveClose, ReasonFinReceived, ReasonPassiveClose, ReasonFinCrossed, ReasonFinAcked, ReasonFinInFinWait2,
 		ReasonSimultaneousClose, ReasonFinAndAck, ReasonClosingAcked, ReasonLastAck, ReasonFinAckLost, ReasonTimeWaitExpired, ReasonReused,
 		ReasonRstSent, ReasonRefused, ReasonAborted, ReasonRstInSyn,
-		ReasonSynAckLost, ReasonFinNotArrived, ReasonNoSocket, ReasonFinNotSeen,
+		ReasonSynAckLost, ReasonFinNotArrived, ReasonNoSocket, ReasonFinNotSeen, ReasonAckNotSeen, ReasonFinWait2Timeout,
 		NoteSynRetransmit, NoteSynAckRetransmit, NoteFinRetransmit, NoteRetransmit, NoteKeepAlive,
 		NoteBadSynAckAck, NoteBadHandshakeAck, NoteSynData, NoteSynDataAcked, NoteSynDataNotAcked,
 		NoteHalfClose, NoteDataAfterFin, NoteRstOutOfWindow, NoteRstChallenge, NoteRstAfterClose, NoteAfterClosed,

@@ -23,6 +23,14 @@ var fsmReasons = map[fsm.Reason]msg{
 		"{peer}'s ACK (ack={ack}) is one past everything {who} was seen to send, with no data to explain it: it acknowledges a FIN from {who} that the capture does not hold. So {who} did close; its state is inferred from the ACK.",
 		"{peer}的确认号（ack={ack}）比{who}已知发出的最后一个序号正好多1，又没有数据可以解释：它确认的是{who}发出的一个FIN，而抓包里没有这个FIN。所以{who}确实已经关闭；它的状态是根据这个确认号推断的。",
 	},
+	"ack-not-seen": {
+		"only one direction was captured, so the ACK of {who}'s FIN cannot be in it; {who} did not send its FIN again, so that ACK presumably arrived. Assumed, not seen.",
+		"只抓到了一个方向，所以对{who}的FIN的确认包不可能出现在抓包里；{who}没有重发FIN，说明那个确认包大概已经到达。这是假定的，并没有看到。",
+	},
+	"fin-wait-2-timeout": {
+		"{who} had no socket any more (its bare RST shows it): its orphaned FIN_WAIT_2 ended silently when Linux's tcp_fin_timeout ran out, at a moment no packet shows. Assumed.",
+		"{who}已经没有套接字了（它发出的不带ACK的RST说明了这一点）：它的孤儿FIN_WAIT_2在Linux的tcp_fin_timeout到期时悄悄结束，具体时刻没有任何报文能显示。这是假定的。",
+	},
 	"duplicate": {
 		"the same segment again, with the same TCP timestamp (TSval): a copy made by the network, not a retransmission (Linux puts a new TSval on every retransmission). It changes nothing.",
 		"同一个报文段又出现了一次，而且TCP时间戳（TSval）相同：这是网络复制出来的副本，不是重传（Linux每次重传都会带上新的TSval）。它不改变任何状态。",
