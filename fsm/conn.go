@@ -41,11 +41,13 @@ type Conn struct {
 	// prev is an older connection on the same 4-tuple whose TIME_WAIT
 	// refused the SYN that started this one (RFC 9293 Figure 8): it keeps
 	// receiving the segments that carry its old numbers until its
-	// TIME_WAIT ends (an RST, the timer), then it ends.
+	// TIME_WAIT ends (an RST, the timer); it ends at the latest with this
+	// one.
 	prev *Conn
 
-	probes   [2]int // keep-alive probes sent by [Client], [Server]
-	lastFrom Role   // sender of the last segment
+	probes   [2]int        // keep-alive probes sent by [Client], [Server]
+	lastFrom Role          // sender of the last segment
+	rtt      time.Duration // the client's SYN to its handshake ACK, at the capture point (0: unknown)
 }
 
 // ClientState returns the client's current state.

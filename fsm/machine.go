@@ -1,5 +1,7 @@
 package fsm
 
+import "time"
+
 // This file is the observer's state machine. A segment from X to Y says
 // two things: what X's own state must be to send it (Seen), and what it
 // does to Y when it arrives (Inferred: the capture point may be before a
@@ -34,6 +36,7 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	firstSYN := s.Flags&SYN != 0 && !x.synSeen && !challenge
 	if firstSYN {
 		x.synSeen, x.isnKnown, x.isnReal, x.iss = true, true, true, seq
+		x.synTime = s.Time
 		x.wscale = s.Options.WScale
 		x.contig, x.contigValid = seq.Add(1+s.Len), true
 	}
@@ -47,6 +50,9 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 		y.isnKnown, y.iss = true, ack-1
 		y.isnReal = s.Flags&SYN != 0 || c.State[X] == SynSent
 	}
+	// Whether this segment's bytes were all seen before (a
+	// retransmission) or fill a hole (reordered): asked before it counts.
+	t.resent = s.Len > 0 && x.contigValid && seq.Add(s.Len).LessEq(x.contig)
 	if s.Flags&(SYN|RST) == 0 {
 		x.extend(seq, seq.Add(s.Len))
 	}
@@ -288,6 +294,9 @@ func (t *Tracker) inSynSent(c *Conn, e Role, s *Segment, own bool) {
 			why := ReasonSynAckReceived
 			if !c.ep[p].synAckSent {
 				why = ReasonSynAckNotSeen
+			}
+			if me.synSeen && c.rtt == 0 {
+				c.rtt = s.Time.Sub(me.synTime) // SYN to its ACK, at the client: a round trip
 			}
 			t.set(c, e, Established, why, Seen)
 			t.inEstablished(c, e, s, true)
@@ -648,6 +657,7 @@ func (t *Tracker) closes(c *Conn, e Role, s *Segment) {
 	me := &c.ep[e]
 	me.finSent, me.finSeq = true, s.Seq.Add(s.Len)
 	me.finAck, me.finHasAck = s.Ack, s.Flags&ACK != 0
+	me.finTime = s.Time
 }
 
 // finFrom handles the FIN of a segment from X once the states have
@@ -699,6 +709,9 @@ func (t *Tracker) takeFIN(c *Conn, e Role, conf Confidence) {
 	case Established:
 		t.set(c, e, CloseWait, ReasonFinReceived, conf)
 	case FinWait1:
+		if me.closeAssumed {
+			conf = Assumed // closeOrderUnseen: which edge is not in the packets
+		}
 		if p.finHasAck && me.finAcked(p.finAck) {
 			// "If our FIN has been ACKed (perhaps in this segment), then
 			// enter TIME-WAIT": the 3-segment close, ACK riding on the FIN.
@@ -753,7 +766,10 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 			to = LastAck
 		}
 		t.set(c, Y, to, ReasonFinNotSeen, Inferred)
-	} else if c.Packets[Y] == 0 && (!y.nxtValid || y.nxt.LessThan(ack)) && s.Flags&SYN == 0 {
+		if c.Packets[Y] == 0 && c.State[X] == FinWait1 {
+			t.closeOrderUnseen(c, X, s)
+		}
+	} else if c.Packets[Y] == 0 && (!y.nxtValid || y.nxt.LessThan(ack)) {
 		// Nothing from the peer was captured: its ACKed bytes prove
 		// what it sent.
 		y.nxt, y.nxtValid = ack, true
@@ -777,6 +793,26 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 		// SYN+ACK again: SYN_RECV sends nothing else.
 		c.confirm(X, ReasonHandshakeAck)
 	}
+}
+
+// atoMin is Linux's shortest delayed-ACK timeout (TCP_ATO_MIN, HZ/25):
+// a FIN is acknowledged with the next segment or at the latest when the
+// delayed-ACK timer fires (tcp_fin schedules the ACK in pingpong mode).
+const atoMin = 40 * time.Millisecond
+
+// closeOrderUnseen handles X in FIN_WAIT_1 whose ACK proves a FIN of a
+// peer the capture never shows (one direction only). Whether the peer's
+// ACK of X's FIN came first (FIN_WAIT_2) or rode on its FIN (straight to
+// TIME_WAIT) is not in the packets. If the peer's FIN came later than a
+// round trip plus Linux's delayed-ACK timeout after X's, it had sent the
+// ACK alone first: FIN_WAIT_2, assumed. Either way a note says so.
+func (t *Tracker) closeOrderUnseen(c *Conn, X Role, s *Segment) {
+	x := &c.ep[X]
+	if s.Time.Sub(x.finTime) > c.rtt+atoMin {
+		t.set(c, X, FinWait2, ReasonAckNotSeen, Assumed)
+	}
+	t.note(c, X, NoteCloseOrderUnseen)
+	x.closeAssumed = true
 }
 
 // duplicate reports whether s is a copy of a segment X already sent. With
@@ -824,11 +860,16 @@ func (t *Tracker) dataNotes(c *Conn, X Role, s *Segment) {
 	}
 	switch {
 	case x.nxtValid && s.Seq.Add(s.Len).LessEq(x.nxt):
-		if s.Len == 1 && s.Seq == x.nxt-1 {
+		switch {
+		case s.Len == 1 && s.Seq == x.nxt-1:
 			t.note(c, X, NoteKeepAlive)
 			c.probes[X]++
-		} else {
+		case t.resent:
 			t.note(c, X, NoteRetransmit)
+		default:
+			// Bytes before ones already seen, never seen themselves:
+			// they were overtaken on the way (or in the capture).
+			t.note(c, X, NoteOutOfOrder)
 		}
 	case x.finSent:
 		t.note(c, X, NoteDataAfterFin)

@@ -97,6 +97,7 @@ const (
 	NoteFinWait2Orphan      Reason = "fin-wait-2-orphan"       // FIN_WAIT_2 may end silently (tcp_fin_timeout): cannot be seen
 	NoteSynUnanswered       Reason = "syn-unanswered"          // a lone SYN may have been answered out of sight
 	NoteKeepAliveUnanswered Reason = "keepalive-unanswered"    // probes unanswered: the RST that ends it may never be seen
+	NoteCloseOrderUnseen    Reason = "close-order-unseen"      // one direction: FIN_WAIT_2 or straight to TIME_WAIT (or CLOSING) cannot be seen
 )
 
 // Reasons lists every key, transitions first, in declaration order. The UI
@@ -116,5 +117,6 @@ func Reasons() []Reason {
 		NoteUnexpectedAck, NoteUnexpectedSyn, NoteUnexpectedFlags, NoteDataInSynSent, NoteOutOfOrder, NoteTimeWaitAssassin,
 		NoteDuplicate, NoteDupOrRetransmit, NoteRstToListen, NoteSynSentSurvivesRst, NoteTimeWaitSynRejected,
 		NoteTimeWaitRestarted, NoteFinOutOfOrder, NoteFinWait2Orphan, NoteSynUnanswered, NoteKeepAliveUnanswered,
+		NoteCloseOrderUnseen,
 	}
 }

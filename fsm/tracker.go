@@ -69,6 +69,10 @@ type endpoint struct {
 	recent   [4]segSig
 	nrecent  int
 	dupNoted bool // NoteDupOrRetransmit said once
+
+	synTime      time.Time // when its SYN was seen
+	finTime      time.Time // when its FIN was seen
+	closeAssumed bool      // how it left FIN_WAIT_1 is not in the packets (closeOrderUnseen)
 }
 
 // seqRange is [start, end) in sequence space.
@@ -159,6 +163,8 @@ type Tracker struct {
 	// bookkeeping (a SYN with a new ISN that Linux answers with a
 	// challenge ACK belongs to no connection's numbers).
 	noBook bool
+	// resent: the segment's bytes were all seen before (dataNotes).
+	resent bool
 	// prevPkt is the connection's packet before the one being processed.
 	prevPkt uint64
 }
@@ -193,21 +199,16 @@ func (t *Tracker) Observe(s Segment) []Event {
 
 	key := keyOf(s.VLAN, s.Src, s.Dst)
 	c := t.conns[key]
-	if c != nil && c.prev != nil {
-		if c.prev.done || !c.prev.inTimeWait() {
-			c.prev = nil
-		} else if c.prev.takes(&s) {
-			// A segment of the old connection whose TIME_WAIT is still
-			// there (its ACK answering the rejected SYN, the RST that
-			// answers that ACK): it belongs to the old numbers.
-			t.segment(c.prev, &s, false)
-			if c.prev.State[Client] != TimeWait && c.prev.State[Server] != TimeWait {
-				t.cur.Conn = c
-				t.note(c, c.roleOf(s.Src), NoteSynSentSurvivesRst)
-				c.prev = nil
-			}
-			return t.evs
+	if c != nil && c.prev != nil && !c.prev.done && c.prev.inTimeWait() && c.prev.takes(&s) {
+		// A segment of the old connection whose TIME_WAIT is still
+		// there (its ACK answering the rejected SYN, the RST that answers
+		// that ACK): it belongs to the old numbers.
+		t.segment(c.prev, &s, false)
+		if !c.prev.inTimeWait() {
+			t.cur.Conn = c
+			t.note(c, c.roleOf(s.Src), NoteSynSentSurvivesRst)
 		}
+		return t.evs
 	}
 	reused := false
 	var old *Conn

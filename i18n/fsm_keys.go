@@ -23,6 +23,10 @@ var fsmReasons = map[fsm.Reason]msg{
 		"{peer}'s ACK (ack={ack}) is one past everything {who} was seen to send, with no data to explain it: it acknowledges a FIN from {who} that the capture does not hold. So {who} did close; its state is inferred from the ACK.",
 		"{peer}的确认号（ack={ack}）比{who}已知发出的最后一个序号正好多1，又没有数据可以解释：它确认的是{who}发出的一个FIN，而抓包里没有这个FIN。所以{who}确实已经关闭；它的状态是根据这个确认号推断的。",
 	},
+	"close-order-unseen": {
+		"only {who}'s own segments were captured: whether the peer's ACK of {who}'s FIN came first (FIN_WAIT_2), rode on the peer's FIN (straight to TIME_WAIT), or the FINs crossed (CLOSING) is not in the packets. The path shown is assumed from the timing (a round trip plus Linux's 40 ms delayed-ACK timeout).",
+		"只抓到了{who}自己发出的报文：对方对{who}的FIN的确认是先单独到达（FIN_WAIT_2），还是随对方的FIN一起到达（直接进入TIME_WAIT），或者两个FIN交叉而过（CLOSING），报文中看不出来。这里显示的路径是根据时间推测的（一个往返时间加上Linux的40毫秒延迟确认）。",
+	},
 	"ack-not-seen": {
 		"only one direction was captured, so the ACK of {who}'s FIN cannot be in it; {who} did not send its FIN again, so that ACK presumably arrived. Assumed, not seen.",
 		"只抓到了一个方向，所以对{who}的FIN的确认包不可能出现在抓包里；{who}没有重发FIN，说明那个确认包大概已经到达。这是假定的，并没有看到。",
@@ -74,6 +78,7 @@ var fsmReasons = map[fsm.Reason]msg{
 }
 
 var fsmNoteTags = map[fsm.Reason]msg{
+	"close-order-unseen":      {"order unseen", "顺序不可见"},
 	"duplicate":               {"dup", "重复"},
 	"duplicate-or-retransmit": {"dup or retx?", "重复或重传?"},
 	"rst-to-listen":           {"ignored", "已忽略"},
