@@ -577,14 +577,11 @@ func (c *Conn) takes(s *Segment) bool {
 	}
 	x := c.roleOf(s.Src)
 	ex, ey := &c.ep[x], &c.ep[x.Peer()]
-	if c.State[x] == TimeWait {
-		return s.Flags&RST == 0 && ex.nxtValid && s.Seq == ex.nxt
-	}
-	if c.State[x.Peer()] == TimeWait && s.Flags&RST != 0 {
+	if s.Flags&RST != 0 {
 		n, ok := ey.rcvNxt(ex)
-		return ok && s.Seq == n
+		return c.State[x.Peer()] == TimeWait && ok && s.Seq == n
 	}
-	return false
+	return c.State[x] == TimeWait && ex.nxtValid && s.Seq == ex.nxt
 }
 
 // reuse ends c because s starts a new connection on its 4-tuple.
