@@ -199,6 +199,9 @@ func (t *Tracker) Observe(s Segment) []Event {
 
 	key := keyOf(s.VLAN, s.Src, s.Dst)
 	c := t.conns[key]
+	if c != nil && c.prev != nil && !c.prev.done && t.refusedAfterAll(c, &s) {
+		return t.evs
+	}
 	if c != nil && c.prev != nil && !c.prev.done && c.prev.inTimeWait() && c.prev.takes(&s) {
 		// A segment of the old connection whose TIME_WAIT is still
 		// there (its ACK answering the rejected SYN, the RST that answers
@@ -222,8 +225,8 @@ func (t *Tracker) Observe(s Segment) []Event {
 			t.cur = Event{Conn: c, Packet: s.Packet, Time: s.Time, From: c.roleOf(s.Src), Flags: s.Flags}
 			t.note(c, c.roleOf(s.Dst), NoteTimeWaitSynRejected)
 			old = c
-		} else {
-			t.reuse(c, &s)
+		} else if t.reuse(c, &s) {
+			old = c
 		}
 		c = nil
 	}
@@ -584,8 +587,12 @@ func (c *Conn) takes(s *Segment) bool {
 	return c.State[x] == TimeWait && ex.nxtValid && s.Seq == ex.nxt
 }
 
-// reuse ends c because s starts a new connection on its 4-tuple.
-func (t *Tracker) reuse(c *Conn, s *Segment) {
+// reuse ends c because s starts a new connection on its 4-tuple. When
+// the SYN took over the peer's TIME_WAIT, that end is only inferred (the
+// capture point may be before the peer, which may still refuse it): c is
+// kept, and reuse reports true, so that the TIME_WAIT's answer can
+// revise it (refusedAfterAll).
+func (t *Tracker) reuse(c *Conn, s *Segment) (kept bool) {
 	t.cur = Event{Conn: c, Packet: s.Packet, Time: s.Time, From: c.roleOf(s.Src), Flags: s.Flags}
 	for _, r := range []Role{Client, Server} {
 		if c.State[r] == TimeWait {
@@ -593,12 +600,43 @@ func (t *Tracker) reuse(c *Conn, s *Segment) {
 			// 4-tuple in TIME_WAIT (tcp_timewait_state_process: TCP_TW_SYN).
 			conf := Seen
 			if r != c.roleOf(s.Src) {
-				conf = Inferred
+				conf, kept = Inferred, true
 			}
 			t.set(c, r, Closed, ReasonReused, conf)
 		}
 	}
-	t.end(c)
+	if !kept {
+		t.end(c)
+	}
+	return kept
+}
+
+// refusedAfterAll handles the case where the capture (taken before the
+// peer) showed a SYN that should take over a TIME_WAIT, and the TIME_WAIT
+// answers with an ACK of the old connection: the peer refused it after all
+// (PAWS with a timestamp rewritten on the way, or an old ISN). The
+// TIME_WAIT is given back to the old connection (a revision) and the ACK
+// is shown there.
+func (t *Tracker) refusedAfterAll(c *Conn, s *Segment) bool {
+	p := c.prev
+	r := p.roleOf(s.Src)
+	if s.Flags&(SYN|RST|FIN) != 0 || s.Flags&ACK == 0 || c.Packets[c.roleOf(s.Src)] != 0 ||
+		p.State[r] != Closed || !p.ep[r].nxtValid || s.Seq != p.ep[r].nxt {
+		return false
+	}
+	i := p.byReason(r, ReasonReused)
+	if i < 0 || p.Transitions[i].Confidence != Inferred {
+		return false
+	}
+	t.segment(p, s, false) // the segment's event first, then what it showed
+	t.revise(p, r, i, NoteTimeWaitSynRejected)
+	for k := len(t.evs) - 1; k >= 0; k-- {
+		if t.evs[k].Kind == KindSegment {
+			t.evs[k].States = p.State // the states after the segment, revised
+			break
+		}
+	}
+	return true
 }
 
 func (c *Conn) roleOf(a netip.AddrPort) Role {
