@@ -456,12 +456,15 @@ func (t *Tracker) rstFromOpen(c *Conn, e Role, s *Segment) {
 	if s.Flags&ACK == 0 && s.Seq == me.iss.Add(1) && (!me.nxtValid || me.nxt == me.iss.Add(1)) {
 		if i := c.byReason(e, ReasonSynAckReceived, ReasonHandshakeAck); i >= 0 &&
 			c.Transitions[i].Confidence == Inferred && c.Transitions[i].Packet == t.prevPkt {
+			// When the socket went away (connect() gave up, the request
+			// expired) no packet shows: before this RST, assumed.
 			t.revise(c, e, i, ReasonNoSocket)
 			if c.State[e] == SynRecv && c.passiveOpen(e) {
-				t.set(c, e, Listen, ReasonNoSocket, Seen)
+				t.set(c, e, Listen, ReasonNoSocket, Assumed)
 			} else {
-				t.set(c, e, Closed, ReasonNoSocket, Seen)
+				t.set(c, e, Closed, ReasonNoSocket, Assumed)
 			}
+			t.note(c, e, NoteClosedUnseen)
 			return
 		}
 	}

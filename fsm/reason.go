@@ -98,6 +98,7 @@ const (
 	NoteSynUnanswered       Reason = "syn-unanswered"          // a lone SYN may have been answered out of sight
 	NoteKeepAliveUnanswered Reason = "keepalive-unanswered"    // probes unanswered: the RST that ends it may never be seen
 	NoteCloseOrderUnseen    Reason = "close-order-unseen"      // one direction: FIN_WAIT_2 or straight to TIME_WAIT (or CLOSING) cannot be seen
+	NoteClosedUnseen        Reason = "closed-unseen"           // a bare RST shows the socket had gone; when it went is not in the packets
 )
 
 // Reasons lists every key, transitions first, in declaration order. The UI
@@ -117,6 +118,6 @@ func Reasons() []Reason {
 		NoteUnexpectedAck, NoteUnexpectedSyn, NoteUnexpectedFlags, NoteDataInSynSent, NoteOutOfOrder, NoteTimeWaitAssassin,
 		NoteDuplicate, NoteDupOrRetransmit, NoteRstToListen, NoteSynSentSurvivesRst, NoteTimeWaitSynRejected,
 		NoteTimeWaitRestarted, NoteFinOutOfOrder, NoteFinWait2Orphan, NoteSynUnanswered, NoteKeepAliveUnanswered,
-		NoteCloseOrderUnseen,
+		NoteCloseOrderUnseen, NoteClosedUnseen,
 	}
 }

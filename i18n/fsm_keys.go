@@ -27,6 +27,10 @@ var fsmReasons = map[fsm.Reason]msg{
 		"only {who}'s own segments were captured: whether the peer's ACK of {who}'s FIN came first (FIN_WAIT_2), rode on the peer's FIN (straight to TIME_WAIT), or the FINs crossed (CLOSING) is not in the packets. The path shown is assumed from the timing (a round trip plus Linux's 40 ms delayed-ACK timeout).",
 		"只抓到了{who}自己发出的报文：对方对{who}的FIN的确认是先单独到达（FIN_WAIT_2），还是随对方的FIN一起到达（直接进入TIME_WAIT），或者两个FIN交叉而过（CLOSING），报文中看不出来。这里显示的路径是根据时间推测的（一个往返时间加上Linux的40毫秒延迟确认）。",
 	},
+	"closed-unseen": {
+		"{who}'s socket had already gone when this bare RST was sent (connect() gave up, or the half-open request expired); the moment it went is not in the packets, so the state change shown here is assumed.",
+		"发出这个不带ACK的RST时，{who}的套接字已经不存在了（connect()已放弃，或半连接请求已过期）；它消失的确切时刻报文中看不到，所以这里显示的状态变化是假定的。",
+	},
 	"ack-not-seen": {
 		"only one direction was captured, so the ACK of {who}'s FIN cannot be in it; {who} did not send its FIN again, so that ACK presumably arrived. Assumed, not seen.",
 		"只抓到了一个方向，所以对{who}的FIN的确认包不可能出现在抓包里；{who}没有重发FIN，说明那个确认包大概已经到达。这是假定的，并没有看到。",
@@ -78,6 +82,7 @@ var fsmReasons = map[fsm.Reason]msg{
 }
 
 var fsmNoteTags = map[fsm.Reason]msg{
+	"closed-unseen":           {"closed earlier", "更早已关闭"},
 	"close-order-unseen":      {"order unseen", "顺序不可见"},
 	"duplicate":               {"dup", "重复"},
 	"duplicate-or-retransmit": {"dup or retx?", "重复或重传?"},
