@@ -183,3 +183,39 @@ func finish(rng *rand.Rand, in []fsm.Segment) []fsm.Segment {
 	}
 	return out
 }
+
+func TestStands(t *testing.T) {
+	c := netip.MustParseAddrPort("10.0.0.1:40000")
+	s := netip.MustParseAddrPort("10.0.0.2:80")
+	segs := []fsm.Segment{
+		{Src: c, Dst: s, Flags: fsm.SYN, Seq: 1000},
+		{Src: s, Dst: c, Flags: fsm.SYN | fsm.ACK, Seq: 5000, Ack: 1001},
+		{Src: c, Dst: s, Flags: fsm.ACK, Seq: 1001, Ack: 5001},
+		{Src: c, Dst: s, Flags: fsm.FIN | fsm.ACK, Seq: 1001, Ack: 5001},
+		{Src: s, Dst: c, Flags: fsm.FIN | fsm.ACK, Seq: 5001, Ack: 1001}, // crossed: withdraws CLOSE_WAIT
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tr := fsm.NewTracker(fsm.Config{})
+	var seen []fsm.Event
+	for i, seg := range segs {
+		seg.Packet, seg.Time = uint64(i+1), t0.Add(time.Duration(i)*time.Millisecond)
+		for _, ev := range tr.Observe(seg) {
+			if ev.Kind == fsm.KindTransition {
+				seen = append(seen, ev)
+			}
+		}
+	}
+	withdrawn := 0
+	for _, ev := range seen {
+		ok, by := ev.Conn.Stands(fsm.Transition{Packet: ev.Packet, Endpoint: ev.Endpoint, From: ev.Old, To: ev.New, Reason: ev.Reason})
+		if !ok {
+			withdrawn++
+			if ev.New != fsm.CloseWait || by != 5 {
+				t.Errorf("withdrawn %s -> %s by #%d, want only CLOSE_WAIT by #5", ev.Old, ev.New, by)
+			}
+		}
+	}
+	if withdrawn != 1 {
+		t.Errorf("%d transitions withdrawn, want 1 (the server's CLOSE_WAIT)", withdrawn)
+	}
+}

@@ -103,3 +103,20 @@ func (c *Conn) firstByReason(r Role, why ...Reason) int {
 	}
 	return -1
 }
+
+// Stands reports whether tr, a transition as an event or a session step
+// reported it when its packet was seen, is still part of the corrected
+// path, or was withdrawn later (then by is the packet that showed it
+// wrong). Exports that draw from steps use it to draw Conn.Path.
+func (c *Conn) Stands(tr Transition) (ok bool, by uint64) {
+	for i := range c.Transitions {
+		t := &c.Transitions[i]
+		if t.Packet == tr.Packet && t.Endpoint == tr.Endpoint && t.From == tr.From && t.To == tr.To && t.Reason == tr.Reason {
+			if t.WithdrawnBy == 0 {
+				return true, 0
+			}
+			by = t.WithdrawnBy
+		}
+	}
+	return by == 0, by
+}
