@@ -3,17 +3,17 @@ package i18n
 import "github.com/synfin/synfin/fsm"
 
 // Observer v2 (issue 7): the sentences of the reasons and notes the fsm
-// branch added, kept in their own file. Revision reasons may use {packet}
+// branch added, kept in their own file. Revision reasons may use {n}
 // (the packet of the first withdrawn transition: Revision.Packet) and {by}
 // (the packet that corrected it: Revision.CorrectedBy); see ReasonArgs.
 var fsmReasons = map[fsm.Reason]msg{
 	"synack-lost": {
-		"{who} sent its SYN again after the SYN+ACK of #{packet}: that SYN+ACK never reached it (lost after the capture point), so {who} was still in SYN_SENT, not ESTABLISHED.",
-		"{who}在#{packet}的SYN+ACK之后又重发了SYN：那个SYN+ACK并没有到达它（在抓包点之后丢失了），所以{who}当时仍处于SYN_SENT，而不是ESTABLISHED。",
+		"{who} sent its SYN again after the SYN+ACK of #{n}: that SYN+ACK never reached it (lost after the capture point), so {who} was still in SYN_SENT, not ESTABLISHED.",
+		"{who}在#{n}的SYN+ACK之后又重发了SYN：那个SYN+ACK并没有到达它（在抓包点之后丢失了），所以{who}当时仍处于SYN_SENT，而不是ESTABLISHED。",
 	},
 	"fin-not-arrived": {
-		"the FIN of #{packet} had not arrived when #{by} was sent: the ack of #{by} does not cover it. So {who} was still ESTABLISHED and its close() took it to FIN_WAIT_1, not CLOSE_WAIT; the two FINs crossed and the other FIN then takes it to CLOSING.",
-		"#{by}发出时，#{packet}的FIN还没有到达：#{by}的确认号没有覆盖它。所以{who}当时仍是ESTABLISHED，调用close()后进入的是FIN_WAIT_1，而不是CLOSE_WAIT；两个FIN交叉而过，随后到达的对方FIN使它进入CLOSING。",
+		"the FIN of #{n} had not arrived when #{by} was sent: the ack of #{by} does not cover it. So {who} was still ESTABLISHED and its close() took it to FIN_WAIT_1, not CLOSE_WAIT; the two FINs crossed and the other FIN then takes it to CLOSING.",
+		"#{by}发出时，#{n}的FIN还没有到达：#{by}的确认号没有覆盖它。所以{who}当时仍是ESTABLISHED，调用close()后进入的是FIN_WAIT_1，而不是CLOSE_WAIT；两个FIN交叉而过，随后到达的对方FIN使它进入CLOSING。",
 	},
 	"no-socket": {
 		"{who} answered with a bare RST (no ACK bit, seq = the ack it received), as Linux does when no socket has the connection: {who} never reached ESTABLISHED.",
