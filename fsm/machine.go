@@ -169,6 +169,10 @@ func (t *Tracker) step(c *Conn, e Role, s *Segment, own bool) {
 // evidence (UNKNOWN → any state is allowed).
 func (t *Tracker) inUnknown(c *Conn, e Role, s *Segment, own bool) {
 	switch {
+	case own && s.Flags&(RST|ACK) == RST|ACK && s.Seq == 0 && c.Packets[e.Peer()] == 0:
+		// The answer to a SYN the capture lacks (see below): nothing
+		// listened; e was CLOSED throughout.
+		t.set(c, e, Closed, ReasonRefused, Seen)
 	case own && s.Flags&RST != 0:
 		t.set(c, e, Closed, ReasonRstSent, Seen)
 	case own && s.Flags&(SYN|ACK) == SYN:
@@ -176,6 +180,12 @@ func (t *Tracker) inUnknown(c *Conn, e Role, s *Segment, own bool) {
 	case own && s.Flags&(SYN|ACK) == SYN|ACK:
 		t.set(c, e, SynRecv, ReasonSynAckSent, Seen)
 	case own:
+	case s.Flags&(RST|ACK) == RST|ACK && s.Seq == 0 && c.Packets[e] == 0:
+		// An RST,ACK with seq 0 is Linux's answer to a segment without
+		// ACK (tcp_v4_send_reset): a SYN the capture lacks. e was in
+		// SYN_SENT and is refused.
+		t.set(c, e, SynSent, ReasonSynNotSeen, Inferred)
+		t.set(c, e, Closed, ReasonRefused, Inferred)
 	case s.Flags&RST != 0:
 		// A lone RST: whatever e had, it is gone now.
 		t.set(c, e, Closed, ReasonAborted, Assumed)

@@ -52,6 +52,7 @@ const (
 	ReasonFinNotSeen      Reason = "fin-not-seen"       // an ACK one past everything the peer sent proves a FIN the capture lacks
 	ReasonAckNotSeen      Reason = "ack-not-seen"       // one direction only: its FIN was not sent again, so its ACK (not captured) is assumed to have arrived
 	ReasonFinWait2Timeout Reason = "fin-wait-2-timeout" // an orphan FIN_WAIT_2 ended by Linux's tcp_fin_timeout, with no packet
+	ReasonSynNotSeen      Reason = "syn-not-seen"       // an RST,ACK with seq 0 answers a SYN the capture lacks: SYN_SENT
 )
 
 // Note reasons: annotations that change no state.
@@ -110,7 +111,7 @@ func Reasons() []Reason {
 		ReasonActiveClose, ReasonFinReceived, ReasonPassiveClose, ReasonFinCrossed, ReasonFinAcked, ReasonFinInFinWait2,
 		ReasonSimultaneousClose, ReasonFinAndAck, ReasonClosingAcked, ReasonLastAck, ReasonFinAckLost, ReasonTimeWaitExpired, ReasonReused,
 		ReasonRstSent, ReasonRefused, ReasonAborted, ReasonRstInSyn,
-		ReasonSynAckLost, ReasonFinNotArrived, ReasonNoSocket, ReasonFinNotSeen, ReasonAckNotSeen, ReasonFinWait2Timeout,
+		ReasonSynAckLost, ReasonFinNotArrived, ReasonNoSocket, ReasonFinNotSeen, ReasonAckNotSeen, ReasonFinWait2Timeout, ReasonSynNotSeen,
 		NoteSynRetransmit, NoteSynAckRetransmit, NoteFinRetransmit, NoteRetransmit, NoteKeepAlive,
 		NoteBadSynAckAck, NoteBadHandshakeAck, NoteSynData, NoteSynDataAcked, NoteSynDataNotAcked,
 		NoteHalfClose, NoteDataAfterFin, NoteRstOutOfWindow, NoteRstChallenge, NoteRstAfterClose, NoteAfterClosed,

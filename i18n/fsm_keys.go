@@ -31,6 +31,10 @@ var fsmReasons = map[fsm.Reason]msg{
 		"{who}'s socket had already gone when this bare RST was sent (connect() gave up, or the half-open request expired); the moment it went is not in the packets, so the state change shown here is assumed.",
 		"发出这个不带ACK的RST时，{who}的套接字已经不存在了（connect()已放弃，或半连接请求已过期）；它消失的确切时刻报文中看不到，所以这里显示的状态变化是假定的。",
 	},
+	"syn-not-seen": {
+		"an RST,ACK with seq 0 reached {who}: Linux sends exactly that in answer to a segment without ACK, i.e. a SYN from {who} that the capture does not hold. So {who} was in SYN_SENT, and the connection is refused.",
+		"{who}收到一个seq为0的RST,ACK：Linux正是用它来回应不带ACK的报文段，也就是{who}发出、但抓包里没有的SYN。所以{who}当时处于SYN_SENT，连接被拒绝。",
+	},
 	"ack-not-seen": {
 		"only one direction was captured, so the ACK of {who}'s FIN cannot be in it; {who} did not send its FIN again, so that ACK presumably arrived. Assumed, not seen.",
 		"只抓到了一个方向，所以对{who}的FIN的确认包不可能出现在抓包里；{who}没有重发FIN，说明那个确认包大概已经到达。这是假定的，并没有看到。",
