@@ -119,7 +119,11 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 		}
 		note(tr.Observe(s))
 	}
+	// Timers run to the end of the recording, then the input ends as
+	// summary ends it: Flush adds the end-of-capture notes and the
+	// assumptions about what a one-direction capture could not show.
 	note(tr.Advance(t.End))
+	note(tr.Flush())
 	sort.Slice(conns, func(i, j int) bool { return conns[i].ID < conns[j].ID })
 
 	a := &Analysis{Capture: path}
