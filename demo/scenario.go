@@ -429,7 +429,7 @@ func afterOpen(ctx context.Context, r *Run, ca, cb *net.TCPConn, a, b netip.Addr
 	sink.emit(Event{Who: "peer B", Kind: KindConnected, Local: b, Remote: a, Text: "simultaneous open"})
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); pb.readLoop(false) }()
+	go func() { defer wg.Done(); pb.readLoop(func() eofPolicy { return eofPolicy{} }) }()
 	err := func() error {
 		if err := r.Checkpoint(ctx, "SYNs crossed"); err != nil {
 			return err

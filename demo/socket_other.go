@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"syscall"
 )
 
 var errNeedsLinux = errors.New("the demo's raw sockets (listen backlog, SO_REUSEADDR off, fixed client ports) need Linux")
@@ -28,3 +29,7 @@ func crossOpenByTimer(a, b netip.AddrPort) (*net.TCPConn, *net.TCPConn, error) {
 func crossShutdown(a, b *net.TCPConn, shutA, shutB func() error) error { return errNeedsLinux }
 
 func unread(c *net.TCPConn) int { return 0 }
+
+func bindAnyPort(raddr netip.AddrPort, local *netip.AddrPort) func(string, string, syscall.RawConn) error {
+	return nil
+}
