@@ -22,6 +22,9 @@ type RecordOptions struct {
 	FSM  fsm.Config // for the comparison
 	// Events receives the peers' events as they happen (may be nil).
 	Events Sink
+	// Opened, when set, is called once the capture socket is open, before
+	// the scenario starts: where a root caller drops its privileges.
+	Opened func()
 }
 
 // Recording is what Record saw.
@@ -83,6 +86,9 @@ func Record(ctx context.Context, name string, opt RecordOptions) (*Recording, er
 	src, err := capture.OpenLive("", rec.Filter, capture.LiveOptions{Timeout: 20 * time.Millisecond, Write: w})
 	if err != nil {
 		return nil, err
+	}
+	if opt.Opened != nil {
+		opt.Opened()
 	}
 	var (
 		mu      sync.Mutex

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/synfin/synfin/demo"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/internal/privs"
 	"github.com/synfin/synfin/session"
 	"github.com/synfin/synfin/ui"
 )
@@ -111,6 +113,9 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		if writer, err = capture.CreatePcap(*write); err != nil {
 			return fmt.Errorf("demo: -w %s: %w", *write, err)
 		}
+		if err := privs.GiveToInvoker(*write); err != nil {
+			logger.Error("-w file stays root's", "err", err)
+		}
 		defer func() {
 			if cerr := writer.Close(); cerr != nil {
 				logger.Error("close -w file", "file", *write, "err", cerr)
@@ -122,6 +127,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("demo: capture on %s: %w", lo, err)
 	}
 	defer src.Close()
+	dropPrivileges(p, logger)
 
 	var ports []uint16
 	if sc != nil {
@@ -159,6 +165,24 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		src: watchedSource{src, live}, name: name, mode: ui.Demo, lang: lang, session: s,
 		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger, demo: live,
 	})
+}
+
+// dropPrivileges gives up the capabilities a root demo no longer needs
+// once its capture socket is open: all of them, but for binding a port
+// below 1024 (R restarts the server). sock_diag, the peers' sockets and
+// the -w file (already open) need none.
+func dropPrivileges(port uint16, logger *slog.Logger) {
+	var keep []privs.Cap
+	if port < 1024 {
+		keep = append(keep, privs.NetBindService)
+	}
+	if err := privs.Drop(keep...); err != nil {
+		logger.Error("capabilities not dropped", "err", err)
+		return
+	}
+	if eff, err := privs.Effective(); err == nil {
+		logger.Info("capabilities dropped", "CapEff", fmt.Sprintf("%#x", eff))
+	}
 }
 
 // watchedSource tells the demo of each packet, so that it reads the

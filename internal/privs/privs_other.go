@@ -1,0 +1,6 @@
+//go:build !linux
+
+package privs
+
+// Drop does nothing outside Linux (no capabilities).
+func Drop(keep ...Cap) error { return nil }
