@@ -93,6 +93,7 @@ func Record(ctx context.Context, name string, opt RecordOptions) (*Recording, er
 	var (
 		mu      sync.Mutex
 		segs    []fsm.Segment
+		arrived = make(chan struct{}) // closed at the next packet
 		pumpErr error
 		done    = make(chan struct{})
 	)
@@ -115,6 +116,8 @@ func Record(ctx context.Context, name string, opt RecordOptions) (*Recording, er
 			s.Payload = nil
 			mu.Lock()
 			segs = append(segs, s)
+			close(arrived)
+			arrived = make(chan struct{})
 			mu.Unlock()
 		}
 	}()
@@ -123,13 +126,10 @@ func Record(ctx context.Context, name string, opt RecordOptions) (*Recording, er
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]fsm.Segment(nil), segs...)
-	}, LastPacket: func() time.Time {
+	}, Arrived: func() <-chan struct{} {
 		mu.Lock()
 		defer mu.Unlock()
-		if len(segs) == 0 {
-			return time.Time{}
-		}
-		return segs[len(segs)-1].Time
+		return arrived
 	}}
 	start := time.Now()
 	runErr := sc.Execute(ctx, r)
