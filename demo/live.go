@@ -34,6 +34,8 @@ type LiveConfig struct {
 	// scenario run next to the demo).
 	Ports []uint16
 	Log   Logger // may be nil
+	// Events, when set, also receives every event (any goroutine).
+	Events Sink
 }
 
 // CloseDelays are the server's delays before close() after the client's
@@ -109,6 +111,9 @@ func (l *Live) Packet(t time.Time) { l.k.poke() }
 func (l *Live) sink(ev Event) {
 	if l.cfg.Log != nil {
 		l.cfg.Log.Info("demo event", "event", ev.String())
+	}
+	if l.cfg.Events != nil {
+		l.cfg.Events(ev)
 	}
 	l.mu.Lock()
 	l.lines = append(l.lines, ev)
