@@ -200,13 +200,48 @@ func (c *Controller) serverConn(sel netip.AddrPort) (int, error) {
 		if id, ok := c.srv.ConnFor(sel); ok {
 			return id, nil
 		}
+		if cl, err := c.target(sel); err == nil {
+			if id, ok := c.accepted(cl); ok {
+				return id, nil
+			}
+		}
 		return 0, failure(i18n.KeyDemoErrSelNoServer, i18n.Args{"addr": sel})
+	}
+	if cl := c.newestClient(); cl != nil {
+		c.accepted(cl) // so that "newest" includes it
 	}
 	ids := c.srv.Conns()
 	if len(ids) == 0 {
 		return 0, failure(i18n.KeyDemoErrNoServerConn, nil)
 	}
 	return ids[len(ids)-1], nil
+}
+
+// accepted returns the server's number for client cl's connection,
+// waiting for accept when the client has connected but the server has
+// not yet reported it (the keys come faster than accept). A busy
+// iterative server does not accept: false then.
+func (c *Controller) accepted(cl *Client) (int, bool) {
+	if id, ok := c.srv.ConnFor(cl.Local()); ok {
+		return id, true
+	}
+	if c.srv.Model() == Iterative && len(c.srv.Conns()) > 0 {
+		return 0, false
+	}
+	ev, _, err := c.log.Wait(0, acceptWait, func(e Event) bool { return e.Kind == KindAccepted && e.Remote == cl.Local() })
+	if err != nil {
+		return 0, false
+	}
+	return ev.Conn, true
+}
+
+// newestClient returns the newest client still open, if any.
+func (c *Controller) newestClient() *Client {
+	cl, err := c.target(netip.AddrPort{})
+	if err != nil {
+		return nil
+	}
+	return cl
 }
 
 // Connect connects a new client.
@@ -227,7 +262,7 @@ func (c *Controller) ClientClose() { c.withClient("close", (*Client).Close) }
 // half-close lesson's reply after the FIN.
 func (c *Controller) HalfClose() {
 	c.withClient("half-close", func(cl *Client) error {
-		if id, ok := c.srv.ConnFor(cl.Local()); ok {
+		if id, ok := c.accepted(cl); ok {
 			if err := c.srv.ReplyOnEOF(id, "reply after your FIN"); err != nil {
 				return err
 			}
@@ -291,7 +326,6 @@ func (c *Controller) UnreadRST() {
 	sel := c.selected()
 	c.do("close with unread data", func() error {
 		cl, err := c.target(sel)
-		var fresh bool
 		if err != nil {
 			if sel.IsValid() {
 				return err
@@ -299,15 +333,8 @@ func (c *Controller) UnreadRST() {
 			if cl, err = c.newClient(false); err != nil {
 				return err
 			}
-			fresh = true
 		}
-		id, ok := c.srv.ConnFor(cl.Local())
-		if !ok && fresh {
-			ev, _, err := c.log.Wait(0, acceptWait, func(e Event) bool { return e.Kind == KindAccepted && e.Remote == cl.Local() })
-			if err == nil {
-				id, ok = ev.Conn, true
-			}
-		}
+		id, ok := c.accepted(cl)
 		if !ok {
 			if c.srv.Model() == Iterative {
 				return failure(i18n.KeyDemoErrNotAccepted, i18n.Args{"n": strings.TrimPrefix(cl.Name(), "client ")})
