@@ -78,6 +78,8 @@ var scenarios = []Scenario{
 	{Name: "backlog", Desc: "iterative server, listen backlog 1, not accepting: the 3rd client's SYN is dropped and retransmitted", Base: 7910, Ports: 1, run: backlog},
 	{Name: "reuseaddr", Desc: "restart a server while its old connection sits in TIME_WAIT: without SO_REUSEADDR bind fails, with it it works", Base: 7920, Ports: 1, run: reuseAddr},
 	{Name: "port-reuse", Desc: "a client bound to a fixed port reconnects while its old connection is in TIME_WAIT", Base: 7930, Ports: 2, run: portReuse},
+	{Name: "teardown", Desc: "the textbook four-way teardown: the client closes, the server waits before its close() (client FIN_WAIT_2, server CLOSE_WAIT), then FIN, ACK", Base: 7950, Ports: 1, run: fourWayTeardown},
+	{Name: "parent-copy", Desc: "multi-process server whose parent forgets to close its copy: the child's close sends no FIN (CLOSE_WAIT / FIN_WAIT_2) until the parent closes", Base: 7960, Ports: 1, run: parentCopy},
 	{Name: "stress", Desc: "N short connections as fast as possible from 8 clients at once (loopback only)", Base: 7940, Ports: 1, DefN: 2000, run: stress},
 }
 
@@ -686,6 +688,55 @@ func reuseAddr(ctx context.Context, r *Run) error {
 		return err
 	}
 	return r.Checkpoint(ctx, "restarted with SO_REUSEADDR")
+}
+
+// fourWayTeardown is the teardown of the textbooks, four segments: the
+// server does not close as soon as recv returns 0 (Linux would then send
+// its FIN with the ACK, three segments), so the client's FIN is ACKed
+// alone and FIN_WAIT_2 / CLOSE_WAIT last until the server's close().
+func fourWayTeardown(ctx context.Context, r *Run) error {
+	srv, c, ev, err := openOne(ctx, r, ServerConfig{ReuseAddr: true, HoldOnEOF: true}, "hello")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	defer c.Release()
+	if err := clientDoes(r, c, c.Close, KindPeerClosed); err != nil {
+		return err
+	}
+	if err := r.Checkpoint(ctx, "client closed, server not yet"); err != nil {
+		return err
+	}
+	if err := clientDoes(r, c, func() error { return srv.CloseConn(ev.Conn) }, KindClosed); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "server closed too")
+}
+
+// parentCopy is the notes' multi-process mistake: the parent keeps its
+// copy of the accepted socket, so when the child closes (and exits) the
+// socket lives on and no FIN goes out, until the parent closes it.
+func parentCopy(ctx context.Context, r *Run) error {
+	srv, c, ev, err := openOne(ctx, r, ServerConfig{ReuseAddr: true, Model: Process, KeepParentCopy: true}, "hello")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	defer c.Release()
+	from := r.Log.Len()
+	if err := c.Close(); err != nil {
+		return err
+	}
+	if _, _, err := r.Log.Wait(from, 3*time.Second, func(e Event) bool { return e.Kind == KindChildExited && e.Conn == ev.Conn }); err != nil {
+		return fmt.Errorf("the child never exited: %w", err)
+	}
+	if err := r.Checkpoint(ctx, "child closed and exited, the parent's copy open"); err != nil {
+		return err
+	}
+	if n := srv.CloseParentCopies(); n != 1 {
+		return fmt.Errorf("the parent closed %d copies, want 1", n)
+	}
+	return r.Checkpoint(ctx, "the parent closed its copy")
 }
 
 func portReuse(ctx context.Context, r *Run) error {
