@@ -663,7 +663,7 @@ func (s *Server) startChild(sc *serverConn, c *net.TCPConn) error {
 		}
 		sc.childDone.Store(true)
 		<-s.children
-		s.emit(Event{Kind: KindChildExited, Who: who, Conn: sc.id, Text: text})
+		s.emit(Event{Kind: KindChildExited, Who: who, Conn: sc.id, Local: sc.local, Remote: sc.remote, Text: text})
 		s.mu.Lock()
 		kept := sc.parentCopy != nil && !s.closed
 		s.mu.Unlock()

@@ -26,11 +26,17 @@ const demoUsage = `Usage: synfin demo [--scenario NAME] [--port N] [--model M] [
        synfin                       (the same, with defaults)
 
 Runs a real TCP server and client on loopback, captures their packets live
-and shows both endpoints' states. Keys in the demo panel drive the peers
-(c connect, s send, x client close, X server close, h half-close,
-a abort, A server abort, u close with unread data, r refused, b burst,
-l long connection, m server model); ? lists every key. Needs CAP_NET_RAW (or runs in a private network namespace
-when the system allows it).
+and shows both endpoints' states. Keys in the demo panel drive the peers,
+acting on the connection selected in the list (the newest if none):
+c connect, s send, x client close, X server close, h half-close (the
+server still replies), a abort, A server abort, u close with unread data,
+r refused, b burst, l long connection, m server model, d the server's
+delay before close() (none / 1 s / until X), k the multi-process parent
+that forgets to close its copy (again: it closes), R restart the server,
+e SO_REUSEADDR for the next restart, K TCP keep-alive (off by default);
+? lists every key. Needs CAP_NET_RAW (or runs in a private network
+namespace when the system allows it); as root it drops every capability
+once the capture is open.
 
 Flags:
   --scenario NAME    also run a recorded scenario unattended (synfin record --list)
