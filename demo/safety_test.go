@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 )
@@ -77,5 +78,37 @@ func TestMaxChildren(t *testing.T) {
 	}
 	if exited > third {
 		t.Errorf("the third child started (event %d) before any child ended (event %d): more than 2 at once\n%v", third, exited, log.Events())
+	}
+}
+
+// TestWriteKernelViewRefuses: the --kernel file is never written through
+// a symbolic link or into something that is not a regular file.
+func TestWriteKernelViewRefuses(t *testing.T) {
+	dir := t.TempDir()
+	target := dir + "/target"
+	if err := os.WriteFile(target, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := dir + "/link.json"
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteKernelView(link, KernelView{Scenario: "x"}); err == nil {
+		t.Error("WriteKernelView wrote through a symbolic link")
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep" {
+		t.Errorf("the link's target was changed: %q", b)
+	}
+	if err := WriteKernelView(dir, KernelView{Scenario: "x"}); err == nil {
+		t.Error("WriteKernelView wrote to a directory")
+	}
+	ok := dir + "/ok.json"
+	for range 2 { // a second write replaces the first
+		if err := WriteKernelView(ok, KernelView{Scenario: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if kv, err := ReadKernelView(ok); err != nil || kv.Scenario != "x" {
+		t.Errorf("read back: %+v, %v", kv, err)
 	}
 }

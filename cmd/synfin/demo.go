@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/synfin/synfin/capture"
@@ -212,9 +213,24 @@ const connSlack = 20 * time.Millisecond
 
 // sessionConnIDs finds the connection list's number of a connection: of
 // the connections on the 4-tuple (a fixed client port reuses one), the
-// latest that had begun by the event's time.
+// latest that had begun by the event's time. Answers found are kept (a
+// connection's number never changes), so that the log, redrawn often,
+// does not scan the session each time.
 func sessionConnIDs(s *session.Session) demo.ConnIDs {
+	type key struct {
+		c, s netip.AddrPort
+		at   int64
+	}
+	var mu sync.Mutex
+	found := map[key]uint64{}
 	return func(client, server netip.AddrPort, at time.Time) (uint64, bool) {
+		k := key{client, server, at.UnixNano()}
+		mu.Lock()
+		id, ok := found[k]
+		mu.Unlock()
+		if ok {
+			return id, true
+		}
 		ids, _ := s.Match(session.ParseFilter(client.String()+" "+server.String()), 0)
 		var best uint64
 		for _, id := range ids {
@@ -226,7 +242,16 @@ func sessionConnIDs(s *session.Session) demo.ConnIDs {
 				best = id
 			}
 		}
-		return best, best != 0
+		if best == 0 {
+			return 0, false
+		}
+		mu.Lock()
+		if len(found) >= 1<<14 {
+			clear(found)
+		}
+		found[k] = best
+		mu.Unlock()
+		return best, true
 	}
 }
 
