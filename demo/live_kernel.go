@@ -207,3 +207,23 @@ func (l *Live) KernelStates(client, server netip.AddrPort) (cs, ss fsm.State, ok
 	}
 	return cs, ss, true
 }
+
+// KernelView is KernelNow (after zero) or KernelAt in plain types, for a
+// UI that does not import demo: states and found hold the client's
+// socket, the server's and the listener, in that order; found false is
+// "no socket". ok is false when there is no read to answer from.
+func (l *Live) KernelView(client, server netip.AddrPort, after, before time.Time) (states [3]fsm.State, found [3]bool, ok bool) {
+	var kc KernelConn
+	if after.IsZero() {
+		kc, ok = l.KernelNow(client, server)
+	} else {
+		kc, ok = l.KernelAt(client, server, after, before)
+	}
+	if !ok {
+		return states, found, false
+	}
+	for i, s := range []KernelSide{kc.Client, kc.Server, kc.Listener} {
+		states[i], found[i] = s.State, s.Found
+	}
+	return states, found, true
+}

@@ -330,6 +330,13 @@ func TestLiveKernelView(t *testing.T) {
 	if !ok || !before.Client.Found || before.Client.State != fsm.Established {
 		t.Errorf("KernelAt the established step: %+v, %v", before, ok)
 	}
+	if st, found, ok := h.l.KernelView(c.Local, c.Remote, c.Time, established); !ok || st[0] != fsm.Established ||
+		st[1] != fsm.Established || found != [3]bool{true, true, true} {
+		t.Errorf("KernelView at the established step: %v %v %v", st, found, ok)
+	}
+	if _, found, ok := h.l.KernelView(c.Local, c.Remote, time.Time{}, time.Time{}); !ok || found != [3]bool{false, false, true} {
+		t.Errorf("KernelView now, after the abort: found %v %v, want only the listener", found, ok)
+	}
 	if cs, ss, ok := h.l.KernelStates(c.Local, c.Remote); !ok || cs != fsm.Closed || ss != fsm.Closed {
 		t.Errorf("KernelStates after the abort: %v %v %v", cs, ss, ok)
 	}

@@ -86,6 +86,6 @@ var (
 	KeyDemoKeepAliveKey   = def("demo.key.keepalive", "K: TCP keep-alive on/off for new connections (off by default)", "K：新连接的TCP保活（keep-alive）开/关（默认关闭）")
 	KeyDemoSelectedKey    = def("demo.key.selected", "s x h a u X A act on the connection selected in the list (the newest if none)", "s x h a u X A 作用于列表中选中的连接（未选中时为最新的连接）")
 	KeyDemoKeyLineAll     = def("demo.keyline.all",
-		"c connect · s send · x client close · X server close · h half-close · a abort · A server abort · u unread→RST · r refused · b burst · l long · m model · d close delay · k parent copy · R restart · e SO_REUSEADDR · K keep-alive",
-		"c 连接 · s 发送 · x 客户端关闭 · X 服务器关闭 · h 半关闭 · a 异常终止 · A 服务器异常终止 · u 未读→RST · r 被拒绝 · b 批量短连接 · l 长连接 · m 模型 · d 延迟关闭 · k 父进程副本 · R 重启 · e SO_REUSEADDR · K 保活")
+		"c connect · s send · x/X close · h half-close · a/A abort · u unread · r refused · d delay · k parent · R restart · ? all keys",
+		"c 连接 · s 发送 · x/X 关闭 · h 半关闭 · a/A 异常终止 · u 未读→RST · r 被拒绝 · d 延迟关闭 · k 父进程 · R 重启 · ? 全部按键")
 )
