@@ -228,7 +228,11 @@ func (c *Controller) accepted(cl *Client) (int, bool) {
 	if c.srv.Model() == Iterative && len(c.srv.Conns()) > 0 {
 		return 0, false
 	}
-	ev, _, err := c.log.Wait(0, acceptWait, func(e Event) bool { return e.Kind == KindAccepted && e.Remote == cl.Local() })
+	// The connection is listed by its KindAccepted event (in-process
+	// models) or its KindChildStarted event (process model).
+	ev, _, err := c.log.Wait(0, acceptWait, func(e Event) bool {
+		return (e.Kind == KindAccepted && c.srv.Model() != Process || e.Kind == KindChildStarted) && e.Remote == cl.Local()
+	})
 	if err != nil {
 		return 0, false
 	}

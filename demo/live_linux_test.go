@@ -170,17 +170,22 @@ func TestLiveHalfCloseReply(t *testing.T) {
 	if !inOwnNetns(t) {
 		return
 	}
-	h := startLive(t, Goroutine)
-	h.press('d', Is("demo", KindNote))
-	h.press('d', Is("demo", KindNote)) // the server holds after the FIN: the states stay to be seen
-	c := h.press('c', connected)
-	h.press('h', func(e Event) bool {
-		return e.Kind == KindReceived && e.Who == "client 1" && e.Text == "reply after your FIN"
-	})
-	kernelIs(t, "half-closed client", c.Local, c.Remote, fsm.FinWait2)
-	kernelIs(t, "server after replying", c.Remote, c.Local, fsm.CloseWait)
-	h.press('X', Is("client 1", KindPeerClosed))
-	h.noErrors()
+	for _, m := range []Model{Goroutine, Process} {
+		t.Run(string(m), func(t *testing.T) {
+			h := startLive(t, m)
+			h.press('d', Is("demo", KindNote))
+			h.press('d', Is("demo", KindNote)) // the server holds after the FIN: the states stay to be seen
+			c := h.press('c', connected)
+			h.press('h', func(e Event) bool {
+				return e.Kind == KindReceived && e.Who == "client 1" && e.Text == "reply after your FIN"
+			})
+			kernelIs(t, "half-closed client", c.Local, c.Remote, fsm.FinWait2)
+			kernelIs(t, "server after replying", c.Remote, c.Local, fsm.CloseWait)
+			h.press('X', Is("client 1", KindPeerClosed))
+			h.noErrors()
+			h.l.Close()
+		})
+	}
 }
 
 // TestLiveUnreadIterative (issue 9, defect 5): 'u' with the iterative

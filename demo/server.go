@@ -317,9 +317,12 @@ func (s *Server) acceptLoop(ln *net.TCPListener, stop <-chan struct{}) {
 		}
 		setKeepAlive(c, s.keepAlive.Load())
 		sc := &serverConn{id: int(s.nextID.Add(1)), local: addrPort(c.LocalAddr()), remote: addrPort(c.RemoteAddr())}
-		s.emit(Event{Kind: KindAccepted, Conn: sc.id, Local: sc.local, Remote: sc.remote,
-			Text: fmt.Sprintf("new socket for client %v", sc.remote)})
+		accepted := Event{Kind: KindAccepted, Conn: sc.id, Local: sc.local, Remote: sc.remote,
+			Text: fmt.Sprintf("new socket for client %v", sc.remote)}
 		if s.cfg.Model == Process {
+			// The child's start comes after; the connection is listed
+			// (Conns, ConnFor) by the KindChildStarted event.
+			s.emit(accepted)
 			// startChild lists sc once its fields are set.
 			if err := s.startChild(sc, c); err != nil {
 				<-s.children
@@ -335,6 +338,7 @@ func (s *Server) acceptLoop(ln *net.TCPListener, stop <-chan struct{}) {
 			c.Close()
 			return
 		}
+		s.emit(accepted) // listed first: an action on it may follow at once
 		if s.cfg.Model == Iterative {
 			s.serve(sc)
 			continue
