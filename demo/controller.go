@@ -267,7 +267,12 @@ func (c *Controller) ClientClose() { c.withClient("close", (*Client).Close) }
 func (c *Controller) HalfClose() {
 	c.withClient("half-close", func(cl *Client) error {
 		if id, ok := c.accepted(cl); ok {
+			from := c.log.Len()
 			if err := c.srv.ReplyOnEOF(id, "reply after your FIN"); err != nil {
+				return err
+			}
+			// Only then the FIN: a child might otherwise read it first.
+			if _, _, err := c.log.Wait(from, acceptWait, func(e Event) bool { return e.Kind == KindReplyArmed && e.Conn == id }); err != nil {
 				return err
 			}
 		}

@@ -37,6 +37,7 @@ const (
 	KindError        Kind = "error"         // any other failure (Text says what)
 	KindChildLimit   Kind = "child-limit"   // process model: MaxChildren children serve; accept waits for one to end
 	KindNote         Kind = "note"          // the demo says something (Note and Args say what, in any language)
+	KindReplyArmed   Kind = "reply-armed"   // the server will answer when recv returns 0 (ReplyOnEOF)
 )
 
 // ListenInfo is how a server listens: the model, backlog and

@@ -377,16 +377,18 @@ func (s *Server) serve(sc *serverConn) {
 
 // ReplyOnEOF makes connection id answer text when recv returns 0 (the
 // client's FIN), before it closes: on a half-closed connection the reply
-// still reaches the client.
+// still reaches the client. A KindReplyArmed event says when it holds (in
+// the process model the child says so, after this returns).
 func (s *Server) ReplyOnEOF(id int, text string) error {
 	sc, err := s.conn(id)
 	if err != nil {
 		return err
 	}
 	if sc.cmd != nil {
-		return sc.tellChild("reply", text)
+		return sc.tellChild("reply", text) // the child reports KindReplyArmed
 	}
 	sc.reply.Store(&text)
+	s.emit(Event{Kind: KindReplyArmed, Conn: sc.id, Local: sc.local, Remote: sc.remote, Text: text})
 	return nil
 }
 
@@ -728,6 +730,9 @@ func runChild(delay time.Duration, keepAlive bool) int {
 				_ = p.abort()
 			case "reply":
 				reply.Store(&text)
+				outMu.Lock()
+				_ = enc.Encode(childEvent{Kind: KindReplyArmed, Text: text})
+				outMu.Unlock()
 			}
 		}
 		// The parent is gone or closing: close our socket.

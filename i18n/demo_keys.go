@@ -35,6 +35,7 @@ var (
 		"有未读数据时close()：内核发送RST而不是FIN")
 	KeyDemoChildLimitKind = def("demo.child-limit", "child limit reached", "子进程数已达上限")
 	KeyDemoNoteKind       = def("demo.note", "note", "说明")
+	KeyDemoReplyArmedKind = def("demo.reply-armed", "will still reply after the client's FIN", "收到客户端的FIN后仍会回复")
 
 	// What a toggle now does.
 	KeyDemoNoteDelayNone = def("demo.note.delaynone", "the server closes at once after the client's FIN",
