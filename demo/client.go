@@ -27,6 +27,9 @@ type DialOptions struct {
 	// probes are a lesson of their own, not noise.
 	KeepAlive bool
 	Events    Sink
+	// register, when set, lists the client before its KindConnected
+	// event: an action may follow the event at once.
+	register func(*Client)
 }
 
 // Client is the demo TCP client: one connection.
@@ -78,6 +81,9 @@ func Dial(ctx context.Context, addr netip.AddrPort, opt DialOptions) (*Client, e
 	cl.p = newPeer(c, func(k Kind, text string) {
 		opt.Events.emit(Event{Who: name, Kind: k, Local: cl.local, Remote: cl.remote, Text: text})
 	})
+	if opt.register != nil {
+		opt.register(cl)
+	}
 	ev(Event{Kind: KindConnected, Local: cl.local, Remote: cl.remote,
 		Text: fmt.Sprintf("connected from %v", cl.local)})
 	if opt.AutoRead {

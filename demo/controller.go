@@ -142,14 +142,12 @@ func (c *Controller) newClient(autoRead bool) (*Client, error) {
 	c.mu.Lock()
 	ka := c.keepAlive
 	c.mu.Unlock()
-	cl, err := Dial(c.ctx, c.cfg.Addr, DialOptions{Name: name, AutoRead: autoRead, KeepAlive: ka, Events: c.log.Sink()})
-	if err != nil {
-		return nil, err
+	register := func(cl *Client) {
+		c.mu.Lock()
+		c.clients = append(c.clients, cl)
+		c.mu.Unlock()
 	}
-	c.mu.Lock()
-	c.clients = append(c.clients, cl)
-	c.mu.Unlock()
-	return cl, nil
+	return Dial(c.ctx, c.cfg.Addr, DialOptions{Name: name, AutoRead: autoRead, KeepAlive: ka, Events: c.log.Sink(), register: register})
 }
 
 // target returns the client the actions act on: the selected one, else
