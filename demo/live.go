@@ -340,7 +340,8 @@ func delayKey(d time.Duration) i18n.Key {
 // kept, so the FINs the children could not send go out.
 func (l *Live) toggleParent(ctl *Controller) {
 	l.mu.Lock()
-	l.keepParent = !l.keepParent
+	// Another model: k always means "show the mistake" (it switches).
+	l.keepParent = !l.keepParent || l.model != Process
 	on, m := l.keepParent, l.model
 	l.mu.Unlock()
 	if !on {
@@ -397,7 +398,7 @@ func (l *Live) Model(lang i18n.Lang) string {
 	case d < 0:
 		parts = append(parts, lang.T(i18n.KeyDemoStatusDelayHold))
 	}
-	if parent {
+	if parent && m == Process {
 		parts = append(parts, lang.T(i18n.KeyDemoStatusParent))
 	}
 	if !reuse {
