@@ -11,6 +11,10 @@ var (
 	KeyDemoWhoClient     = def("demo.who.client", "client {n}", "客户端{n}")
 	KeyDemoWhoPeer       = def("demo.who.peer", "peer {n}", "端点{n}")
 
+	// The status bar's source.
+	KeyDemoSource         = def("demo.source", "demo {iface} :{port}", "演示 {iface} :{port}")
+	KeyDemoSourceScenario = def("demo.source.scenario", "demo {name}", "演示 {name}")
+
 	// Server models.
 	KeyDemoModelGoroutine = def("demo.model.goroutine", "goroutine", "goroutine")
 	KeyDemoModelProcess   = def("demo.model.process", "multi-process", "多进程")

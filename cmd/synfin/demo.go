@@ -150,12 +150,13 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	scCtx, stopScenario := context.WithCancel(ctx)
 	defer live.Close()
 	defer stopScenario() // runs first: the scenario stops before the peers close
-	name := fmt.Sprintf("demo %s :%d", lo, p)
+	// The status bar's source, in the language the demo starts in.
+	name := lang.F(i18n.KeyDemoSource, i18n.Args{"iface": lo, "port": p})
 	if *write != "" {
 		name += " → " + filepath.Base(*write)
 	}
 	if sc != nil {
-		name = "demo " + sc.Name
+		name = lang.F(i18n.KeyDemoSourceScenario, i18n.Args{"name": sc.Name})
 	}
 	if capture.InPrivateNetns() {
 		// Say why this works without root, and that other programs' traffic
