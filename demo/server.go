@@ -668,8 +668,8 @@ func (s *Server) startChild(sc *serverConn, c *net.TCPConn) error {
 			text = err.Error()
 		}
 		sc.childDone.Store(true)
-		<-s.children
 		s.emit(Event{Kind: KindChildExited, Who: who, Conn: sc.id, Local: sc.local, Remote: sc.remote, Text: text})
+		<-s.children // after the event: the log shows the exit before the next child
 		s.mu.Lock()
 		kept := sc.parentCopy != nil && !s.closed
 		s.mu.Unlock()
