@@ -240,6 +240,10 @@ func TestLiveActsOnSelected(t *testing.T) {
 	h.l.Select(c1.Local, c1.Remote)
 	h.press('s', func(e Event) bool { return e.Kind == KindReceived && e.Remote == c1.Local })
 	h.press('A', func(e Event) bool { return e.Kind == KindAborted && e.Remote == c1.Local })
+	// The client learns of the RST when its reader gets ECONNRESET.
+	if _, _, err := h.log.Wait(0, 5*time.Second, Is("client 1", KindReset)); err != nil {
+		t.Fatal(err)
+	}
 	kernelIs(t, "selected client reset", c1.Local, c1.Remote, fsm.Closed)
 	kernelIs(t, "other client untouched", c2.Local, c2.Remote, fsm.Established)
 	// The selected connection is gone: say so rather than act on another.
