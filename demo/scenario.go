@@ -24,7 +24,10 @@ type Scenario struct {
 	Base  uint16 // default first port; scenarios do not share ports
 	Ports uint16 // ports used: Base .. Base+Ports-1
 	DefN  int    // default count for repeating scenarios (0: none)
-	run   func(ctx context.Context, r *Run) error
+	// Filters: the scenario attaches socket filters to its sockets, which
+	// some kernels allow only with CAP_NET_ADMIN.
+	Filters bool
+	run     func(ctx context.Context, r *Run) error
 }
 
 // ErrNotReproduced is returned (wrapped) by a scenario whose kernel timing
@@ -70,8 +73,8 @@ var scenarios = []Scenario{
 	{Name: "abort", Desc: "the client aborts with SO_LINGER 0: RST instead of FIN, no TIME_WAIT", Base: 7830, Ports: 1, run: abort},
 	{Name: "unread-rst", Desc: "the client closes with unread data in its receive queue: the kernel sends RST", Base: 7840, Ports: 1, run: unreadRST},
 	{Name: "half-close", Desc: "the client shuts down writing (FIN_WAIT_2 / CLOSE_WAIT) and still receives the server's reply", Base: 7850, Ports: 1, run: halfClose},
-	{Name: "simultaneous-close", Desc: "both ends send FIN at the same instant: the FINs cross, both go through CLOSING to TIME_WAIT", Base: 7860, Ports: 1, run: simultaneousClose},
-	{Name: "simultaneous-open", Desc: "two sockets bound to fixed ports connect to each other: the SYNs cross (first SYNs swallowed, retransmitted together after 1 s)", Base: 7870, Ports: 2, run: simultaneousOpen},
+	{Name: "simultaneous-close", Desc: "both ends send FIN at the same instant: the FINs cross, both go through CLOSING to TIME_WAIT", Base: 7860, Ports: 1, Filters: true, run: simultaneousClose},
+	{Name: "simultaneous-open", Desc: "two sockets bound to fixed ports connect to each other: the SYNs cross (first SYNs swallowed, retransmitted together after 1 s)", Base: 7870, Ports: 2, Filters: true, run: simultaneousOpen},
 	{Name: "short-connections", Desc: "N short connections: connect, send one line, close, again", Base: 7880, Ports: 1, DefN: 5, run: shortConnections},
 	{Name: "long-connection", Desc: "N lines on one long connection, then close", Base: 7890, Ports: 1, DefN: 5, run: longConnection},
 	{Name: "concurrent", Desc: "N clients connected at once to the goroutine-per-connection server", Base: 7900, Ports: 1, DefN: 5, run: concurrent},

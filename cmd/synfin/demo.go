@@ -134,7 +134,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("demo: capture on %s: %w", lo, err)
 	}
 	defer src.Close()
-	dropPrivileges(p, logger)
+	dropPrivileges(p, sc != nil && sc.Filters, logger)
 
 	var ports []uint16
 	if sc != nil {
@@ -177,12 +177,16 @@ func runDemo(ctx context.Context, args []string, e env) error {
 
 // dropPrivileges gives up the capabilities a root demo no longer needs
 // once its capture socket is open: all of them, but for binding a port
-// below 1024 (R restarts the server). sock_diag, the peers' sockets and
-// the -w file (already open) need none.
-func dropPrivileges(port uint16, logger *slog.Logger) {
+// below 1024 (R restarts the server) and attaching socket filters (a
+// crossing scenario run next to the demo). sock_diag, the peers' sockets
+// and the -w file (already open) need none.
+func dropPrivileges(port uint16, filters bool, logger *slog.Logger) {
 	var keep []privs.Cap
 	if port < 1024 {
 		keep = append(keep, privs.NetBindService)
+	}
+	if filters {
+		keep = append(keep, privs.NetAdmin)
 	}
 	if err := privs.Drop(keep...); err != nil {
 		logger.Error("capabilities not dropped", "err", err)

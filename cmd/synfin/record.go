@@ -74,8 +74,13 @@ func runRecord(ctx context.Context, args []string, e env) error {
 		if err := privs.GiveToInvoker(*out); err != nil {
 			fmt.Fprintf(e.stderr, "synfin: record: %v\n", err)
 		}
-		// The scenarios' fixed ports are above 1024: nothing to keep.
-		if err := privs.Drop(); err != nil {
+		// The scenarios' fixed ports are above 1024; the crossing ones
+		// attach socket filters (see privs.NetAdmin).
+		var keep []privs.Cap
+		if sc.Filters {
+			keep = append(keep, privs.NetAdmin)
+		}
+		if err := privs.Drop(keep...); err != nil {
 			fmt.Fprintf(e.stderr, "synfin: record: %v\n", err)
 		}
 	}}

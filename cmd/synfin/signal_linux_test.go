@@ -18,6 +18,7 @@ import (
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/demo"
+	"github.com/synfin/synfin/internal/privs"
 )
 
 // openPTY returns a pseudo-terminal's master and slave, 100×30.
@@ -126,5 +127,31 @@ func TestSIGHUPRestoresTerminal(t *testing.T) {
 	}
 	if n < 3 {
 		t.Errorf("%s holds %d segments, want the handshake at least", pcap, n)
+	}
+}
+
+// TestRecordAfterDroppingPrivileges: synfin record drops its capabilities
+// once the capture is open, yet the crossing scenarios still attach
+// their socket filters (which need CAP_NET_ADMIN on some kernels) and
+// the recording agrees with the kernel. Run in a private namespace.
+func TestRecordAfterDroppingPrivileges(t *testing.T) {
+	if !privs.Supported() {
+		t.Skip("this test binary is a cgo build: capabilities cannot be dropped on every thread (go test with CGO_ENABLED=0)")
+	}
+	if _, err := demo.EnsureCapture(); err != nil {
+		t.Skipf("no capture here: %v", err)
+	}
+	pcap := filepath.Join(t.TempDir(), "x.pcap")
+	cmd, err := capture.PrivateNetnsCommand("record", "--scenario", "simultaneous-close", "-w", pcap)
+	if err != nil {
+		t.Skip(err)
+	}
+	cmd.Env = append(cmd.Env, mainEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("record after dropping privileges: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "kernel and fsm agree") {
+		t.Errorf("record output:\n%s", out)
 	}
 }

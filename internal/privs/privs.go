@@ -25,6 +25,10 @@ type Cap uint
 const (
 	NetBindService Cap = 10 // bind ports below 1024
 	NetRaw         Cap = 13 // packet sockets
+	// NetAdmin: attaching a socket filter (SO_ATTACH_FILTER) to a TCP
+	// socket fails with EPERM without it on this machine's kernel
+	// (6.18, measured with setpriv); the crossing scenarios attach them.
+	NetAdmin Cap = 12
 )
 
 // Invoker returns the user who ran synfin through sudo (SUDO_UID and

@@ -56,6 +56,14 @@ func Drop(keep ...Cap) error {
 	return nil
 }
 
+// Supported reports whether Drop can work in this build: capabilities
+// are per thread, and only a CGO_ENABLED=0 build lets Go change them on
+// every thread (syscall.AllThreadsSyscall).
+func Supported() bool {
+	_, _, e := syscall.AllThreadsSyscall(unix.SYS_GETPID, 0, 0, 0)
+	return e != unix.ENOTSUP
+}
+
 func lastCap() int {
 	b, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
 	if err != nil {
