@@ -235,6 +235,9 @@ type tuiRun struct {
 	fsm  fsm.Config
 	log  *slog.Logger
 	demo ui.DemoControl
+	// session, when set, is the session to fill (the demo asks it for
+	// connection numbers); default a new one.
+	session *session.Session
 	// screen replaces the terminal (tests: tcell.SimulationScreen).
 	screen tcell.Screen
 }
@@ -243,7 +246,10 @@ type tuiRun struct {
 // until the user quits or ctx ends. A read error is shown in the status
 // bar while the UI runs, and returned after it.
 func runTUI(ctx context.Context, r tuiRun) error {
-	s := session.New(session.Config{FSM: r.fsm})
+	s := r.session
+	if s == nil {
+		s = session.New(session.Config{FSM: r.fsm})
+	}
 	app := ui.New(ui.Config{
 		Session: s, Mode: r.mode, Source: r.name, Lang: r.lang,
 		Ladder: ui.NewLadder(), States: ui.NewStateDiagram(), Explain: ui.NewExplain(),
