@@ -559,9 +559,15 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 			a.focusConn(a.shownID)
 			return nil
 		}
-		return ev // the table's SelectedFunc focuses the row
+		r, _ := a.table.GetSelection()
+		a.focusConn(a.list.idAt(r))
+		return nil
 	case tcell.KeyRune:
 	default:
+		if a.order[a.focused] == a.table {
+			a.listKey(ev)
+			return nil
+		}
 		return ev
 	}
 	switch r := ev.Rune(); r {
@@ -613,7 +619,47 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 			return nil
 		}
 	}
+	if a.order[a.focused] == a.table {
+		return nil // see listKey
+	}
 	return ev
+}
+
+// listKey moves the list's selection for ↑ ↓ PgUp PgDn. The table never
+// sees a key (HandleKey swallows what it does not use while the list has
+// the focus): tview's Table handler loops forever when no row is
+// selectable (a list with only its header: the demo's first screen, a
+// filter that matches nothing), and then q, Ctrl-C and SIGTERM are never
+// read again. Its vim keys (j k g G h l) would do the same, and some are
+// demo keys.
+func (a *App) listKey(ev *tcell.EventKey) {
+	_, _, _, h := a.table.GetInnerRect()
+	page := max(1, h-1) // rows below the header
+	var d int
+	switch ev.Key() {
+	case tcell.KeyUp:
+		d = -1
+	case tcell.KeyDown:
+		d = 1
+	case tcell.KeyPgUp, tcell.KeyCtrlB:
+		d = -page
+	case tcell.KeyPgDn, tcell.KeyCtrlF:
+		d = page
+	}
+	a.moveList(d)
+}
+
+// moveList moves the list's selection by d rows (negative: up, towards
+// the newest), clamped to the rows there are; nothing on an empty list.
+func (a *App) moveList(d int) {
+	n := a.list.visible
+	if n == 0 || d == 0 {
+		return
+	}
+	r, _ := a.table.GetSelection()
+	r = min(max(1, r+d), n)
+	a.table.Select(r, 0)
+	a.showRow(r)
 }
 
 func (a *App) filterDone(key tcell.Key) {

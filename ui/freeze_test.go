@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
+	"github.com/synfin/synfin/session/sessiontest"
+)
+
+// press routes a key as tview does: the screen's input capture first, then
+// the focused primitive (the list, here) gets what the capture passed on.
+func press(a *App, ev *tcell.EventKey) {
+	if out := a.Root().(*tview.Pages).GetInputCapture()(ev); out != nil {
+		p := a.order[a.focused]
+		p.InputHandler()(out, func(tview.Primitive) {})
+	}
+}
+
+// withDeadline fails the test if f does not return within 5 s: the freeze
+// it guards against never returns at all.
+func withDeadline(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s: still running after 5 s (tview's table loops on a list with no selectable row)", what)
+	}
+}
+
+// TestEmptyListKeys is defect 1 of issue 9: ↑ ↓ PgUp PgDn Home End on a
+// list with only its header (the demo's first screen, a filter matching
+// nothing) must return, and q must still quit.
+func TestEmptyListKeys(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		setup func(t *testing.T) *App
+	}{
+		{"demo-first-screen", func(t *testing.T) *App {
+			return New(Config{Session: session.New(session.Config{}), Mode: Demo, Source: "demo", Demo: &fakeDemo{}, Clock: time.Now})
+		}},
+		{"filter-matches-nothing", func(t *testing.T) *App {
+			a, _, _ := testApp(t, sessiontest.Many(20), Replay, i18n.En)
+			a.HandleKey(key(tcell.KeyEnd))
+			for range 15 { // select a row far down, beyond the filtered list
+				press(a, key(tcell.KeyDown))
+			}
+			a.HandleKey(runeKey('/'))
+			a.filterIn.SetText("no-such-host")
+			a.filterDone(tcell.KeyEnter)
+			return a
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := tt.setup(t)
+			stopped := false
+			a.stop = func() { stopped = true }
+			screenText(t, a, 100, 30)
+			for _, k := range []tcell.Key{tcell.KeyDown, tcell.KeyUp, tcell.KeyPgDn, tcell.KeyPgUp, tcell.KeyHome, tcell.KeyEnd} {
+				withDeadline(t, tcell.KeyNames[k], func() {
+					press(a, key(k))
+					screenText(t, a, 100, 30)
+				})
+			}
+			for _, r := range "jkgG" {
+				withDeadline(t, string(r), func() { press(a, runeKey(r)) })
+			}
+			press(a, runeKey('q'))
+			if !stopped {
+				t.Errorf("q did not stop the app")
+			}
+		})
+	}
+}
