@@ -121,6 +121,12 @@ type App struct {
 	helpOpen  bool
 	zoomed    tview.Primitive // the pane shown full screen by z, or nil
 
+	// stale: a key moved the cursor while more keys waited; the panes
+	// are re-read on the next draw (or other key), so a flood of keys
+	// costs one refresh (flush).
+	stale bool
+	flood *floodScreen // nil in tests that draw by hand
+
 	seenVersion, seenDemo uint64
 	busy                  atomic.Bool // playing or following: redraw on ticks
 
@@ -210,7 +216,26 @@ func New(cfg Config) *App {
 }
 
 // Root returns the primitive to give tview.Application.SetRoot.
-func (a *App) Root() tview.Primitive { return a.pages }
+func (a *App) Root() tview.Primitive { return &rootView{Pages: a.pages, a: a} }
+
+// rootView brings the panes up to date before drawing them.
+type rootView struct {
+	*tview.Pages
+	a *App
+}
+
+func (r *rootView) Draw(screen tcell.Screen) {
+	r.a.flush()
+	r.Pages.Draw(screen)
+}
+
+// flush re-reads the session if a key moved the cursor since the last
+// refresh.
+func (a *App) flush() {
+	if a.stale {
+		a.refresh()
+	}
+}
 
 // layout sizes the rows for the screen height before drawing: the list
 // gets a fifth, the explanation row a third, the diagrams the rest.
@@ -237,12 +262,27 @@ func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
 // is done. Redraws are throttled to 20 per second.
 func (a *App) Run(ctx context.Context, screen tcell.Screen) error {
 	app := tview.NewApplication()
-	if screen != nil {
-		app.SetScreen(screen)
+	if screen == nil {
+		var err error
+		if screen, err = tcell.NewScreen(); err != nil {
+			return err
+		}
 	}
+	fs := &floodScreen{Screen: screen}
+	app.SetScreen(fs) // initializes it
+	if fs.initErr != nil {
+		return fs.initErr
+	}
+	a.flood = fs
+	// Every key passes here first: count it as handled.
+	app.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
+		fs.keyHandled()
+		return ev
+	})
+	app.SetBeforeDrawFunc(func(tcell.Screen) bool { return fs.skip })
 	a.setFocus = func(p tview.Primitive) { app.SetFocus(p) }
 	a.stop = app.Stop
-	app.SetRoot(a.pages, true).SetFocus(a.table)
+	app.SetRoot(a.Root(), true).SetFocus(a.table)
 	a.focused = 0
 	a.markBusy()
 
@@ -312,6 +352,7 @@ func (a *App) Guard() {
 // Tick advances playback to now and re-reads the session if anything
 // changed. It runs on the UI goroutine.
 func (a *App) Tick(now time.Time) {
+	a.flush()
 	moved := a.play.Tick(now)
 	if moved {
 		a.manualSel = false
@@ -335,6 +376,7 @@ func (a *App) markBusy() {
 
 // refresh re-reads the session at the cursor into every pane.
 func (a *App) refresh() {
+	a.stale = false
 	a.seenVersion = a.s.Version()
 	pos := a.cur.Pos()
 	a.list.lang = a.lang
@@ -497,6 +539,14 @@ func (a *App) focusConn(id uint64) {
 // goroutine and never calls QueueUpdate*. Keys it does not use go on to
 // the focused pane.
 func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
+	if a.flood != nil {
+		// After this key, skip the redraw if more keys wait: a flood
+		// of keys is drawn once.
+		defer a.flood.deferDraw()
+	}
+	if k := ev.Key(); k != tcell.KeyLeft && k != tcell.KeyRight && k != tcell.KeyHome && k != tcell.KeyEnd {
+		a.flush() // other keys read what the cursor moves changed
+	}
 	if a.filterIn.HasFocus() {
 		return ev
 	}
@@ -511,7 +561,11 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 	stepped := func() {
 		a.manualSel = false
 		a.play.Moved(now)
-		a.refresh()
+		if a.flood != nil && a.flood.pending() {
+			a.stale = true // more keys wait: re-read once, see flush
+		} else {
+			a.refresh()
+		}
 		a.markBusy()
 	}
 	switch ev.Key() {

@@ -15,7 +15,7 @@ import (
 // press routes a key as tview does: the screen's input capture first, then
 // the focused primitive (the list, here) gets what the capture passed on.
 func press(a *App, ev *tcell.EventKey) {
-	if out := a.Root().(*tview.Pages).GetInputCapture()(ev); out != nil {
+	if out := a.pages.GetInputCapture()(ev); out != nil {
 		p := a.order[a.focused]
 		p.InputHandler()(out, func(tview.Primitive) {})
 	}
