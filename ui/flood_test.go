@@ -34,7 +34,7 @@ func (s *queuedScreen) Fini() {
 	close(s.fini)
 	s.SimulationScreen.Fini()
 }
-func (s *queuedScreen) HasPendingEvent() bool  { return len(s.q) > 0 }
+func (s *queuedScreen) HasPendingEvent() bool { return len(s.q) > 0 }
 func (s *queuedScreen) Show() {
 	s.shows.Add(1)
 	s.SimulationScreen.Show()
