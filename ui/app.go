@@ -99,21 +99,22 @@ type App struct {
 	lang i18n.Lang
 	now  func() time.Time
 
-	list     *connContent
-	table    *tview.Table
-	status   *tview.TextView
-	filterIn *tview.InputField
-	bottom   *tview.Pages // status bar or filter prompt
-	pages    *tview.Pages // main screen, help
-	help     *tview.TextView
-	demo     *tview.Flex     // demo panel: demoKeys above demoLog
-	demoKeys *tview.TextView // server model and the keys
-	demoLog  *tview.TextView
-	root     *tview.Flex
-	mid, low *tview.Flex
-	views    []ConnView
-	order    []tview.Primitive // Tab order
-	focused  int
+	list      *connContent
+	table     *tview.Table
+	status    *tview.TextView
+	filterIn  *tview.InputField
+	bottom    *tview.Pages // status bar or filter prompt
+	pages     *tview.Pages // main screen, help
+	help      *tview.TextView
+	demo      *tview.Flex     // demo panel: demoKeys above demoLog
+	demoKeys  *tview.TextView // server model and the keys
+	demoLog   *tview.TextView
+	demoExtra int // lines above the keys in demoKeys besides the model
+	root      *tview.Flex
+	mid, low  *tview.Flex
+	views     []ConnView
+	order     []tview.Primitive // Tab order
+	focused   int
 
 	shownID   uint64 // connection the panes show
 	manualSel bool   // the user picked shownID in the list
@@ -125,6 +126,7 @@ type App struct {
 	// are re-read on the next draw (or other key), so a flood of keys
 	// costs one refresh (flush).
 	stale bool
+	shape shape        // the last layout (plan)
 	flood *floodScreen // nil in tests that draw by hand
 
 	seenVersion, seenDemo uint64
@@ -226,6 +228,7 @@ type rootView struct {
 
 func (r *rootView) Draw(screen tcell.Screen) {
 	r.a.flush()
+	r.a.drawStatus() // fitted to the screen's width
 	r.Pages.Draw(screen)
 }
 
@@ -237,23 +240,100 @@ func (a *App) flush() {
 	}
 }
 
-// layout sizes the rows for the screen height before drawing: the list
-// gets a fifth, the explanation row a third, the diagrams the rest.
+// layout sizes the panes for the screen before drawing (see plan).
 type layout struct {
 	*tview.Flex
 	a *App
 }
 
 func (l *layout) Draw(screen tcell.Screen) {
-	_, _, _, h := l.GetRect()
-	list := clamp(h/5+2, 5, 12)
-	low := clamp(h/3, 6, 14)
-	if l.a.low.GetItemCount() == 0 {
-		low = 0
+	a := l.a
+	_, _, w, h := l.GetRect()
+	p := plan(w, h, a.list.visible, a.cfg.States != nil, a.low.GetItemCount() > 0)
+	a.shape = p
+	a.root.ResizeItem(a.table, p.list, 0)
+	a.root.ResizeItem(a.low, p.low, 0)
+	if a.cfg.States != nil {
+		if p.states > 0 {
+			a.mid.ResizeItem(a.cfg.States, p.states, 0)
+		} else {
+			a.mid.ResizeItem(a.cfg.States, 0, 0)
+		}
 	}
-	l.a.root.ResizeItem(l.a.table, list, 0)
-	l.a.root.ResizeItem(l.a.low, low, 0)
+	if a.demo != nil && a.cfg.Explain != nil {
+		if p.states > 0 {
+			// The demo panel sits under the state diagram, as wide.
+			a.low.ResizeItem(a.cfg.Explain, 0, 1)
+			a.low.ResizeItem(a.demo, p.states, 0)
+		} else {
+			a.low.ResizeItem(a.cfg.Explain, 0, 3)
+			a.low.ResizeItem(a.demo, 0, 2)
+		}
+	}
+	a.sizeDemoKeys()
 	l.Flex.Draw(screen)
+}
+
+// shape is how the main screen is divided: the rows of the list, the
+// diagrams and the explanation row, and the state diagram's width (0:
+// not shown; z shows it on the whole screen).
+type shape struct {
+	list, mid, low int
+	states         int
+}
+
+// Sizes of the state diagram pane, borders included: the full RFC 9293
+// figure, the compact one.
+const (
+	fullPaneW, fullPaneH       = sdW + 2, sdH + 2
+	compactPaneW, compactPaneH = sdcW + 2, sdcH + 2
+	minLadderW                 = 56 // full state names and arrow labels
+	minLow                     = 8  // the explanation's first six lines
+)
+
+// plan divides a w×h screen. The designs (goldens in testdata/screen-*):
+//
+//   - 160×45 and up: the full RFC 9293 figure next to the ladder;
+//   - 100×30 and up: the compact figure (every state, full names, the
+//     edges) next to the ladder;
+//   - 80×24: the ladder on the whole width, so that state names and
+//     arrow labels are never cut; z shows the figure.
+//
+// The list takes the rows its connections need, up to a fifth of the
+// screen; the explanation row gets at least minLow rows.
+func plan(w, h, conns int, states, low bool) shape {
+	var p shape
+	avail := h - 1 // minus the status bar
+	lowMin := 0
+	if low {
+		lowMin = minLow
+	}
+	const minList = 4 // borders, header and one row
+	switch {
+	case states && w-fullPaneW >= minLadderW && avail-minList-fullPaneH >= lowMin:
+		p.states, p.mid = fullPaneW, fullPaneH
+	case states && w-compactPaneW >= minLadderW && avail-minList-compactPaneH >= lowMin:
+		p.states, p.mid = compactPaneW, compactPaneH
+	}
+	if p.mid > 0 {
+		p.list = clamp(conns+3, minList, max(minList, min(max(5, h/5), avail-p.mid-lowMin)))
+	} else {
+		p.list = clamp(conns+3, minList, max(5, h/5))
+		rest := avail - p.list
+		p.mid = max(6, rest-clamp(rest*2/5, lowMin, 16))
+	}
+	if low {
+		p.low = max(0, avail-p.list-p.mid)
+		if extra := p.low - 16; extra > 0 {
+			// A tall screen: the ladder gets what the explanation does
+			// not need.
+			p.low -= extra
+			p.mid += extra
+		}
+	} else {
+		p.mid = avail - p.list
+	}
+	return p
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
@@ -429,7 +509,14 @@ func (a *App) refreshPanes(pos int) {
 	} else {
 		conn = fsm.Conn{}
 	}
+	hint := ""
+	if a.cfg.Mode == Demo && a.s.Len() == 0 {
+		hint = a.lang.T(i18n.KeyUIDemoBegin)
+	}
 	for _, v := range a.views {
+		if l, ok := v.(*Ladder); ok { // the biggest pane
+			l.SetEmptyText(hint)
+		}
 		v.SetConn(conn, steps, sel, a.lang)
 	}
 }
@@ -448,17 +535,8 @@ func (a *App) refreshDemo() {
 	}
 	keys += tview.Escape(Untrusted(d.Keys(a.lang)))
 	a.demoKeys.SetText(keys)
-	// Give the keys the rows they need at this width.
-	_, _, w, h := a.demo.GetInnerRect()
-	if w > 0 {
-		n := (tview.TaggedStringWidth(d.Keys(a.lang)) + w - 1) / w
-		if n > 1 {
-			n++ // word wrap wastes line ends
-		}
-		n += 1 + extra // the model line, the kernel's view
-		// The log keeps at least half the panel; ? lists every key.
-		a.demo.ResizeItem(a.demoKeys, max(1, min(n, h/2)), 0)
-	}
+	a.demoExtra = extra
+	a.sizeDemoKeys()
 	var b strings.Builder
 	for i, l := range d.Log(a.lang, 100) {
 		if i > 0 {
@@ -474,6 +552,21 @@ func (a *App) refreshDemo() {
 // ("" where the demo cannot read it or no connection is shown). When the
 // cursor is not on the newest packet it can differ from the panes, which
 // show that moment: the line says "now".
+// sizeDemoKeys gives the demo panel's keys the rows they need at the
+// panel's width (the log keeps at least half the panel; ? lists every key).
+func (a *App) sizeDemoKeys() {
+	if a.demo == nil {
+		return
+	}
+	_, _, w, h := a.demo.GetInnerRect()
+	if w <= 0 {
+		return
+	}
+	n := len(wrap(a.cfg.Demo.Keys(a.lang), w))
+	n += 1 + a.demoExtra // the model line, the kernel's view
+	a.demo.ResizeItem(a.demoKeys, max(1, min(n, h/2)), 0)
+}
+
 func (a *App) kernelLine() string {
 	kv, ok := a.cfg.Demo.(KernelViewer)
 	if !ok || a.shownID == 0 {

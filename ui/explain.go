@@ -27,7 +27,12 @@ type Explain struct {
 	steps  []session.Step
 	sel    int
 	scroll int
+	empty  string
 }
+
+// SetEmptyText sets what the pane says when no step is selected ("" for
+// the default).
+func (e *Explain) SetEmptyText(s string) { e.empty = s }
 
 // NewExplain returns an empty explanation pane.
 func NewExplain() *Explain {
@@ -183,6 +188,9 @@ func (e *Explain) args(s *session.Step) i18n.Args {
 func (e *Explain) paras() []para {
 	l := e.lang
 	if e.sel < 0 || e.sel >= len(e.steps) {
+		if e.empty != "" {
+			return []para{{text: e.empty, st: exHead}}
+		}
 		return []para{{text: l.T(i18n.KeyNoStep), st: exDim}}
 	}
 	s := &e.steps[e.sel]

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -79,5 +80,29 @@ func TestEmptyListKeys(t *testing.T) {
 				t.Errorf("q did not stop the app")
 			}
 		})
+	}
+}
+
+// TestDurationToLastPacket is defect 7 of issue 9: when the TIME_WAIT
+// timer fires, the list's Duration stays the time to the last packet and
+// the timer is shown apart.
+func TestDurationToLastPacket(t *testing.T) {
+	server := netip.MustParseAddrPort("10.0.0.1:80")
+	segs := sessiontest.Conn(netip.MustParseAddrPort("10.1.0.1:1111"), server, 1, sessiontest.Start, "GET /")
+	segs = append(segs, sessiontest.Conn(netip.MustParseAddrPort("10.1.0.2:2222"), server, 11, sessiontest.Start.Add(61*time.Second), "GET /x")...)
+	a := realApp(t, segs, Replay, i18n.En)
+	for a.cur.Pos() < 10 {
+		a.HandleKey(key(tcell.KeyRight))
+	}
+	timer, _ := a.s.Step(10)
+	if !timer.Timer() {
+		t.Fatalf("step 10 is not the timer")
+	}
+	row := a.list.rowOf(1)
+	got := a.list.GetCell(row, colDuration).Text
+	last := segs[9].Time.Sub(segs[0].Time)
+	want := shortDuration(last) + " [::d]+" + shortDuration(timer.Time.Sub(segs[9].Time)) + "⏲[::-]"
+	if got != want {
+		t.Errorf("duration cell = %q, want %q (time to the last packet, then the timer)", got, want)
 	}
 }
