@@ -470,6 +470,16 @@ func (a *App) refresh() {
 			id = st.ConnID
 		}
 	}
+	if !a.list.filter.Empty() && a.list.rowOf(id) < 0 {
+		// The filter hides it: show the selected match, else the first.
+		id = 0
+		if r, _ := a.table.GetSelection(); a.manualSel && a.list.idAt(r) != 0 {
+			id = a.list.idAt(r)
+		} else if a.list.visible > 0 {
+			id = a.list.idAt(1)
+		}
+		a.manualSel = id != 0
+	}
 	a.shownID = id
 	if r := a.list.rowOf(id); r > 0 {
 		a.selecting = true
@@ -812,6 +822,20 @@ func (a *App) moveList(d int) {
 func (a *App) filterDone(key tcell.Key) {
 	if key == tcell.KeyEnter {
 		a.list.setFilter(a.filterIn.GetText())
+		if !a.list.filter.Empty() {
+			// Select the newest match, so Enter then focuses it.
+			a.manualSel = false
+			if a.list.visible == 0 && len(a.list.matched) > 0 {
+				// Every match starts after the cursor: go to the first.
+				a.play.Pause()
+				a.cur.Seek(a.s.FirstStepOf(a.list.matched[0]))
+				a.list.update(a.cur.Pos())
+			}
+			if a.list.visible > 0 {
+				a.manualSel, a.shownID = true, a.list.idAt(1)
+				a.table.Select(1, 0)
+			}
+		}
 	}
 	a.bottom.SwitchToPage("status")
 	a.setFocus(a.order[a.focused])

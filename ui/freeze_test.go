@@ -106,3 +106,40 @@ func TestDurationToLastPacket(t *testing.T) {
 		t.Errorf("duration cell = %q, want %q (time to the last packet, then the timer)", got, want)
 	}
 }
+
+// TestFilterSelectsMatch is defect 3 of issue 9: after a / filter the
+// panes show a connection the list shows (the newest match, selected), and
+// Enter focuses it at once.
+func TestFilterSelectsMatch(t *testing.T) {
+	a, pr, _ := testApp(t, sessiontest.Many(30), Replay, i18n.En)
+	a.HandleKey(key(tcell.KeyEnd)) // shows conn 30
+	a.HandleKey(runeKey('/'))
+	a.filterIn.SetText("20007") // conn 8's client port
+	a.filterDone(tcell.KeyEnter)
+	if pr.conn.ID != 8 {
+		t.Errorf("after the filter the panes show conn %d, want the match, 8", pr.conn.ID)
+	}
+	if r, _ := a.table.GetSelection(); a.list.idAt(r) != 8 {
+		t.Errorf("the list selects conn %d, want 8", a.list.idAt(r))
+	}
+	press(a, key(tcell.KeyEnter))
+	if got := a.cur.Focused(); got != 8 {
+		t.Errorf("Enter focused conn %d, want 8", got)
+	}
+	// From the start of the capture, a match that begins later is found.
+	b, pr2, _ := testApp(t, sessiontest.Many(30), Replay, i18n.En)
+	b.HandleKey(runeKey('/'))
+	b.filterIn.SetText("20029")
+	b.filterDone(tcell.KeyEnter)
+	if pr2.conn.ID != 30 {
+		t.Errorf("from the start: panes show conn %d, want 30", pr2.conn.ID)
+	}
+	// A filter matching nothing leaves the panes empty, not on a hidden
+	// connection.
+	b.HandleKey(runeKey('/'))
+	b.filterIn.SetText("no-such-host")
+	b.filterDone(tcell.KeyEnter)
+	if pr2.conn.ID != 0 {
+		t.Errorf("no match: panes show conn %d, want none", pr2.conn.ID)
+	}
+}
