@@ -103,13 +103,16 @@ type App struct {
 	table     *tview.Table
 	status    *tview.TextView
 	filterIn  *tview.InputField
-	bottom    *tview.Pages // status bar or filter prompt
-	pages     *tview.Pages // main screen, help
-	help      *tview.TextView
+	bottom    *tview.Pages    // status bar or filter prompt
+	pages     *tview.Pages    // main screen, help
+	help      *tview.TextView // the keys, scrolled by ↑ ↓ PgUp PgDn
+	helpFoot  *tview.TextView // how to scroll and close it: always shown
+	helpPage  *tview.Flex
+	helpW     int             // the width the help text is wrapped to
 	demo      *tview.Flex     // demo panel: demoKeys above demoLog
 	demoKeys  *tview.TextView // server model and the keys
 	demoLog   *tview.TextView
-	demoExtra int // lines above the keys in demoKeys besides the model
+	demoLines []string // the paragraphs of demoKeys, to size it
 	root      *tview.Flex
 	mid, low  *tview.Flex
 	views     []ConnView
@@ -160,7 +163,11 @@ func New(cfg Config) *App {
 		AddPage("filter", a.filterIn, true, false)
 
 	a.help = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
-	a.help.SetBorder(true)
+	a.helpFoot = tview.NewTextView().SetDynamicColors(true)
+	a.helpPage = tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(a.help, 0, 1, false).
+		AddItem(a.helpFoot, 1, 0, false)
+	a.helpPage.SetBorder(true)
 
 	a.mid = tview.NewFlex()
 	a.low = tview.NewFlex()
@@ -211,7 +218,7 @@ func New(cfg Config) *App {
 	// wide (Chinese) characters showing at its edges.
 	a.pages = tview.NewPages().
 		AddPage("main", &layout{Flex: a.root, a: a}, true, true).
-		AddPage("help", a.help, true, false)
+		AddPage("help", a.helpPage, true, false)
 	a.pages.SetInputCapture(a.HandleKey)
 	a.refresh()
 	return a
@@ -227,6 +234,13 @@ type rootView struct {
 }
 
 func (r *rootView) Draw(screen tcell.Screen) {
+	a := r.a
+	if _, _, w, _ := r.GetRect(); a.helpOpen && w != a.helpW {
+		row, _ := a.help.GetScrollOffset()
+		a.help.SetText(helpText(a.lang, a.cfg.Demo, w-2)) // inside the border
+		a.help.ScrollTo(row, 0)
+		a.helpW = w
+	}
 	r.a.flush()
 	r.a.drawStatus() // fitted to the screen's width
 	r.Pages.Draw(screen)
@@ -249,7 +263,14 @@ type layout struct {
 func (l *layout) Draw(screen tcell.Screen) {
 	a := l.a
 	_, _, w, h := l.GetRect()
-	p := plan(w, h, a.list.visible, a.cfg.States != nil, a.low.GetItemCount() > 0)
+	lowMin := 0
+	switch {
+	case a.demo != nil:
+		lowMin = minLowDemo
+	case a.low.GetItemCount() > 0:
+		lowMin = minLow
+	}
+	p := plan(w, h, a.list.visible, a.cfg.States != nil, lowMin)
 	a.shape = p
 	a.root.ResizeItem(a.table, p.list, 0)
 	a.root.ResizeItem(a.low, p.low, 0)
@@ -266,8 +287,8 @@ func (l *layout) Draw(screen tcell.Screen) {
 			a.low.ResizeItem(a.cfg.Explain, 0, 1)
 			a.low.ResizeItem(a.demo, p.states, 0)
 		} else {
-			a.low.ResizeItem(a.cfg.Explain, 0, 3)
-			a.low.ResizeItem(a.demo, 0, 2)
+			a.low.ResizeItem(a.cfg.Explain, 0, 1)
+			a.low.ResizeItem(a.demo, 0, 1)
 		}
 	}
 	a.sizeDemoKeys()
@@ -286,9 +307,10 @@ type shape struct {
 // figure, the compact one.
 const (
 	fullPaneW, fullPaneH       = sdW + 2, sdH + 2
-	compactPaneW, compactPaneH = sdcW + 2, sdcH + 2
-	minLadderW                 = 56 // full state names and arrow labels
-	minLow                     = 8  // the explanation's first six lines
+	compactPaneW, compactPaneH = sdcW + 2, sdcH + 1 // the caption row shows when taller
+	minLadderW                 = 56                 // full state names and arrow labels
+	minLow                     = 8                  // the explanation's first six lines
+	minLowDemo                 = 10                 // the demo panel: kernel, keys, log
 )
 
 // plan divides a w×h screen. The designs (goldens in testdata/screen-*):
@@ -301,13 +323,10 @@ const (
 //
 // The list takes the rows its connections need, up to a fifth of the
 // screen; the explanation row gets at least minLow rows.
-func plan(w, h, conns int, states, low bool) shape {
+func plan(w, h, conns int, states bool, lowMin int) shape {
 	var p shape
 	avail := h - 1 // minus the status bar
-	lowMin := 0
-	if low {
-		lowMin = minLow
-	}
+	low := lowMin > 0
 	const minList = 4 // borders, header and one row
 	switch {
 	case states && w-fullPaneW >= minLadderW && avail-minList-fullPaneH >= lowMin:
@@ -537,16 +556,18 @@ func (a *App) refreshDemo() {
 	}
 	d := a.cfg.Demo
 	a.seenDemo = d.Version()
-	keys := "[aqua]" + tview.Escape(Untrusted(d.Model(a.lang))) + "[-]\n"
-	extra := 0
+	// The model goes in the panel's title (setTitles), which saves a row.
+	keys := ""
+	a.demoLines = a.demoLines[:0]
 	if line := a.kernelLine(); line != "" {
 		keys += "[yellow]" + tview.Escape(line) + "[-]\n"
-		extra++
+		a.demoLines = append(a.demoLines, line)
 	}
 	keys += tview.Escape(Untrusted(d.Keys(a.lang)))
+	a.demoLines = append(a.demoLines, Untrusted(d.Keys(a.lang)))
 	a.demoKeys.SetText(keys)
-	a.demoExtra = extra
 	a.sizeDemoKeys()
+	a.setTitles()
 	var b strings.Builder
 	for i, l := range d.Log(a.lang, 100) {
 		if i > 0 {
@@ -563,7 +584,7 @@ func (a *App) refreshDemo() {
 // cursor is not on the newest packet it can differ from the panes, which
 // show that moment: the line says "now".
 // sizeDemoKeys gives the demo panel's keys the rows they need at the
-// panel's width (the log keeps at least half the panel; ? lists every key).
+// panel's width (the log keeps two lines at least; ? lists every key).
 func (a *App) sizeDemoKeys() {
 	if a.demo == nil {
 		return
@@ -572,9 +593,15 @@ func (a *App) sizeDemoKeys() {
 	if w <= 0 {
 		return
 	}
-	n := len(wrap(a.cfg.Demo.Keys(a.lang), w))
-	n += 1 + a.demoExtra // the model line, the kernel's view
-	a.demo.ResizeItem(a.demoKeys, max(1, min(n, h/2)), 0)
+	n := 0
+	for _, p := range a.demoLines {
+		k := len(wrap(p, w))
+		if k > 1 {
+			k++ // tview's word wrap may break a line earlier than wrap
+		}
+		n += k
+	}
+	a.demo.ResizeItem(a.demoKeys, max(1, min(n, h-2)), 0) // two log lines at least
 }
 
 func (a *App) kernelLine() string {
@@ -603,9 +630,9 @@ func (a *App) setTitles() {
 	}
 	a.table.SetTitle(tview.Escape(title + " "))
 	if a.demo != nil {
-		a.demo.SetTitle(" " + tview.Escape(a.lang.T(i18n.KeyDemoKeys)+" · "+a.lang.T(i18n.KeyServerLog)) + " ")
+		a.demo.SetTitle(" " + tview.Escape(Untrusted(a.cfg.Demo.Model(a.lang))) + " ")
 	}
-	a.help.SetTitle(" " + tview.Escape(a.lang.T(i18n.KeyHelp)) + " ")
+	a.helpPage.SetTitle(" " + tview.Escape(a.lang.T(i18n.KeyHelp)) + " ")
 }
 
 // rowSelected follows the user's moves in the list.
@@ -654,9 +681,15 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 		return ev
 	}
 	if a.helpOpen {
-		a.closeHelp()
-		if ev.Key() == tcell.KeyRune && ev.Rune() == 'q' {
-			a.stop()
+		// Only ?, Esc and q close the help (q does not quit from it):
+		// ↑ ↓ PgUp PgDn Home End scroll it, other keys do nothing, so
+		// no key meant for the help lands on the screen behind it.
+		switch {
+		case ev.Key() == tcell.KeyEscape, ev.Key() == tcell.KeyRune && (ev.Rune() == '?' || ev.Rune() == 'q'):
+			a.closeHelp()
+		case ev.Key() == tcell.KeyUp, ev.Key() == tcell.KeyDown, ev.Key() == tcell.KeyPgUp,
+			ev.Key() == tcell.KeyPgDn, ev.Key() == tcell.KeyHome, ev.Key() == tcell.KeyEnd:
+			a.help.InputHandler()(ev, func(tview.Primitive) {})
 		}
 		return nil
 	}
@@ -880,8 +913,9 @@ func (a *App) toggleZoom() {
 }
 
 func (a *App) openHelp() {
-	a.help.SetText(helpText(a.lang, a.cfg.Demo))
+	a.helpW = 0 // wrapped to the screen's width when drawn (rootView)
 	a.help.ScrollToBeginning()
+	a.helpFoot.SetText("[yellow]" + tview.Escape(a.lang.T(i18n.KeyUIHelpClose)) + "[-]")
 	a.setTitles()
 	a.pages.ShowPage("help")
 	a.helpOpen = true

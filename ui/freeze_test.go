@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,5 +142,51 @@ func TestFilterSelectsMatch(t *testing.T) {
 	b.filterDone(tcell.KeyEnter)
 	if pr2.conn.ID != 0 {
 		t.Errorf("no match: panes show conn %d, want none", pr2.conn.ID)
+	}
+}
+
+// TestHelp is defect 2 of issue 9: the help lists every key, scrolls with
+// ↑ ↓ PgDn, is closed by ?, Esc or q only (q does not quit from it), and its
+// closing keys stay visible at 80×24 wherever it is scrolled.
+func TestHelp(t *testing.T) {
+	for _, lang := range i18n.Langs() {
+		d := &fakeDemo{}
+		a := New(Config{Session: session.New(session.Config{}), Mode: Demo, Source: "demo", Lang: lang, Demo: d,
+			Ladder: NewLadder(), States: NewStateDiagram(), Explain: NewExplain(), Clock: time.Now})
+		stopped := false
+		a.stop = func() { stopped = true }
+		press(a, runeKey('?'))
+		first := screenText(t, a, 80, 24)
+		foot := lang.T(i18n.KeyUIHelpClose)
+		if !strings.Contains(first, foot) {
+			t.Errorf("%v: help at 80×24 does not say how to close it:\n%s", lang, first)
+		}
+		for range 40 {
+			press(a, key(tcell.KeyDown))
+		}
+		press(a, key(tcell.KeyPgDn))
+		scrolled := screenText(t, a, 80, 24)
+		if scrolled == first || !strings.Contains(scrolled, foot) {
+			t.Errorf("%v: ↓ did not scroll the help, or lost its footer:\n%s", lang, scrolled)
+		}
+		// The last key of the list is reachable: the demo keys.
+		if !strings.Contains(scrolled, lang.T(i18n.KeyDemoSend)) {
+			t.Errorf("%v: scrolled to the end, the help lacks the last demo key:\n%s", lang, scrolled)
+		}
+		if !a.helpOpen || len(d.keys) > 0 {
+			t.Fatalf("%v: a scroll key closed the help or reached the demo", lang)
+		}
+		for _, k := range []*tcell.EventKey{runeKey('?'), key(tcell.KeyEscape), runeKey('q')} {
+			if !a.helpOpen {
+				press(a, runeKey('?'))
+			}
+			press(a, k)
+			if a.helpOpen {
+				t.Errorf("%v: %s did not close the help", lang, k.Name())
+			}
+		}
+		if stopped {
+			t.Errorf("%v: q in the help quit the app", lang)
+		}
 	}
 }
