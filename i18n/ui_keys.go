@@ -13,8 +13,8 @@ var (
 		"p: predict mode: before each packet that changes a state, guess the next state or the ack number (1–4, s skips)",
 		"p：预测模式：在每个改变状态的包之前，先猜下一个状态或确认号（按 1–4 作答，s 跳过）")
 	KeyUIHelpAutoPause = def("ui.help.autopause",
-		"P: live and demo: pause at each packet that changes a state (space goes on)",
-		"P：实时和演示：在每个改变状态的包处暂停（空格继续）")
+		"P: playback pauses at each packet that changes a state (space goes on)",
+		"P：播放时在每个改变状态的包处暂停（空格继续）")
 	KeyUIStatusPredict = def("ui.status.predict",
 		"predict {right}/{asked}",
 		"预测 {right}/{asked}")

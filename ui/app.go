@@ -128,9 +128,11 @@ type App struct {
 	// stale: a key moved the cursor while more keys waited; the panes
 	// are re-read on the next draw (or other key), so a flood of keys
 	// costs one refresh (flush).
-	stale bool
-	shape shape        // the last layout (plan)
-	flood *floodScreen // nil in tests that draw by hand
+	stale    bool
+	shape    shape        // the last layout (plan)
+	pr       predictor    // predict mode and the pause at state changes
+	shownPos int          // the cursor's position at the last refresh
+	flood    *floodScreen // nil in tests that draw by hand
 
 	seenVersion, seenDemo uint64
 	busy                  atomic.Bool // playing or following: redraw on ticks
@@ -147,6 +149,8 @@ func New(cfg Config) *App {
 	}
 	a.cur = session.NewCursor(a.s, cfg.Mode != Replay)
 	a.play = NewPlayer(a.s, a.cur, cfg.Mode != Replay)
+	a.play.Gate, a.play.Stop = a.gate, a.stopAt
+	a.pr.passed, a.shownPos = -1, -1
 	a.setFocus = func(tview.Primitive) {}
 	a.stop = func() {}
 
@@ -453,6 +457,10 @@ func (a *App) Guard() {
 func (a *App) Tick(now time.Time) {
 	a.flush()
 	moved := a.play.Tick(now)
+	if a.cur.Following() && (a.pr.on || a.pr.autoPause) {
+		a.catchUp()
+		moved = moved || !a.cur.Following()
+	}
 	if moved {
 		a.manualSel = false
 	}
@@ -478,6 +486,7 @@ func (a *App) refresh() {
 	a.stale = false
 	a.seenVersion = a.s.Version()
 	pos := a.cur.Pos()
+	a.shownPos = pos
 	a.list.lang = a.lang
 	a.list.update(pos)
 
@@ -545,6 +554,9 @@ func (a *App) refreshPanes(pos int) {
 	for _, v := range a.views {
 		if l, ok := v.(*Ladder); ok { // the biggest pane
 			l.SetEmptyText(hint)
+		}
+		if e, ok := v.(interface{ SetPrompt([]PromptLine) }); ok {
+			e.SetPrompt(a.prompt())
 		}
 		v.SetConn(conn, steps, sel, a.lang)
 	}
@@ -707,21 +719,24 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 	switch ev.Key() {
 	case tcell.KeyLeft:
 		a.play.Pause()
+		a.pr.q = nil // asked again when the cursor gets there
 		a.cur.Back()
 		stepped()
 		return nil
 	case tcell.KeyRight:
 		a.play.Pause()
-		a.cur.Forward()
+		a.forward()
 		stepped()
 		return nil
 	case tcell.KeyHome:
 		a.play.Pause()
+		a.pr.q = nil
 		a.cur.Home()
 		stepped()
 		return nil
 	case tcell.KeyEnd:
 		a.play.Pause()
+		a.pr.q = nil
 		a.cur.End(a.cfg.Mode != Replay)
 		stepped()
 		return nil
@@ -760,7 +775,17 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 		}
 		return ev
 	}
+	if a.predictKey(ev.Rune()) {
+		return nil // 1–4 and s answer a waiting question first
+	}
 	switch r := ev.Rune(); r {
+	case 'p':
+		a.togglePredict()
+		return nil
+	case 'P':
+		a.pr.autoPause = !a.pr.autoPause
+		a.drawStatus()
+		return nil
 	case 'q':
 		a.stop()
 		return nil

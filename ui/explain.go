@@ -28,6 +28,54 @@ type Explain struct {
 	sel    int
 	scroll int
 	empty  string
+	prompt []PromptLine
+}
+
+// PromptLine is a line the app puts above the explanation: predict
+// mode's question and choices, its answer, a lesson's introduction.
+type PromptLine struct {
+	Text string
+	Kind PromptKind
+}
+
+// PromptKind styles a PromptLine.
+type PromptKind uint8
+
+// Prompt line kinds.
+const (
+	PromptQuestion PromptKind = iota // bold yellow
+	PromptChoice                     // plain, indented
+	PromptRight                      // green
+	PromptWrong                      // red
+	PromptInfo                       // dim
+)
+
+// SetPrompt sets the lines shown above the explanation (nil: none).
+func (e *Explain) SetPrompt(lines []PromptLine) {
+	if !promptEqual(lines, e.prompt) {
+		e.scroll = 0
+	}
+	e.prompt = lines
+}
+
+func promptEqual(a, b []PromptLine) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var promptStyles = [...]tcell.Style{
+	PromptQuestion: tcell.StyleDefault.Foreground(tcell.ColorYellow).Bold(true),
+	PromptChoice:   tcell.StyleDefault.Bold(true),
+	PromptRight:    tcell.StyleDefault.Foreground(tcell.ColorLime).Bold(true),
+	PromptWrong:    tcell.StyleDefault.Foreground(tcell.ColorRed).Bold(true),
+	PromptInfo:     tcell.StyleDefault.Dim(true),
 }
 
 // SetEmptyText sets what the pane says when no step is selected ("" for
@@ -412,6 +460,18 @@ func (e *Explain) Draw(screen tcell.Screen) {
 		st   tcell.Style
 	}
 	var lines []line
+	for _, p := range e.prompt {
+		indent := 0
+		if p.Kind == PromptChoice {
+			indent = 2
+		}
+		for _, t := range wrap(p.Text, max(1, w-indent)) {
+			lines = append(lines, line{strings.Repeat(" ", indent) + t, promptStyles[p.Kind]})
+		}
+	}
+	if len(e.prompt) > 0 {
+		lines = append(lines, line{})
+	}
 	for _, p := range e.paras() {
 		if p.text == "" {
 			lines = append(lines, line{})

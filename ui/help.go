@@ -37,8 +37,8 @@ func helpText(l i18n.Lang, demo DemoControl, w int) string {
 		line(l.T(k))
 	}
 	line(l.T(i18n.KeyUIHelpPredict))
+	line(l.T(i18n.KeyUIHelpAutoPause))
 	if demo != nil {
-		line(l.T(i18n.KeyUIHelpAutoPause))
 		head(l.T(i18n.KeyHelpHeaderDemo))
 		for _, h := range demo.Help(l) {
 			line(Untrusted(h))

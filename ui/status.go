@@ -137,4 +137,14 @@ func speedText(l i18n.Lang, s Speed) string {
 
 // statusExtra is what a mode adds to the status bar's playback part (the
 // predict mode's score).
-func (a *App) statusExtra() []string { return nil }
+func (a *App) statusExtra() []string {
+	var out []string
+	if a.pr.on {
+		sc := a.pr.score
+		out = append(out, "[aqua]"+tview.Escape(a.lang.F(i18n.KeyUIStatusPredict, i18n.Args{"right": sc.Right, "asked": sc.Asked}))+"[-]")
+	}
+	if a.pr.autoPause {
+		out = append(out, "[aqua]"+tview.Escape(a.lang.T(i18n.KeyUIStatusAutoPause))+"[-]")
+	}
+	return out
+}
