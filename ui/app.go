@@ -692,6 +692,10 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 	if a.filterIn.HasFocus() {
 		return ev
 	}
+	if a.pr.intro != nil && !a.helpOpen {
+		a.pr.intro = nil // a lesson's introduction stays until a key
+		defer a.refresh()
+	}
 	if a.helpOpen {
 		// Only ?, Esc and q close the help (q does not quit from it):
 		// ↑ ↓ PgUp PgDn Home End scroll it, other keys do nothing, so

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"github.com/rivo/uniseg"
+
 	"github.com/rivo/tview"
 
 	"github.com/synfin/synfin/i18n"
@@ -14,14 +16,14 @@ var spinner = []string{"|", "/", "-", "\\"}
 // drawStatus writes the status bar: playback first (what the class looks
 // at) and the help key, then the source and its counters, then the
 // language. What does not fit the screen's width is left out, least
-// important first (the language, the counts, the source), never cut in
-// the middle of a word.
+// important first (the language, the counts, end of capture, the speed);
+// the source is only cut at the right edge.
 func (a *App) drawStatus() {
 	l := a.lang
 	info := a.s.Info()
 	pos := a.cur.Pos()
 	var parts []statusPart
-	add := func(prio int, text string) { parts = append(parts, statusPart{text, prio}) }
+	add := func(prio int, text string) { parts = append(parts, statusPart{text: text, prio: prio}) }
 
 	// Playback.
 	switch {
@@ -39,7 +41,7 @@ func (a *App) drawStatus() {
 		add(0, tview.Escape(l.T(i18n.KeyWaitingPacket)))
 	}
 	if info.Done && info.Err == nil && a.cfg.Mode == Replay && pos == info.Steps-1 && pos >= 0 {
-		add(3, tview.Escape(l.T(i18n.KeyStatusDone)))
+		add(1, tview.Escape(l.T(i18n.KeyStatusDone)))
 	}
 	if !a.cur.Following() {
 		add(1, tview.Escape(l.F(i18n.KeyStatusSpeed, i18n.Args{"speed": speedText(l, a.play.Speed())})))
@@ -53,7 +55,10 @@ func (a *App) drawStatus() {
 	add(0, tview.Escape(l.T(i18n.KeyStatusHelpHint)))
 
 	// Source.
-	src := tview.Escape(Untrusted(a.cfg.Source))
+	srcPrefix := ""
+	if a.cfg.Mode != Replay {
+		srcPrefix = "[red]●[-] " + tview.Escape(l.T(i18n.KeyStatusLive)) + " "
+	}
 	switch {
 	case info.Err != nil:
 		add(0, "[red]"+tview.Escape(l.F(i18n.KeyStatusReadError, i18n.Args{"err": Untrusted(info.Err.Error())}))+"[-]")
@@ -61,10 +66,8 @@ func (a *App) drawStatus() {
 		spin := spinner[(info.Steps/4096)%len(spinner)]
 		add(2, "[aqua]"+spin+" "+tview.Escape(l.F(i18n.KeyStatusLoading, i18n.Args{"name": Untrusted(a.cfg.Source), "n": info.Counts.Packets}))+"[-]")
 	default:
-		if a.cfg.Mode != Replay {
-			src = "[red]●[-] " + tview.Escape(l.T(i18n.KeyStatusLive)) + " " + src
-		}
-		add(4, src)
+		// Never left out (a recording must say so), only shortened.
+		parts = append(parts, statusPart{prio: 0, cutPrefix: srcPrefix, cut: Untrusted(a.cfg.Source)})
 		add(5, tview.Escape(l.F(i18n.KeyStatusPackets, i18n.Args{"n": info.Counts.Packets})))
 	}
 	if info.Counts.Drops > 0 {
@@ -81,43 +84,83 @@ func (a *App) drawStatus() {
 }
 
 // statusPart is one item of the status bar; a higher prio is left out
-// first when the bar is too narrow.
+// first when the bar is too narrow. A part with cut set is plain text
+// (shown after cutPrefix) that may be shortened instead of left out.
 type statusPart struct {
-	text string // with tview tags, escaped
-	prio int
+	text      string // with tview tags, escaped
+	prio      int
+	cutPrefix string
+	cut       string
+}
+
+func (p statusPart) render(cut int) string {
+	if p.cut == "" {
+		return p.text
+	}
+	c := p.cut
+	if cut > 0 {
+		h, _ := truncate(c, max(8, uniseg.StringWidth(c)-cut-1))
+		c = h + "…"
+	}
+	return p.cutPrefix + tview.Escape(c)
 }
 
 const statusSep = " · "
 
 // fitStatus joins the parts that fit in w columns (w ≤ 0: all), leaving
-// out the least important ones first.
+// out the least important ones first (prio ≥ 2), then shortening the
+// cuttable part, then leaving out prio 1.
 func fitStatus(parts []statusPart, w int) string {
 	keep := make([]bool, len(parts))
-	width := -tview.TaggedStringWidth(statusSep) + 1 // the leading space
-	for i, p := range parts {
+	for i := range keep {
 		keep[i] = true
-		width += tview.TaggedStringWidth(p.text) + tview.TaggedStringWidth(statusSep)
 	}
-	for w > 0 && width > w {
+	cut := 0
+	width := func() int {
+		n := 1 - uniseg.StringWidth(statusSep) // the leading space
+		for i, p := range parts {
+			if keep[i] {
+				n += tview.TaggedStringWidth(p.render(cut)) + uniseg.StringWidth(statusSep)
+			}
+		}
+		return n
+	}
+	drop := func(minPrio int) bool {
 		worst := -1
 		for i, p := range parts {
-			if keep[i] && p.prio > 0 && (worst < 0 || p.prio >= parts[worst].prio) {
+			if keep[i] && p.prio >= minPrio && (worst < 0 || p.prio >= parts[worst].prio) {
 				worst = i
 			}
 		}
 		if worst < 0 {
-			break
+			return false
 		}
 		keep[worst] = false
-		width -= tview.TaggedStringWidth(parts[worst].text) + tview.TaggedStringWidth(statusSep)
+		return true
+	}
+	for w > 0 && width() > w && drop(2) {
+	}
+	if over := width() - w; w > 0 && over > 0 {
+		cut = over
+	}
+	for w > 0 && width() > w && drop(1) {
 	}
 	var out []string
 	for i, p := range parts {
 		if keep[i] {
-			out = append(out, p.text)
+			out = append(out, p.render(cut))
 		}
 	}
 	return strings.Join(out, statusSep)
+}
+
+// truncate cuts s to at most w columns.
+func truncate(s string, w int) (string, bool) {
+	if uniseg.StringWidth(s) <= w {
+		return s, false
+	}
+	h, _ := cut(s, w)
+	return h, true
 }
 
 // statusWidth is the status bar's width: the screen's, as the bar spans
