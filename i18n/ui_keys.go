@@ -22,3 +22,21 @@ var (
 		"pause at changes",
 		"状态变化处暂停")
 )
+
+// Observer v2 in the terminal UI: corrections, confidence, what the
+// packets cannot tell.
+var (
+	KeyUIRevisions = def("ui.revisions", "Corrected by this packet", "本包作出的更正")
+	KeyUIRevised   = def("ui.revised",
+		"This packet shows that the {who} never was in {believed}, as packet #{packet} made it seem; after this packet it is in {now}.",
+		"这个包表明：{who}其实并没有处于{believed}（第{packet}个包让人这样以为）；这个包之后它处于{now}。")
+	KeyUIRevisedTimer = def("ui.revised.timer",
+		"This packet shows that the {who} never was in {believed}, as a timer made it seem; after this packet it is in {now}.",
+		"这个包表明：{who}其实并没有处于{believed}（之前由计时器推断）；这个包之后它处于{now}。")
+	KeyUIConfInferred = def("ui.conf.inferred", "inferred", "推断")
+	KeyUIConfAssumed  = def("ui.conf.assumed", "assumed", "假定")
+	KeyUIConfLegend   = def("ui.conf.legend",
+		"inferred: follows from a packet sent to that end, its arrival assumed (a later packet may correct it); assumed: no packet shows it (a timer, an assumed listener, a capture that joined late).",
+		"推断：由发往该端的包得出，假定它已到达（后面的包可能更正它）；假定：没有任何包能证明（计时器、假定存在的监听套接字、中途开始的抓包）。")
+	KeyUICannotTell = def("ui.cannottell", "What the packets cannot tell", "数据包无法说明的情况")
+)
