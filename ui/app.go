@@ -537,8 +537,22 @@ func (a *App) showRow(r int) {
 	a.table.SetOffset(max(0, off), 0)
 }
 
+// Selector is what a DemoControl may also do: act on the connection the
+// list shows (keys s x h a u X A), rather than on the newest one. Select
+// gets invalid addresses when no connection is shown.
+type Selector interface {
+	Select(client, server netip.AddrPort)
+}
+
 func (a *App) refreshPanes(pos int) {
 	conn, ok := a.s.ConnAt(a.shownID, pos)
+	if sel, isSel := a.cfg.Demo.(Selector); isSel {
+		if ok && !a.cur.Following() || ok && a.manualSel {
+			sel.Select(conn.Client, conn.Server)
+		} else {
+			sel.Select(netip.AddrPort{}, netip.AddrPort{}) // the newest
+		}
+	}
 	var steps []session.Step
 	sel := -1
 	if ok {

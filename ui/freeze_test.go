@@ -190,3 +190,34 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
+
+// selDemo is a fakeDemo that records what the list selects.
+type selDemo struct {
+	fakeDemo
+	client, server netip.AddrPort
+}
+
+func (d *selDemo) Select(c, s netip.AddrPort) { d.client, d.server = c, s }
+
+// TestDemoActsOnSelected is defect 10 of issue 9 (ui side): the demo is
+// told which connection the list shows, so its keys act on it; while
+// following the newest packets, on none (the newest).
+func TestDemoActsOnSelected(t *testing.T) {
+	s := session.New(session.Config{})
+	for _, g := range sessiontest.Many(3) {
+		s.Observe(g)
+	}
+	d := &selDemo{}
+	a := New(Config{Session: s, Mode: Demo, Source: "demo", Demo: d, Clock: time.Now,
+		Ladder: NewLadder(), States: NewStateDiagram(), Explain: NewExplain()})
+	a.Tick(time.Now())
+	if d.client.IsValid() {
+		t.Errorf("following: selected %v, want none (the newest)", d.client)
+	}
+	screenText(t, a, 100, 30)
+	press(a, key(tcell.KeyDown)) // newest first: 3, then 2
+	c2, _ := a.s.ConnAt(2, a.cur.Pos())
+	if d.client != c2.Client || d.server != c2.Server {
+		t.Errorf("after ↓ the demo acts on %v→%v, want conn 2 %v→%v", d.client, d.server, c2.Client, c2.Server)
+	}
+}
