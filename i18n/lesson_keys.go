@@ -36,8 +36,8 @@ var (
 		"Press → to step; before each packet that changes a state you are asked what comes next (1–4, s skips). q ends the lesson.",
 		"按 → 单步前进；每个会改变状态的包之前都会先问你接下来会怎样（按 1–4 作答，s 跳过）。按 q 结束本课。")
 	KeyLessonLiveSource = def("lesson.source.live",
-		"lesson {name} (live)",
-		"课程 {name}（实时）")
+		"lesson {name}",
+		"课程 {name}")
 	KeyLessonRecordedSource = def("lesson.source.recorded",
 		"lesson {name} (built-in recording)",
 		"课程 {name}（内置录制）")

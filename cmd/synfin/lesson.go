@@ -205,6 +205,20 @@ func runLesson(ctx context.Context, args []string, e env) error {
 		r.src, r.mode = src, ui.Live
 		r.name = lang.F(i18n.KeyLessonLiveSource, i18n.Args{"name": les.name})
 	} else {
+		// Only what the built-in recording holds can be replayed.
+		var rec []demo.Scenario
+		for _, sc := range scs {
+			for _, n := range demo.LessonScenarios {
+				if sc.Name == n {
+					rec = append(rec, sc)
+				}
+			}
+		}
+		if len(rec) == 0 {
+			return fmt.Errorf("lesson %s: its scenarios (%s) are not in this build's built-in recording; run it where live capture works (as root, or with unprivileged user namespaces), without --replay",
+				les.name, strings.Join(les.scenarios, ", "))
+		}
+		filter = lessonFilter(rec)
 		path, err := demo.WriteLesson()
 		if err != nil {
 			return fmt.Errorf("lesson: %w", err)
