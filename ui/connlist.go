@@ -182,7 +182,7 @@ func (c *connContent) GetCell(r, col int) *tview.TableCell {
 		text := shortDuration(d)
 		if timer > 0 {
 			// The TIME_WAIT timer, apart: it is not traffic.
-			text += " [::d]+" + shortDuration(timer) + "⏲[::-]"
+			text += " [::d]+" + shortDuration(timer) + " 2MSL[::-]"
 		}
 		cell.SetText(text).SetAlign(tview.AlignRight)
 	case colHistory:

@@ -102,7 +102,7 @@ func TestDurationToLastPacket(t *testing.T) {
 	row := a.list.rowOf(1)
 	got := a.list.GetCell(row, colDuration).Text
 	last := segs[9].Time.Sub(segs[0].Time)
-	want := shortDuration(last) + " [::d]+" + shortDuration(timer.Time.Sub(segs[9].Time)) + "⏲[::-]"
+	want := shortDuration(last) + " [::d]+" + shortDuration(timer.Time.Sub(segs[9].Time)) + " 2MSL[::-]"
 	if got != want {
 		t.Errorf("duration cell = %q, want %q (time to the last packet, then the timer)", got, want)
 	}
