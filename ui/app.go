@@ -99,27 +99,40 @@ type App struct {
 	lang i18n.Lang
 	now  func() time.Time
 
-	list     *connContent
-	table    *tview.Table
-	status   *tview.TextView
-	filterIn *tview.InputField
-	bottom   *tview.Pages // status bar or filter prompt
-	pages    *tview.Pages // main screen, help
-	help     *tview.TextView
-	demo     *tview.Flex     // demo panel: demoKeys above demoLog
-	demoKeys *tview.TextView // server model and the keys
-	demoLog  *tview.TextView
-	root     *tview.Flex
-	mid, low *tview.Flex
-	views    []ConnView
-	order    []tview.Primitive // Tab order
-	focused  int
+	list      *connContent
+	table     *tview.Table
+	status    *tview.TextView
+	filterIn  *tview.InputField
+	bottom    *tview.Pages    // status bar or filter prompt
+	pages     *tview.Pages    // main screen, help
+	help      *tview.TextView // the keys, scrolled by ↑ ↓ PgUp PgDn
+	helpFoot  *tview.TextView // how to scroll and close it: always shown
+	helpPage  *tview.Flex
+	helpW     int             // the width the help text is wrapped to
+	demo      *tview.Flex     // demo panel: demoKeys above demoLog
+	demoKeys  *tview.TextView // server model and the keys
+	demoLog   *tview.TextView
+	demoLines []string // the paragraphs of demoKeys, to size it
+	root      *tview.Flex
+	mid, low  *tview.Flex
+	views     []ConnView
+	order     []tview.Primitive // Tab order
+	focused   int
 
 	shownID   uint64 // connection the panes show
 	manualSel bool   // the user picked shownID in the list
 	selecting bool   // the list selection is being set by code
 	helpOpen  bool
 	zoomed    tview.Primitive // the pane shown full screen by z, or nil
+
+	// stale: a key moved the cursor while more keys waited; the panes
+	// are re-read on the next draw (or other key), so a flood of keys
+	// costs one refresh (flush).
+	stale    bool
+	shape    shape        // the last layout (plan)
+	pr       predictor    // predict mode and the pause at state changes
+	shownPos int          // the cursor's position at the last refresh
+	flood    *floodScreen // nil in tests that draw by hand
 
 	seenVersion, seenDemo uint64
 	busy                  atomic.Bool // playing or following: redraw on ticks
@@ -136,6 +149,8 @@ func New(cfg Config) *App {
 	}
 	a.cur = session.NewCursor(a.s, cfg.Mode != Replay)
 	a.play = NewPlayer(a.s, a.cur, cfg.Mode != Replay)
+	a.play.Gate, a.play.Stop = a.gate, a.stopAt
+	a.pr.passed, a.shownPos = -1, -1
 	a.setFocus = func(tview.Primitive) {}
 	a.stop = func() {}
 
@@ -152,7 +167,11 @@ func New(cfg Config) *App {
 		AddPage("filter", a.filterIn, true, false)
 
 	a.help = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
-	a.help.SetBorder(true)
+	a.helpFoot = tview.NewTextView().SetDynamicColors(true)
+	a.helpPage = tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(a.help, 0, 1, false).
+		AddItem(a.helpFoot, 1, 0, false)
+	a.helpPage.SetBorder(true)
 
 	a.mid = tview.NewFlex()
 	a.low = tview.NewFlex()
@@ -203,32 +222,141 @@ func New(cfg Config) *App {
 	// wide (Chinese) characters showing at its edges.
 	a.pages = tview.NewPages().
 		AddPage("main", &layout{Flex: a.root, a: a}, true, true).
-		AddPage("help", a.help, true, false)
+		AddPage("help", a.helpPage, true, false)
 	a.pages.SetInputCapture(a.HandleKey)
 	a.refresh()
 	return a
 }
 
 // Root returns the primitive to give tview.Application.SetRoot.
-func (a *App) Root() tview.Primitive { return a.pages }
+func (a *App) Root() tview.Primitive { return &rootView{Pages: a.pages, a: a} }
 
-// layout sizes the rows for the screen height before drawing: the list
-// gets a fifth, the explanation row a third, the diagrams the rest.
+// rootView brings the panes up to date before drawing them.
+type rootView struct {
+	*tview.Pages
+	a *App
+}
+
+func (r *rootView) Draw(screen tcell.Screen) {
+	a := r.a
+	if _, _, w, _ := r.GetRect(); a.helpOpen && w != a.helpW {
+		row, _ := a.help.GetScrollOffset()
+		a.help.SetText(helpText(a.lang, a.cfg.Demo, w-2)) // inside the border
+		a.help.ScrollTo(row, 0)
+		a.helpW = w
+	}
+	r.a.flush()
+	r.a.drawStatus() // fitted to the screen's width
+	r.Pages.Draw(screen)
+}
+
+// flush re-reads the session if a key moved the cursor since the last
+// refresh.
+func (a *App) flush() {
+	if a.stale {
+		a.refresh()
+	}
+}
+
+// layout sizes the panes for the screen before drawing (see plan).
 type layout struct {
 	*tview.Flex
 	a *App
 }
 
 func (l *layout) Draw(screen tcell.Screen) {
-	_, _, _, h := l.GetRect()
-	list := clamp(h/5+2, 5, 12)
-	low := clamp(h/3, 6, 14)
-	if l.a.low.GetItemCount() == 0 {
-		low = 0
+	a := l.a
+	_, _, w, h := l.GetRect()
+	lowMin := 0
+	switch {
+	case a.demo != nil:
+		lowMin = minLowDemo
+	case a.low.GetItemCount() > 0:
+		lowMin = minLow
 	}
-	l.a.root.ResizeItem(l.a.table, list, 0)
-	l.a.root.ResizeItem(l.a.low, low, 0)
+	p := plan(w, h, a.list.visible, a.cfg.States != nil, lowMin)
+	a.shape = p
+	a.root.ResizeItem(a.table, p.list, 0)
+	a.root.ResizeItem(a.low, p.low, 0)
+	if a.cfg.States != nil {
+		if p.states > 0 {
+			a.mid.ResizeItem(a.cfg.States, p.states, 0)
+		} else {
+			a.mid.ResizeItem(a.cfg.States, 0, 0)
+		}
+	}
+	if a.demo != nil && a.cfg.Explain != nil {
+		if p.states > 0 {
+			// The demo panel sits under the state diagram, as wide.
+			a.low.ResizeItem(a.cfg.Explain, 0, 1)
+			a.low.ResizeItem(a.demo, p.states, 0)
+		} else {
+			a.low.ResizeItem(a.cfg.Explain, 0, 1)
+			a.low.ResizeItem(a.demo, 0, 1)
+		}
+	}
+	a.sizeDemoKeys()
 	l.Flex.Draw(screen)
+}
+
+// shape is how the main screen is divided: the rows of the list, the
+// diagrams and the explanation row, and the state diagram's width (0:
+// not shown; z shows it on the whole screen).
+type shape struct {
+	list, mid, low int
+	states         int
+}
+
+// Sizes of the state diagram pane, borders included: the full RFC 9293
+// figure, the compact one.
+const (
+	fullPaneW, fullPaneH       = sdW + 2, sdH + 2
+	compactPaneW, compactPaneH = sdcW + 2, sdcH + 1 // the caption row shows when taller
+	minLadderW                 = 56                 // full state names and arrow labels
+	minLow                     = 8                  // the explanation's first six lines
+	minLowDemo                 = 10                 // the demo panel: kernel, keys, log
+)
+
+// plan divides a w×h screen. The designs (goldens in testdata/screen-*):
+//
+//   - 160×45 and up: the full RFC 9293 figure next to the ladder;
+//   - 100×30 and up: the compact figure (every state, full names, the
+//     edges) next to the ladder;
+//   - 80×24: the ladder on the whole width, so that state names and
+//     arrow labels are never cut; z shows the figure.
+//
+// The list takes the rows its connections need, up to a fifth of the
+// screen; the explanation row gets at least minLow rows.
+func plan(w, h, conns int, states bool, lowMin int) shape {
+	var p shape
+	avail := h - 1 // minus the status bar
+	low := lowMin > 0
+	const minList = 4 // borders, header and one row
+	switch {
+	case states && w-fullPaneW >= minLadderW && avail-minList-fullPaneH >= lowMin:
+		p.states, p.mid = fullPaneW, fullPaneH
+	case states && w-compactPaneW >= minLadderW && avail-minList-compactPaneH >= lowMin:
+		p.states, p.mid = compactPaneW, compactPaneH
+	}
+	if p.mid > 0 {
+		p.list = clamp(conns+3, minList, max(minList, min(max(5, h/5), avail-p.mid-lowMin)))
+	} else {
+		p.list = clamp(conns+3, minList, max(5, h/5))
+		rest := avail - p.list
+		p.mid = max(6, rest-clamp(rest*2/5, lowMin, 16))
+	}
+	if low {
+		p.low = max(0, avail-p.list-p.mid)
+		if extra := p.low - 16; extra > 0 {
+			// A tall screen: the ladder gets what the explanation does
+			// not need.
+			p.low -= extra
+			p.mid += extra
+		}
+	} else {
+		p.mid = avail - p.list
+	}
+	return p
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
@@ -237,12 +365,27 @@ func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
 // is done. Redraws are throttled to 20 per second.
 func (a *App) Run(ctx context.Context, screen tcell.Screen) error {
 	app := tview.NewApplication()
-	if screen != nil {
-		app.SetScreen(screen)
+	if screen == nil {
+		var err error
+		if screen, err = tcell.NewScreen(); err != nil {
+			return err
+		}
 	}
+	fs := &floodScreen{Screen: screen}
+	app.SetScreen(fs) // initializes it
+	if fs.initErr != nil {
+		return fs.initErr
+	}
+	a.flood = fs
+	// Every key passes here first: count it as handled.
+	app.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
+		fs.keyHandled()
+		return ev
+	})
+	app.SetBeforeDrawFunc(func(tcell.Screen) bool { return fs.skip })
 	a.setFocus = func(p tview.Primitive) { app.SetFocus(p) }
 	a.stop = app.Stop
-	app.SetRoot(a.pages, true).SetFocus(a.table)
+	app.SetRoot(a.Root(), true).SetFocus(a.table)
 	a.focused = 0
 	a.markBusy()
 
@@ -312,7 +455,12 @@ func (a *App) Guard() {
 // Tick advances playback to now and re-reads the session if anything
 // changed. It runs on the UI goroutine.
 func (a *App) Tick(now time.Time) {
+	a.flush()
 	moved := a.play.Tick(now)
+	if a.cur.Following() && (a.pr.on || a.pr.autoPause) {
+		a.catchUp()
+		moved = moved || !a.cur.Following()
+	}
 	if moved {
 		a.manualSel = false
 	}
@@ -335,8 +483,10 @@ func (a *App) markBusy() {
 
 // refresh re-reads the session at the cursor into every pane.
 func (a *App) refresh() {
+	a.stale = false
 	a.seenVersion = a.s.Version()
 	pos := a.cur.Pos()
+	a.shownPos = pos
 	a.list.lang = a.lang
 	a.list.update(pos)
 
@@ -347,6 +497,16 @@ func (a *App) refresh() {
 		} else if st, ok := a.s.Step(pos); ok {
 			id = st.ConnID
 		}
+	}
+	if !a.list.filter.Empty() && a.list.rowOf(id) < 0 {
+		// The filter hides it: show the selected match, else the first.
+		id = 0
+		if r, _ := a.table.GetSelection(); a.manualSel && a.list.idAt(r) != 0 {
+			id = a.list.idAt(r)
+		} else if a.list.visible > 0 {
+			id = a.list.idAt(1)
+		}
+		a.manualSel = id != 0
 	}
 	a.shownID = id
 	if r := a.list.rowOf(id); r > 0 {
@@ -377,8 +537,22 @@ func (a *App) showRow(r int) {
 	a.table.SetOffset(max(0, off), 0)
 }
 
+// Selector is what a DemoControl may also do: act on the connection the
+// list shows (keys s x h a u X A), rather than on the newest one. Select
+// gets invalid addresses when no connection is shown.
+type Selector interface {
+	Select(client, server netip.AddrPort)
+}
+
 func (a *App) refreshPanes(pos int) {
 	conn, ok := a.s.ConnAt(a.shownID, pos)
+	if sel, isSel := a.cfg.Demo.(Selector); isSel {
+		if ok && !a.cur.Following() || ok && a.manualSel {
+			sel.Select(conn.Client, conn.Server)
+		} else {
+			sel.Select(netip.AddrPort{}, netip.AddrPort{}) // the newest
+		}
+	}
 	var steps []session.Step
 	sel := -1
 	if ok {
@@ -387,7 +561,17 @@ func (a *App) refreshPanes(pos int) {
 	} else {
 		conn = fsm.Conn{}
 	}
+	hint := ""
+	if a.cfg.Mode == Demo && a.s.Len() == 0 {
+		hint = a.lang.T(i18n.KeyUIDemoBegin)
+	}
 	for _, v := range a.views {
+		if l, ok := v.(*Ladder); ok { // the biggest pane
+			l.SetEmptyText(hint)
+		}
+		if e, ok := v.(interface{ SetPrompt([]PromptLine) }); ok {
+			e.SetPrompt(a.prompt())
+		}
 		v.SetConn(conn, steps, sel, a.lang)
 	}
 }
@@ -398,25 +582,18 @@ func (a *App) refreshDemo() {
 	}
 	d := a.cfg.Demo
 	a.seenDemo = d.Version()
-	keys := "[aqua]" + tview.Escape(Untrusted(d.Model(a.lang))) + "[-]\n"
-	extra := 0
+	// The model goes in the panel's title (setTitles), which saves a row.
+	keys := ""
+	a.demoLines = a.demoLines[:0]
 	if line := a.kernelLine(); line != "" {
 		keys += "[yellow]" + tview.Escape(line) + "[-]\n"
-		extra++
+		a.demoLines = append(a.demoLines, line)
 	}
 	keys += tview.Escape(Untrusted(d.Keys(a.lang)))
+	a.demoLines = append(a.demoLines, Untrusted(d.Keys(a.lang)))
 	a.demoKeys.SetText(keys)
-	// Give the keys the rows they need at this width.
-	_, _, w, h := a.demo.GetInnerRect()
-	if w > 0 {
-		n := (tview.TaggedStringWidth(d.Keys(a.lang)) + w - 1) / w
-		if n > 1 {
-			n++ // word wrap wastes line ends
-		}
-		n += 1 + extra // the model line, the kernel's view
-		// The log keeps at least half the panel; ? lists every key.
-		a.demo.ResizeItem(a.demoKeys, max(1, min(n, h/2)), 0)
-	}
+	a.sizeDemoKeys()
+	a.setTitles()
 	var b strings.Builder
 	for i, l := range d.Log(a.lang, 100) {
 		if i > 0 {
@@ -432,6 +609,27 @@ func (a *App) refreshDemo() {
 // ("" where the demo cannot read it or no connection is shown). When the
 // cursor is not on the newest packet it can differ from the panes, which
 // show that moment: the line says "now".
+// sizeDemoKeys gives the demo panel's keys the rows they need at the
+// panel's width (the log keeps two lines at least; ? lists every key).
+func (a *App) sizeDemoKeys() {
+	if a.demo == nil {
+		return
+	}
+	_, _, w, h := a.demo.GetInnerRect()
+	if w <= 0 {
+		return
+	}
+	n := 0
+	for _, p := range a.demoLines {
+		k := len(wrap(p, w))
+		if k > 1 {
+			k++ // tview's word wrap may break a line earlier than wrap
+		}
+		n += k
+	}
+	a.demo.ResizeItem(a.demoKeys, max(1, min(n, h-2)), 0) // two log lines at least
+}
+
 func (a *App) kernelLine() string {
 	kv, ok := a.cfg.Demo.(KernelViewer)
 	if !ok || a.shownID == 0 {
@@ -458,9 +656,9 @@ func (a *App) setTitles() {
 	}
 	a.table.SetTitle(tview.Escape(title + " "))
 	if a.demo != nil {
-		a.demo.SetTitle(" " + tview.Escape(a.lang.T(i18n.KeyDemoKeys)+" · "+a.lang.T(i18n.KeyServerLog)) + " ")
+		a.demo.SetTitle(" " + tview.Escape(Untrusted(a.cfg.Demo.Model(a.lang))) + " ")
 	}
-	a.help.SetTitle(" " + tview.Escape(a.lang.T(i18n.KeyHelp)) + " ")
+	a.helpPage.SetTitle(" " + tview.Escape(a.lang.T(i18n.KeyHelp)) + " ")
 }
 
 // rowSelected follows the user's moves in the list.
@@ -497,13 +695,31 @@ func (a *App) focusConn(id uint64) {
 // goroutine and never calls QueueUpdate*. Keys it does not use go on to
 // the focused pane.
 func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
+	if a.flood != nil {
+		// After this key, skip the redraw if more keys wait: a flood
+		// of keys is drawn once.
+		defer a.flood.deferDraw()
+	}
+	if k := ev.Key(); k != tcell.KeyLeft && k != tcell.KeyRight && k != tcell.KeyHome && k != tcell.KeyEnd {
+		a.flush() // other keys read what the cursor moves changed
+	}
 	if a.filterIn.HasFocus() {
 		return ev
 	}
+	if a.pr.intro != nil && !a.helpOpen {
+		a.pr.intro = nil // a lesson's introduction stays until a key
+		defer a.refresh()
+	}
 	if a.helpOpen {
-		a.closeHelp()
-		if ev.Key() == tcell.KeyRune && ev.Rune() == 'q' {
-			a.stop()
+		// Only ?, Esc and q close the help (q does not quit from it):
+		// ↑ ↓ PgUp PgDn Home End scroll it, other keys do nothing, so
+		// no key meant for the help lands on the screen behind it.
+		switch {
+		case ev.Key() == tcell.KeyEscape, ev.Key() == tcell.KeyRune && (ev.Rune() == '?' || ev.Rune() == 'q'):
+			a.closeHelp()
+		case ev.Key() == tcell.KeyUp, ev.Key() == tcell.KeyDown, ev.Key() == tcell.KeyPgUp,
+			ev.Key() == tcell.KeyPgDn, ev.Key() == tcell.KeyHome, ev.Key() == tcell.KeyEnd:
+			a.help.InputHandler()(ev, func(tview.Primitive) {})
 		}
 		return nil
 	}
@@ -511,27 +727,34 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 	stepped := func() {
 		a.manualSel = false
 		a.play.Moved(now)
-		a.refresh()
+		if a.flood != nil && a.flood.pending() {
+			a.stale = true // more keys wait: re-read once, see flush
+		} else {
+			a.refresh()
+		}
 		a.markBusy()
 	}
 	switch ev.Key() {
 	case tcell.KeyLeft:
 		a.play.Pause()
+		a.pr.q = nil // asked again when the cursor gets there
 		a.cur.Back()
 		stepped()
 		return nil
 	case tcell.KeyRight:
 		a.play.Pause()
-		a.cur.Forward()
+		a.forward()
 		stepped()
 		return nil
 	case tcell.KeyHome:
 		a.play.Pause()
+		a.pr.q = nil
 		a.cur.Home()
 		stepped()
 		return nil
 	case tcell.KeyEnd:
 		a.play.Pause()
+		a.pr.q = nil
 		a.cur.End(a.cfg.Mode != Replay)
 		stepped()
 		return nil
@@ -559,12 +782,28 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 			a.focusConn(a.shownID)
 			return nil
 		}
-		return ev // the table's SelectedFunc focuses the row
+		r, _ := a.table.GetSelection()
+		a.focusConn(a.list.idAt(r))
+		return nil
 	case tcell.KeyRune:
 	default:
+		if a.order[a.focused] == a.table {
+			a.listKey(ev)
+			return nil
+		}
 		return ev
 	}
+	if a.predictKey(ev.Rune()) {
+		return nil // 1–4 and s answer a waiting question first
+	}
 	switch r := ev.Rune(); r {
+	case 'p':
+		a.togglePredict()
+		return nil
+	case 'P':
+		a.pr.autoPause = !a.pr.autoPause
+		a.drawStatus()
+		return nil
 	case 'q':
 		a.stop()
 		return nil
@@ -613,12 +852,66 @@ func (a *App) HandleKey(ev *tcell.EventKey) *tcell.EventKey {
 			return nil
 		}
 	}
+	if a.order[a.focused] == a.table {
+		return nil // see listKey
+	}
 	return ev
+}
+
+// listKey moves the list's selection for ↑ ↓ PgUp PgDn. The table never
+// sees a key (HandleKey swallows what it does not use while the list has
+// the focus): tview's Table handler loops forever when no row is
+// selectable (a list with only its header: the demo's first screen, a
+// filter that matches nothing), and then q, Ctrl-C and SIGTERM are never
+// read again. Its vim keys (j k g G h l) would do the same, and some are
+// demo keys.
+func (a *App) listKey(ev *tcell.EventKey) {
+	_, _, _, h := a.table.GetInnerRect()
+	page := max(1, h-1) // rows below the header
+	var d int
+	switch ev.Key() {
+	case tcell.KeyUp:
+		d = -1
+	case tcell.KeyDown:
+		d = 1
+	case tcell.KeyPgUp, tcell.KeyCtrlB:
+		d = -page
+	case tcell.KeyPgDn, tcell.KeyCtrlF:
+		d = page
+	}
+	a.moveList(d)
+}
+
+// moveList moves the list's selection by d rows (negative: up, towards
+// the newest), clamped to the rows there are; nothing on an empty list.
+func (a *App) moveList(d int) {
+	n := a.list.visible
+	if n == 0 || d == 0 {
+		return
+	}
+	r, _ := a.table.GetSelection()
+	r = min(max(1, r+d), n)
+	a.table.Select(r, 0)
+	a.showRow(r)
 }
 
 func (a *App) filterDone(key tcell.Key) {
 	if key == tcell.KeyEnter {
 		a.list.setFilter(a.filterIn.GetText())
+		if !a.list.filter.Empty() {
+			// Select the newest match, so Enter then focuses it.
+			a.manualSel = false
+			if a.list.visible == 0 && len(a.list.matched) > 0 {
+				// Every match starts after the cursor: go to the first.
+				a.play.Pause()
+				a.cur.Seek(a.s.FirstStepOf(a.list.matched[0]))
+				a.list.update(a.cur.Pos())
+			}
+			if a.list.visible > 0 {
+				a.manualSel, a.shownID = true, a.list.idAt(1)
+				a.table.Select(1, 0)
+			}
+		}
 	}
 	a.bottom.SwitchToPage("status")
 	a.setFocus(a.order[a.focused])
@@ -663,8 +956,9 @@ func (a *App) toggleZoom() {
 }
 
 func (a *App) openHelp() {
-	a.help.SetText(helpText(a.lang, a.cfg.Demo))
+	a.helpW = 0 // wrapped to the screen's width when drawn (rootView)
 	a.help.ScrollToBeginning()
+	a.helpFoot.SetText("[yellow]" + tview.Escape(a.lang.T(i18n.KeyUIHelpClose)) + "[-]")
 	a.setTitles()
 	a.pages.ShowPage("help")
 	a.helpOpen = true

@@ -178,7 +178,13 @@ func (c *connContent) GetCell(r, col int) *tview.TableCell {
 	case colBytes:
 		cell.SetText(humanBytes(row.Bytes)).SetAlign(tview.AlignRight)
 	case colDuration:
-		cell.SetText(shortDuration(row.Duration)).SetAlign(tview.AlignRight)
+		d, timer := c.durations(row)
+		text := shortDuration(d)
+		if timer > 0 {
+			// The TIME_WAIT timer, apart: it is not traffic.
+			text += " [::d]+" + shortDuration(timer) + " 2MSL[::-]"
+		}
+		cell.SetText(text).SetAlign(tview.AlignRight)
 	case colHistory:
 		h := row.History
 		if row.JoinedLate {
@@ -187,6 +193,29 @@ func (c *connContent) GetCell(r, col int) *tview.TableCell {
 		cell.SetText(tview.Escape(h)).SetExpansion(1)
 	}
 	return cell
+}
+
+// durations splits a row's duration: the time from the first to the last
+// packet of the connection, and the time after it until the timers that
+// fired since (TIME_WAIT's 2MSL), 0 when none did. Row.Duration runs to
+// the latest step, timer steps included: a connection would seem to last
+// a minute because of its TIME_WAIT.
+func (c *connContent) durations(row session.Row) (d, timer time.Duration) {
+	steps := c.s.ConnSteps(row.ID, c.pos, 4)
+	k := len(steps) - 1
+	for k >= 0 && (steps[k].Timer() || steps[k].Side) {
+		k--
+	}
+	if k == len(steps)-1 || k < 0 {
+		return row.Duration, 0
+	}
+	d = steps[k].Time.Sub(steps[0].Time) + row.Duration - steps[len(steps)-1].Time.Sub(steps[0].Time)
+	for _, st := range steps[k+1:] {
+		if st.Side {
+			return d, 0 // a segment of the next connection ended it
+		}
+	}
+	return d, row.Duration - d
 }
 
 // humanBytes writes a byte count in at most 6 characters.

@@ -27,7 +27,60 @@ type Explain struct {
 	steps  []session.Step
 	sel    int
 	scroll int
+	empty  string
+	prompt []PromptLine
 }
+
+// PromptLine is a line the app puts above the explanation: predict
+// mode's question and choices, its answer, a lesson's introduction.
+type PromptLine struct {
+	Text string
+	Kind PromptKind
+}
+
+// PromptKind styles a PromptLine.
+type PromptKind uint8
+
+// Prompt line kinds.
+const (
+	PromptQuestion PromptKind = iota // bold yellow
+	PromptChoice                     // plain, indented
+	PromptRight                      // green
+	PromptWrong                      // red
+	PromptInfo                       // dim
+)
+
+// SetPrompt sets the lines shown above the explanation (nil: none).
+func (e *Explain) SetPrompt(lines []PromptLine) {
+	if !promptEqual(lines, e.prompt) {
+		e.scroll = 0
+	}
+	e.prompt = lines
+}
+
+func promptEqual(a, b []PromptLine) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var promptStyles = [...]tcell.Style{
+	PromptQuestion: tcell.StyleDefault.Foreground(tcell.ColorYellow).Bold(true),
+	PromptChoice:   tcell.StyleDefault.Bold(true),
+	PromptRight:    tcell.StyleDefault.Foreground(tcell.ColorLime).Bold(true),
+	PromptWrong:    tcell.StyleDefault.Foreground(tcell.ColorRed).Bold(true),
+	PromptInfo:     tcell.StyleDefault.Dim(true),
+}
+
+// SetEmptyText sets what the pane says when no step is selected ("" for
+// the default).
+func (e *Explain) SetEmptyText(s string) { e.empty = s }
 
 // NewExplain returns an empty explanation pane.
 func NewExplain() *Explain {
@@ -183,6 +236,9 @@ func (e *Explain) args(s *session.Step) i18n.Args {
 func (e *Explain) paras() []para {
 	l := e.lang
 	if e.sel < 0 || e.sel >= len(e.steps) {
+		if e.empty != "" {
+			return []para{{text: e.empty, st: exHead}}
+		}
 		return []para{{text: l.T(i18n.KeyNoStep), st: exDim}}
 	}
 	s := &e.steps[e.sel]
@@ -219,6 +275,7 @@ func (e *Explain) paras() []para {
 		add(nums, tcell.StyleDefault, 0)
 		add(l.F(segKind(s.Flags, s.Len), a), tcell.StyleDefault, 0)
 	}
+	legend := false
 	if len(s.Changes) > 0 {
 		add(l.T(i18n.KeyExplChanges), exHead, 0)
 		for _, c := range s.Changes {
@@ -226,7 +283,16 @@ func (e *Explain) paras() []para {
 			if l == i18n.En {
 				from, to = c.From.String(), c.To.String()
 			}
-			add(l.Role(c.Endpoint)+colon(l)+from+" → "+to, roleStyle(c.Endpoint), 0)
+			head := l.Role(c.Endpoint) + colon(l) + from + " → " + to
+			switch c.Confidence {
+			case fsm.Inferred:
+				head += paren(l, l.T(i18n.KeyUIConfInferred))
+				legend = true
+			case fsm.Assumed:
+				head += paren(l, l.T(i18n.KeyUIConfAssumed))
+				legend = true
+			}
+			add(head, roleStyle(c.Endpoint), 0)
 			ca := i18n.Args{}
 			for k, v := range a {
 				ca[k] = v
@@ -241,6 +307,12 @@ func (e *Explain) paras() []para {
 		}
 		add(l.F(i18n.KeyExplNoChange, i18n.Args{"c": c, "s": sv}), exDim, 0)
 	}
+	if len(s.Revisions) > 0 {
+		add(l.T(i18n.KeyUIRevisions), exHead, 0)
+		for _, rv := range s.Revisions {
+			add("• "+e.revisionText(s, rv), exNote, 0)
+		}
+	}
 	if len(s.Notes) > 0 {
 		add(l.T(i18n.KeyExplNotes), exHead, 0)
 		for _, n := range s.Notes {
@@ -252,6 +324,20 @@ func (e *Explain) paras() []para {
 			na["who"], na["peer"] = l.Role(who), l.Role(who.Peer())
 			add("• "+sentence(l.Reason(n, na)), exNote, 0)
 		}
+	}
+	if notes := e.connNotes(); len(notes) > 0 {
+		add(l.T(i18n.KeyUICannotTell), exHead, 0)
+		for _, n := range notes {
+			na := i18n.Args{}
+			for k, v := range a {
+				na[k] = v
+			}
+			na["who"], na["peer"] = l.Role(n.Endpoint), l.Role(n.Endpoint.Peer())
+			add("• "+sentence(l.Reason(n.Reason, na)), exNote, 0)
+		}
+	}
+	if legend {
+		add(l.T(i18n.KeyUIConfLegend), exDim, 0)
 	}
 	if s.Timer() || s.Side {
 		return out
@@ -294,6 +380,72 @@ func (e *Explain) paras() []para {
 			p += " " + l.F(i18n.KeyExplTruncated, i18n.Args{"n": len(s.Payload)})
 		}
 		add(p, tcell.StyleDefault, 0)
+	}
+	return out
+}
+
+// cursorPacket is the packet number of the selected step (timer steps:
+// the latest packet before it), to tell which corrections are known yet.
+func (e *Explain) cursorPacket() uint64 {
+	for i := e.sel; i >= 0 && i < len(e.steps); i-- {
+		if p := e.steps[i].Packet; p != 0 {
+			return p
+		}
+	}
+	return 0
+}
+
+// revisionText says in words what a correction made by step s corrects,
+// then why (the fsm's reason, when it has a sentence).
+func (e *Explain) revisionText(s *session.Step, rv fsm.Revision) string {
+	l := e.lang
+	names := make([]string, len(rv.Believed))
+	for i, st := range rv.Believed {
+		names[i] = st.String()
+	}
+	sep := ", "
+	if l == i18n.Zh {
+		sep = "、"
+	}
+	a := e.args(s)
+	a["who"], a["peer"] = l.Role(rv.Endpoint), l.Role(rv.Endpoint.Peer())
+	a["believed"] = strings.Join(names, sep)
+	a["packet"], a["by"] = rv.Packet, rv.CorrectedBy
+	a["now"] = s.States[rv.Endpoint].String()
+	key := i18n.KeyUIRevised
+	if rv.Packet == 0 {
+		key = i18n.KeyUIRevisedTimer
+	}
+	text := l.F(key, a)
+	if i18n.HasReason(rv.Reason) {
+		text += " " + sentence(l.Reason(rv.Reason, a))
+	}
+	return text
+}
+
+// connNotes are the connection's notes that no shown step carries: what
+// the packets cannot tell about it as a whole (one direction captured, an
+// orphan FIN_WAIT_2 that may end silently), known at the selected step.
+func (e *Explain) connNotes() []fsm.Note {
+	var out []fsm.Note
+	cur := e.cursorPacket()
+	for _, n := range e.conn.Notes {
+		if n.Packet > cur {
+			continue
+		}
+		onStep := false
+		for i := range e.steps {
+			st := &e.steps[i]
+			if st.Packet != n.Packet {
+				continue
+			}
+			for _, r := range st.Notes {
+				onStep = onStep || r == n.Reason
+			}
+		}
+		if !onStep {
+			out = append(out, n)
+		}
 	}
 	return out
 }
@@ -404,6 +556,18 @@ func (e *Explain) Draw(screen tcell.Screen) {
 		st   tcell.Style
 	}
 	var lines []line
+	for _, p := range e.prompt {
+		indent := 0
+		if p.Kind == PromptChoice {
+			indent = 2
+		}
+		for _, t := range wrap(p.Text, max(1, w-indent)) {
+			lines = append(lines, line{strings.Repeat(" ", indent) + t, promptStyles[p.Kind]})
+		}
+	}
+	if len(e.prompt) > 0 {
+		lines = append(lines, line{})
+	}
 	for _, p := range e.paras() {
 		if p.text == "" {
 			lines = append(lines, line{})

@@ -50,7 +50,12 @@ type Ladder struct {
 	rows     []diagram.Row
 	top      int  // first row shown
 	follow   bool // scroll to the selection on the next draw
+	empty    string
 }
+
+// SetEmptyText sets what the pane says when it has no connection to show
+// ("" for the default): the demo's first screen says what to press.
+func (l *Ladder) SetEmptyText(s string) { l.empty = s }
 
 // NewLadder returns an empty ladder.
 func NewLadder() *Ladder {
@@ -129,7 +134,15 @@ func (l *Ladder) Draw(screen tcell.Screen) {
 		if l.conn.ID == 0 {
 			msg = i18n.KeyNoConnection
 		}
-		drawText(screen, x, y, w, l.lang.T(msg), tcell.StyleDefault.Background(l.GetBackgroundColor()).Dim(true))
+		text := l.lang.T(msg)
+		if l.empty != "" && l.conn.ID == 0 {
+			text = l.empty
+		}
+		for i, ln := range wrap(text, w) {
+			if i < h {
+				drawText(screen, x, y+i, w, ln, tcell.StyleDefault.Background(l.GetBackgroundColor()).Bold(l.empty != ""))
+			}
+		}
 		return
 	}
 	base := tcell.StyleDefault.Background(l.GetBackgroundColor())

@@ -26,12 +26,13 @@ func (s Speed) String() string {
 
 // Speeds are the paces + and − move through, slowest first.
 var Speeds = []Speed{
-	{Rate: 0.5}, {Rate: 1}, {Rate: 2}, {Rate: 5}, {Rate: 10}, {Rate: 50}, {Rate: 500},
+	{Rate: 0.1}, {Rate: 0.2}, {Rate: 0.5}, {Rate: 1}, {Rate: 2}, {Rate: 5}, {Rate: 10}, {Rate: 50}, {Rate: 500},
 	{RealTime: 0.1}, {RealTime: 1}, {RealTime: 10},
 }
 
-// defaultSpeed is 2 steps per second: slow enough to read each arrow.
-const defaultSpeed = 2
+// defaultSpeed is 2 steps per second (Speeds[4]): slow enough to read
+// each arrow.
+const defaultSpeed = 4
 
 // Player paces a session.Cursor. It has no clock of its own: Tick gets the
 // time from its caller (the UI's ticker, or a test), so tests do not sleep.
@@ -47,6 +48,13 @@ type Player struct {
 	cap0    time.Time // capture time of the anchor step (real-time pace)
 	stepped int       // steps taken since wall0 (rate pace)
 	live    bool      // catching up with the newest step turns following on
+
+	// Gate, if set, is asked before play moves onto step next: true
+	// pauses before it (predict mode asks its question there).
+	Gate func(next int) bool
+	// Stop, if set, is asked after play moved onto step pos: true pauses
+	// there (pause at each state change).
+	Stop func(pos int) bool
 }
 
 // NewPlayer returns a paused player at the cursor's position. live makes
@@ -147,12 +155,22 @@ func (p *Player) Tick(now time.Time) bool {
 				break
 			}
 		}
+		if p.Gate != nil {
+			if next := p.s.NextStep(p.Cur.Pos(), p.Cur.Focused()); next >= 0 && p.Gate(next) {
+				p.playing = false
+				break
+			}
+		}
 		if !p.Cur.Forward() {
 			p.atEnd(now)
 			break
 		}
 		p.stepped++
 		moved = true
+		if p.Stop != nil && p.Stop(p.Cur.Pos()) {
+			p.playing = false
+			break
+		}
 		if p.stepped > 1<<20 { // a long stall: do not replay it all at once
 			p.anchor(now)
 			break

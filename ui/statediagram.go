@@ -266,9 +266,12 @@ func (d *StateDiagram) Draw(screen tcell.Screen) {
 		return
 	}
 	var g *sdGrid
-	if w >= sdW && h >= sdH {
+	switch {
+	case w >= sdW && h >= sdH:
 		g = d.figure()
-	} else {
+	case w >= sdcW && h >= sdcH-1:
+		g = d.compactFigure(h)
+	default:
 		g = d.list(w, h)
 	}
 	ox := x + max(0, (w-g.w)/2)
@@ -344,10 +347,8 @@ func (d *StateDiagram) figure() *sdGrid {
 	lit, last := d.lit()
 	for _, e := range sdEdges {
 		st, lst := sdLine, sdLabel
-		for _, t := range last {
-			if e.from == t.From && (e.to == t.To || e.to == closed && t.To == fsm.Closed && t.From.Synchronized()) {
-				st, lst = sdLast, sdLast
-			}
+		if lastEdge(e.from, e.to, last) {
+			st, lst = sdLast, sdLast
 		}
 		g.polyline(e.path, st)
 		g.text(e.lx, e.ly, d.lang.T(e.label), lst)
@@ -398,9 +399,9 @@ var listOrder = []fsm.State{
 	fsm.FinWait1, fsm.FinWait2, fsm.Closing, fsm.TimeWait, fsm.CloseWait, fsm.LastAck,
 }
 
-// list is the fallback for small panes: the states in columns, lit like
-// the boxes. It uses full names in as many columns as fit, else the short
-// names of the ladder (ESTAB, FIN_WT1...).
+// list is the fallback for panes too small for the compact figure: the
+// states in columns, lit like the boxes, always with their full names
+// (students must recognise them); what does not fit is clipped.
 func (d *StateDiagram) list(w, h int) *sdGrid {
 	g := newGrid(w, h)
 	lit, last := d.lit()
@@ -413,38 +414,40 @@ func (d *StateDiagram) list(w, h int) *sdGrid {
 	if len(last) > 0 && h > 1 {
 		rows = h - 1
 	}
+	const nameW = 11
 	n := len(listOrder)
-	short, cols := false, 0
-	fit := func(nameW int) int { // columns needed, 0 if none fits
-		for c := 1; c <= 4; c++ {
-			if (n+c-1)/c <= rows && c*(nameW+6)+(c-1) <= w {
-				return c
-			}
+	cols := max(1, min(4, (w+1)/(nameW+7)))
+	for c := 1; c <= cols; c++ {
+		if (n+c-1)/c <= rows {
+			cols = c
+			break
 		}
-		return 0
-	}
-	if cols = fit(11); cols == 0 {
-		short = true
-		if cols = fit(8); cols == 0 {
-			cols = max(1, min(4, (w+1)/15))
-		}
-	}
-	nameW := 11
-	if short {
-		nameW = 8
 	}
 	per := (n + cols - 1) / cols
-	for i, s := range listOrder {
+	order := listOrder
+	if per > rows {
+		// Not all fit: the lit states first, so the pane always shows
+		// where the endpoints are.
+		order = nil
+		for _, s := range listOrder {
+			if s == lit[fsm.Client] || s == lit[fsm.Server] {
+				order = append(order, s)
+			}
+		}
+		for _, s := range listOrder {
+			if s != lit[fsm.Client] && s != lit[fsm.Server] {
+				order = append(order, s)
+			}
+		}
+		per = rows
+	}
+	for i, s := range order {
 		col, row := i/per, i%per
-		if row >= rows {
+		if row >= rows || col >= cols {
 			continue
 		}
 		c, sv := lit[fsm.Client] == s, lit[fsm.Server] == s
-		name := s.String()
-		if short {
-			name = diagram.ShortState(s)
-		}
-		g.text(col*(nameW+7), row, listEntry(name, nameW, c, sv), boxStyle(c, sv))
+		g.text(col*(nameW+7), row, listEntry(s.String(), nameW, c, sv), boxStyle(c, sv))
 	}
 	if len(last) > 0 && h > 1 {
 		d.caption(g, min(per, rows), last)
@@ -463,4 +466,101 @@ func listEntry(name string, nameW int, c, sv bool) string {
 		ms = "S"
 	}
 	return "[" + mc + spaces(pad/2) + name + spaces(pad-pad/2) + ms + "]"
+}
+
+// The compact figure: the same states and edges as the full one on a
+// sdcW×sdcH grid, for a pane beside the ladder at 100×30. State names are
+// written in full (students must recognise them); the edges are labelled
+// with what makes them happen in the words a program and a capture use in
+// both languages (listen(), connect(), close(), SYN, ACK, FIN, 2MSL), so
+// the figure needs no translation. The last row is the caption.
+const (
+	sdcW = 42
+	sdcH = 14
+)
+
+// sdcBox is a compact box: "C NAME S", the marks lit for the roles.
+var sdcBoxes = []sdBox{
+	{fsm.Closed, 15, 0},
+	{fsm.Listen, 0, 2},
+	{fsm.SynSent, 27, 2},
+	{fsm.SynRecv, 0, 4},
+	{fsm.Established, 12, 5},
+	{fsm.FinWait1, 0, 8},
+	{fsm.CloseWait, 26, 8},
+	{fsm.FinWait2, 0, 10},
+	{fsm.Closing, 14, 10},
+	{fsm.LastAck, 27, 10},
+	{fsm.TimeWait, 8, 12},
+	{closed, 28, 12},
+}
+
+// sdcEdge is a compact edge: a polyline that may start inside its box
+// (boxes are drawn last) and a label that may lie on the line.
+type sdcEdge struct {
+	from, to fsm.State
+	path     []pt
+	label    string
+	lx, ly   int
+}
+
+var sdcEdges = []sdcEdge{
+	{fsm.Closed, fsm.Listen, []pt{{16, 0}, {5, 0}, {5, 1}}, "listen()", 7, 1},
+	{fsm.Closed, fsm.SynSent, []pt{{23, 0}, {33, 0}, {33, 1}}, "connect()", 23, 1},
+	{fsm.Listen, fsm.SynRecv, []pt{{5, 2}, {5, 3}}, "SYN", 7, 3},
+	{fsm.SynSent, fsm.SynRecv, []pt{{28, 2}, {15, 2}, {15, 4}, {12, 4}}, "SYN", 18, 2},
+	{fsm.SynSent, fsm.Established, []pt{{35, 2}, {35, 5}, {27, 5}}, "SYN+ACK", 27, 3},
+	{fsm.SynRecv, fsm.Established, []pt{{3, 4}, {3, 5}, {11, 5}}, "ACK", 5, 5},
+	{fsm.Established, fsm.FinWait1, []pt{{15, 5}, {15, 6}, {6, 6}, {6, 7}}, "close()", 8, 7},
+	{fsm.Established, fsm.CloseWait, []pt{{23, 5}, {23, 6}, {32, 6}, {32, 7}}, "FIN", 34, 7},
+	{fsm.FinWait1, fsm.FinWait2, []pt{{4, 8}, {4, 9}}, "ACK", 6, 9},
+	{fsm.FinWait1, fsm.Closing, []pt{{14, 8}, {19, 8}, {19, 9}}, "FIN", 21, 9},
+	{fsm.CloseWait, fsm.LastAck, []pt{{33, 8}, {33, 9}}, "close()", 35, 9},
+	{fsm.FinWait2, fsm.TimeWait, []pt{{4, 10}, {4, 12}, {7, 12}}, "FIN", 6, 11},
+	{fsm.Closing, fsm.TimeWait, []pt{{18, 10}, {18, 11}}, "ACK", 20, 11},
+	{fsm.LastAck, closed, []pt{{33, 10}, {33, 11}}, "ACK", 35, 11},
+	{fsm.TimeWait, closed, []pt{{21, 12}, {27, 12}}, "2MSL", 22, 12},
+}
+
+// compactBoxText is "C NAME S" with the marks of the roles lit there.
+func compactBoxText(s fsm.State, c, sv bool) string {
+	mc, ms := " ", " "
+	if c {
+		mc = "C"
+	}
+	if sv {
+		ms = "S"
+	}
+	return mc + " " + stateName(s) + " " + ms
+}
+
+// lastEdge reports whether edge from→to is one of the transitions in last.
+func lastEdge(from, to fsm.State, last []fsm.Transition) bool {
+	for _, t := range last {
+		if from == t.From && (to == t.To || to == closed && t.To == fsm.Closed && t.From.Synchronized()) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *StateDiagram) compactFigure(h int) *sdGrid {
+	g := newGrid(sdcW, min(h, sdcH))
+	lit, last := d.lit()
+	for _, e := range sdcEdges {
+		st := sdLine
+		if lastEdge(e.from, e.to, last) {
+			st = sdLast
+		}
+		g.polyline(e.path, st)
+		g.text(e.lx, e.ly, e.label, st)
+	}
+	for _, b := range sdcBoxes {
+		c, s := lit[fsm.Client] == b.state, lit[fsm.Server] == b.state
+		g.text(b.x, b.y, compactBoxText(b.state, c, s), boxStyle(c, s))
+	}
+	if g.h > sdcH-1 {
+		d.caption(g, sdcH-1, last)
+	}
+	return g
 }

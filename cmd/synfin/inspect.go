@@ -240,6 +240,9 @@ type tuiRun struct {
 	session *session.Session
 	// screen replaces the terminal (tests: tcell.SimulationScreen).
 	screen tcell.Screen
+	// setup, if set, is called with the app before it runs (a lesson
+	// turns predict mode on); done after it ended.
+	setup, done func(*ui.App)
 }
 
 // runTUI pumps src into a session on its own goroutine and runs the UI
@@ -255,6 +258,9 @@ func runTUI(ctx context.Context, r tuiRun) error {
 		Ladder: ui.NewLadder(), States: ui.NewStateDiagram(), Explain: ui.NewExplain(),
 		Demo: r.demo,
 	})
+	if r.setup != nil {
+		r.setup(app)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pumpErr := make(chan error, 1)
@@ -275,6 +281,9 @@ func runTUI(ctx context.Context, r tuiRun) error {
 	}()
 	uiErr := app.Run(ctx, r.screen)
 	cancel()
+	if r.done != nil {
+		r.done(app)
+	}
 	if r.mode != ui.Replay {
 		r.src.Close() // unblocks a live Next; a file's pump stops on ctx
 	}

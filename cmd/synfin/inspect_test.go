@@ -105,7 +105,8 @@ func TestReplayTUI(t *testing.T) {
 	}
 	scr.InjectKey(tcell.KeyRune, '?', tcell.ModNone)
 	waitScreen(t, scr, "play / pause")
-	scr.InjectKey(tcell.KeyRune, ' ', tcell.ModNone) // closes the help
+	scr.InjectKey(tcell.KeyRune, ' ', tcell.ModNone) // does nothing in the help
+	scr.InjectKey(tcell.KeyRune, '?', tcell.ModNone) // closes it
 	scr.InjectKey(tcell.KeyRune, 'q', tcell.ModNone)
 	select {
 	case err := <-done:

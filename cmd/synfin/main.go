@@ -29,6 +29,7 @@ Usage:
   synfin client [--addr 127.0.0.1:7788]
   synfin diagram -r FILE [--conn N] [--format text|svg|mermaid]
   synfin export -r FILE [--conn N] [--lang en|zh] [-o OUT.html]
+  synfin lesson --list | synfin lesson NAME [--lang en|zh]   guided lessons with predictions
 
 Run 'synfin COMMAND -h' for a command's flags.
 `
@@ -102,6 +103,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return runDiagram(ctx, args[1:], e)
 	case "export":
 		return runExport(ctx, args[1:], e)
+	case "lesson":
+		return runLesson(ctx, args[1:], e)
 	}
 	if len(args[0]) > 0 && args[0][0] == '-' {
 		// tcpdump style: synfin -r FILE, synfin -i IFACE, with options.

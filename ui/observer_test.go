@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
+)
+
+// TestObserverV2Explain: a step that corrects an earlier belief says so in
+// words (both languages), a transition that is only inferred or assumed
+// says so with a legend, and the connection's notes
+// that no step carries (what the packets cannot tell) are shown.
+func TestObserverV2Explain(t *testing.T) {
+	conn := fsm.Conn{ID: 1, Notes: []fsm.Note{{Packet: 8, Endpoint: fsm.Client, Reason: fsm.Reason("one-direction")}}}
+	steps := []session.Step{
+		{Index: 6, Packet: 7, ConnID: 1, From: fsm.Client, Flags: fsm.FIN | fsm.ACK,
+			States: [2]fsm.State{fsm.FinWait1, fsm.CloseWait},
+			Changes: []fsm.Transition{
+				{Packet: 7, Endpoint: fsm.Client, From: fsm.Established, To: fsm.FinWait1, Confidence: fsm.Seen},
+				{Packet: 7, Endpoint: fsm.Server, From: fsm.Established, To: fsm.CloseWait, Confidence: fsm.Inferred, WithdrawnBy: 8},
+			}},
+		{Index: 7, Packet: 8, ConnID: 1, From: fsm.Server, Flags: fsm.FIN | fsm.ACK,
+			States: [2]fsm.State{fsm.Closing, fsm.Closing},
+			Changes: []fsm.Transition{
+				{Packet: 8, Endpoint: fsm.Server, From: fsm.Established, To: fsm.FinWait1, Confidence: fsm.Seen},
+				{Packet: 8, Endpoint: fsm.Client, From: fsm.FinWait1, To: fsm.Closing, Confidence: fsm.Assumed},
+			},
+			Revisions: []fsm.Revision{{Packet: 7, Endpoint: fsm.Server, Believed: []fsm.State{fsm.CloseWait}, CorrectedBy: 8}}},
+	}
+	for _, tt := range []struct {
+		lang i18n.Lang
+		want []string
+	}{
+		{i18n.En, []string{"Corrected by this packet", "server never was in CLOSE_WAIT, as packet #7 made it seem; after this packet it is in CLOSING",
+			"(assumed)", "inferred: follows from a packet sent", "What the packets cannot tell"}},
+		{i18n.Zh, []string{"本包作出的更正", "服务器其实并没有处于CLOSE_WAIT（第7个包让人这样以为）；这个包之后它处于CLOSING",
+			"（假定）", "推断：由发往该端的包得出", "数据包无法说明的情况"}},
+	} {
+		e := NewExplain()
+		e.SetConn(conn, steps, 1, tt.lang)
+		got := parasText(e)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%v: explanation lacks %q:\n%s", tt.lang, w, got)
+			}
+		}
+		// At packet 7 the server's CLOSE_WAIT is believed, inferred; the
+		// correction by #8 is not known yet.
+		e.SetConn(conn, steps[:1], 0, tt.lang)
+		first := parasText(e)
+		if !strings.Contains(first, tt.lang.T(i18n.KeyUIConfInferred)) || strings.Contains(first, "#8") || strings.Contains(first, "第8个包") {
+			t.Errorf("%v: at packet 7: want inferred and no word of #8:\n%s", tt.lang, first)
+		}
+	}
+}
+
+func parasText(e *Explain) string {
+	var b strings.Builder
+	for _, p := range e.paras() {
+		b.WriteString(p.text + "\n")
+	}
+	return b.String()
+}
