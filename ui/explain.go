@@ -461,7 +461,11 @@ func (e *Explain) ackLine(s *session.Step, a i18n.Args) string {
 	if fin {
 		parts = append(parts, l.T(i18n.KeyAckFin))
 	}
-	sum := i18n.Args{"sum": strings.Join(parts, " + ")}
+	plus := strings.Join(parts, " + ")
+	if l == i18n.Zh { // no space after a full-width parenthesis
+		plus = strings.ReplaceAll(plus, "） + ", "）+ ")
+	}
+	sum := i18n.Args{"sum": plus}
 	for k, v := range a {
 		sum[k] = v
 	}
