@@ -28,7 +28,7 @@ var reasons = map[fsm.Reason]msg{
 		"{who}发送SYN，序号seq={xy}={isn}：请求建立连接（三次握手的第一次握手，connect()），进入SYN_SENT（请求连接）状态等待回应。",
 	},
 	"listen-assumed": {
-		"a SYN arrived for {who}. If {who} has called socket(), bind() and listen() on this port, it is in LISTEN and answers with SYN+ACK; if not, its kernel answers with RST and the connection is refused. The next segment tells which.",
+		"a SYN arrived for the {who}. If the {who} has called socket(), bind() and listen() on this port, it is in LISTEN and answers with SYN+ACK; if not, its kernel answers with RST and the connection is refused. The next segment tells which.",
 		"{who}收到了SYN。如果{who}已在这个端口上调用了socket()、bind()、listen()，它就处于LISTEN（监听）状态，会回复SYN+ACK；如果没有，内核会回复RST，连接被拒绝。下一个报文段会说明是哪一种情况。",
 	},
 	"synack-sent": {

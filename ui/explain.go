@@ -194,7 +194,7 @@ func (e *Explain) paras() []para {
 	a := e.args(s)
 	var out []para
 	add := func(text string, st tcell.Style, indent int) {
-		out = append(out, para{text, st, indent})
+		out = append(out, para{rfcGlue.Replace(text), st, indent})
 	}
 	// What the step is, in two or three lines; then what it changed and
 	// the notes (the lesson, first to be seen in a short pane); then the
@@ -372,6 +372,10 @@ func rfcSection(c fsm.Transition, sender fsm.Role) string {
 	}
 	return ""
 }
+
+// rfcGlue keeps a reference such as "RFC 2525 §2.17", written inside a
+// sentence, on one line: its spaces become non-breaking.
+var rfcGlue = strings.NewReplacer("RFC ", "RFC\u00a0", " §", "\u00a0§")
 
 // cite puts a citation in parentheses of the language before the
 // sentence's final full stop, its spaces made non-breaking so that

@@ -60,7 +60,7 @@ func TestExplainRefusedHasNoServerISN(t *testing.T) {
 			wantIn(t, l.String(), text, []string{"x=2896147381"}, []string{"y=", "4294967295"})
 		}
 	}
-	wantIn(t, "en step 1", explainText(b, 0, i18n.En), []string{"If server has called socket(), bind() and listen()"}, []string{"must have been listening"})
+	wantIn(t, "en step 1", explainText(b, 0, i18n.En), []string{"If the server has called socket(), bind() and listen()"}, []string{"must have been listening"})
 	wantIn(t, "zh step 1", explainText(b, 0, i18n.Zh), []string{"如果服务器已在这个端口上调用了"}, nil)
 	wantIn(t, "en step 2", explainText(b, 1, i18n.En), []string{"returns -1 and sets errno to ECONNREFUSED", "ConnectionRefusedError", "(RFC 9293 §3.5.2)", "(RFC 9293 §3.5.3)"}, nil)
 	wantIn(t, "zh step 2", explainText(b, 1, i18n.Zh), []string{"errno设为ECONNREFUSED", "ConnectionRefusedError", "（RFC 9293 §3.5.3）。"}, nil)
@@ -117,7 +117,7 @@ func unreadRST(reply string) *diagramtest.Builder {
 func TestExplainUnreadDataRST(t *testing.T) {
 	b := unreadRST("a reply the client never reads\n")
 	last := len(b.Steps) - 1
-	wantIn(t, "en", explainText(b, last, i18n.En), []string{"client had received 31 bytes of data from server", "unread in the socket's receive queue", "tcp_close()", "RFC 2525 §2.17", "ConnectionResetError"}, nil)
+	wantIn(t, "en", explainText(b, last, i18n.En), []string{"The client had received 31 bytes of data from server", "unread in the socket's receive queue", "tcp_close()", "RFC 2525 §2.17", "ConnectionResetError"}, nil)
 	wantIn(t, "zh", explainText(b, last, i18n.Zh), []string{"客户端此前从服务器收到了31字节数据", "接收队列", "ConnectionResetError"}, nil)
 	a := unreadRST("")
 	wantIn(t, "abort", explainText(a, len(a.Steps)-1, i18n.En), []string{"Client sent RST"}, []string{"unread"})
