@@ -533,6 +533,21 @@ func (e *Explain) listened() bool {
 	return true
 }
 
+// lastCaption is the caption of the latest change in at most w columns
+// when it can be: the label ("last:", "最近：") and the spaces around the
+// arrow go first, so that a state name is never cut (FIN_WAIT_ for
+// FIN_WAIT_1 misleads a class).
+func lastCaption(l i18n.Lang, who string, t fsm.Transition, w int) string {
+	full := l.F(i18n.KeyStateLast, i18n.Args{"who": who, "from": t.From, "to": t.To})
+	bare := who + " " + t.From.String() + " → " + t.To.String()
+	for _, c := range []string{full, strings.Replace(full, " → ", "→", 1), bare, strings.Replace(bare, " → ", "→", 1)} {
+		if uniseg.StringWidth(c) <= w {
+			return c
+		}
+	}
+	return full
+}
+
 // segKind picks the sentence saying what a segment is.
 func segKind(f fsm.Flags, n uint32) i18n.Key {
 	switch {

@@ -175,3 +175,24 @@ func TestCite(t *testing.T) {
 		}
 	}
 }
+
+// TestLastCaptionNeverCutsAState: the state pane's caption drops its
+// label and spaces before it cuts a state name (80x24: 30 columns).
+func TestLastCaptionNeverCutsAState(t *testing.T) {
+	tr := fsm.Transition{Endpoint: fsm.Client, From: fsm.Established, To: fsm.FinWait1}
+	for _, c := range []struct {
+		l    i18n.Lang
+		w    int
+		want string
+	}{
+		{i18n.Zh, 40, "最近：C ESTABLISHED → FIN_WAIT_1"},
+		{i18n.Zh, 30, "最近：C ESTABLISHED→FIN_WAIT_1"},
+		{i18n.En, 30, "last: C ESTABLISHED→FIN_WAIT_1"},
+		{i18n.En, 28, "C ESTABLISHED → FIN_WAIT_1"},
+		{i18n.Zh, 25, "C ESTABLISHED→FIN_WAIT_1"},
+	} {
+		if got := lastCaption(c.l, "C", tr, c.w); got != c.want {
+			t.Errorf("%v width %d: got %q, want %q", c.l, c.w, got, c.want)
+		}
+	}
+}
