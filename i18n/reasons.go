@@ -132,7 +132,7 @@ var reasons = map[fsm.Reason]msg{
 	},
 	"refused": {
 		"RST answering a SYN: no socket listens on that port, so the connection is refused and connect() fails (in C it returns -1 and sets errno to ECONNREFUSED; in Python it raises ConnectionRefusedError); {who} is CLOSED.",
-		"用RST回应SYN，说明该端口上没有套接字在监听，连接被拒绝，connect()失败（C语言中返回-1并把errno设为ECONNREFUSED；Python中抛出ConnectionRefusedError）；{who}进入CLOSED。",
+		"用RST回应SYN，说明该端口上没有套接字在监听，连接被拒绝，connect()失败（C语言中返回-1并把errno设为ECONNREFUSED；Python中抛出ConnectionRefusedError）；{who}处于CLOSED状态。",
 	},
 	"aborted": {
 		"{who} received an RST on an open connection: the connection is aborted, and {who}'s next recv() or send() fails (in C it returns -1 and sets errno to ECONNRESET; in Python it raises ConnectionResetError); {who} is CLOSED.",
