@@ -48,3 +48,10 @@ var (
 	KeySkipMalformed = def("skip.malformed", "malformed header", "首部格式错误")
 	KeySkipDuplicate = def("skip.duplicate", "loopback duplicate", "回环接口上的重复包")
 )
+
+// A simultaneous open (RFC 9293 §3.5, Figure 8): both ends send a SYN,
+// then each a SYN+ACK; four segments, not the three-way handshake.
+var (
+	KeySegSynSimultaneous    = def("seg.syn.simultaneous", "SYN: {sender} asks {receiver} to open a connection; both ends send a SYN (simultaneous open: four segments instead of the three-way handshake).", "SYN：{sender}请求与{receiver}建立连接；双方都发送了SYN（同时打开：用四个报文段，而不是三次握手）。")
+	KeySegSynAckSimultaneous = def("seg.synack.simultaneous", "SYN+ACK: {sender} acknowledges the SYN of {receiver} and sends its own SYN again (simultaneous open).", "SYN+ACK：{sender}确认{receiver}的SYN，并再次发送自己的SYN（同时打开）。")
+)

@@ -222,7 +222,16 @@ func (e *Explain) paras() []para {
 			nums += paren(l, fmt.Sprintf("×%d = %d", 1<<sh, uint64(s.Window)<<sh))
 		}
 		add(nums, tcell.StyleDefault, 0)
-		add(l.F(segKind(s.Flags, s.Len), a), tcell.StyleDefault, 0)
+		kind := segKind(s.Flags, s.Len)
+		if !e.listened() { // both ends sent a SYN: not a three-way handshake
+			switch kind {
+			case i18n.KeySegSyn:
+				kind = i18n.KeySegSynSimultaneous
+			case i18n.KeySegSynAck:
+				kind = i18n.KeySegSynAckSimultaneous
+			}
+		}
+		add(l.F(kind, a), tcell.StyleDefault, 0)
 	}
 	if len(s.Changes) > 0 {
 		add(l.T(i18n.KeyExplChanges), exHead, 0)

@@ -196,3 +196,16 @@ func TestLastCaptionNeverCutsAState(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainSimultaneousOpenSegments: in a simultaneous open the SYNs are
+// not "the first step of the three-way handshake".
+func TestExplainSimultaneousOpenSegments(t *testing.T) {
+	so := diagramtest.NewBuilder(fsm.Closed, fsm.Unknown)
+	so.Seg(0, cl, fsm.SYN, 0, 0, "", []diagramtest.Change{{Who: cl, To: fsm.SynSent, Reason: fsm.ReasonSynSent}, {Who: sv, To: fsm.Listen, Reason: fsm.ReasonListen}})
+	so.Seg(time.Microsecond, sv, fsm.SYN, 0, 0, "", []diagramtest.Change{{Who: sv, To: fsm.Closed, Reason: fsm.ReasonNotListening}, {Who: sv, To: fsm.SynSent, Reason: fsm.ReasonSynSent}})
+	so.Seg(time.Microsecond, cl, fsm.SYN|fsm.ACK, 0, 1, "", nil)
+	wantIn(t, "SYN", explainText(so, 1, i18n.Zh), []string{"同时打开：用四个报文段"}, []string{"三次握手的第一次握手）。\n"})
+	wantIn(t, "SYN+ACK", explainText(so, 2, i18n.En), []string{"SYN+ACK: client acknowledges the SYN of server and sends its own SYN again (simultaneous open)."}, []string{"second step"})
+	// An ordinary handshake keeps the course's words.
+	wantIn(t, "handshake", explainText(diagramtest.ClientClose(), 0, i18n.Zh), []string{"SYN：客户端请求与服务器建立连接（三次握手的第一次握手）。"}, nil)
+}
