@@ -178,6 +178,11 @@ var zhAllowed = func() map[string]bool {
 		shutdown(SHUT_WR) SHUT_WR SO_REUSEADDR SO_LINGER setsockopt() tcp_close()
 		errno ECONNREFUSED ECONNRESET EADDRINUSE ConnectionRefusedError ConnectionResetError
 		goroutine backlog ss sock_diag Linux Zeek tshark tcpdump Python C cookie challenge root
+		JavaScript HTML SVG Mermaid pcap pcapng
+		demo summary diagram export lesson record`) { // the last line: synfin's subcommands
+		m[w] = true
+	}
+	for _, w := range strings.Fields(`
 		Enter Esc Tab Home End PgUp PgDn English`) {
 		m[w] = true
 	}
