@@ -15,9 +15,12 @@ import "github.com/synfin/synfin/fsm"
 //	                 for the server), its value and value+1
 //	pxy, pisn, pisn1 the same for {peer}
 //	flags            the segment's flags, e.g. "SYN,ACK"
+//	n, by            for a revision: the packet of the first withdrawn
+//	                 transition (Revision.Packet) and the packet that
+//	                 corrected it (Revision.CorrectedBy)
 func ReasonArgs() []string {
 	return []string{"who", "peer", "sender", "receiver", "seq", "ack", "len", "rawseq", "rawack", "x", "x1", "y", "y1",
-		"xy", "isn", "isn1", "pxy", "pisn", "pisn1", "flags"}
+		"xy", "isn", "isn1", "pxy", "pisn", "pisn1", "flags", "n", "by"}
 }
 
 // reasons explains every fsm.Reason. The vocabulary follows the course
