@@ -175,6 +175,7 @@ var zhAllowed = func() map[string]bool {
 		TCP IP SYN ACK FIN RST PSH URG ECE CWR RFC ISN MSS MSL SACK TFO TSval TSecr PAWS synfin
 		seq ack len x y
 		socket() bind() listen() accept() connect() send() recv() close() shutdown()
+		socket bind listen accept connect send recv close shutdown
 		shutdown(SHUT_WR) SHUT_WR SO_REUSEADDR SO_LINGER setsockopt() tcp_close()
 		errno ECONNREFUSED ECONNRESET EADDRINUSE ConnectionRefusedError ConnectionResetError
 		goroutine backlog ss sock_diag Linux Zeek tshark tcpdump Python C cookie challenge root
