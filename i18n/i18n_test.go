@@ -179,7 +179,7 @@ var zhAllowed = func() map[string]bool {
 		shutdown(SHUT_WR) SHUT_WR SO_REUSEADDR SO_LINGER setsockopt() tcp_close()
 		errno ECONNREFUSED ECONNRESET EADDRINUSE ConnectionRefusedError ConnectionResetError
 		goroutine backlog ss sock_diag Linux Zeek tshark tcpdump Python C cookie challenge root
-		JavaScript HTML SVG Mermaid pcap pcapng
+		JavaScript HTML SVG Mermaid pcap pcapng keep-alive
 		demo summary diagram export lesson record`) { // the last line: synfin's subcommands
 		m[w] = true
 	}
@@ -207,8 +207,12 @@ func asciiWords(s string) []string {
 			continue
 		}
 		j := i
-		for j < len(r) && (isASCIILetter(r[j]) || r[j] >= '0' && r[j] <= '9' || r[j] == '_') {
+		for j < len(r) && (isASCIILetter(r[j]) || r[j] >= '0' && r[j] <= '9' || r[j] == '_' ||
+			r[j] == '-' && j+1 < len(r) && isASCIILetter(r[j+1])) { // keep-alive, max-children
 			j++
+		}
+		for i > 0 && r[i-1] == '-' { // a flag: --keep
+			i--
 		}
 		if j < len(r) && r[j] == '(' { // a call: connect(), shutdown(SHUT_WR)
 			if k := strings.IndexRune(string(r[j:]), ')'); k >= 0 {
@@ -249,7 +253,7 @@ func TestChineseHasNoEnglish(t *testing.T) {
 		for _, w := range asciiWords(zh) {
 			// One letter is a key (q, z) or a variable; a word with '_' or
 			// a call is code (tcp_fin_timeout, SO_LINGER, tcp_close()).
-			if len(w) > 1 && !zhAllowed[w] && !strings.ContainsAny(w, "_(") {
+			if len(w) > 1 && !zhAllowed[w] && !strings.ContainsAny(w, "_(") && !strings.HasPrefix(w, "-") {
 				t.Errorf("%s: English word %q in %q", name, w, zh)
 			}
 		}
@@ -268,8 +272,8 @@ func TestChineseHasNoEnglish(t *testing.T) {
 }
 
 func TestASCIIWords(t *testing.T) {
-	got := asciiWords("{who}调用shutdown(SHUT_WR)后，SYN_SENT（请求连接）收到seq=x+1={x1}的mode 5")
-	want := []string{"shutdown(SHUT_WR)", "SYN_SENT", "seq", "x", "mode"}
+	got := asciiWords("{who}调用shutdown(SHUT_WR)后，SYN_SENT（请求连接）收到seq=x+1={x1}的mode 5，保活（keep-alive），--max-children")
+	want := []string{"shutdown(SHUT_WR)", "SYN_SENT", "seq", "x", "mode", "keep-alive", "--max-children"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
