@@ -9,15 +9,15 @@ import "github.com/synfin/synfin/fsm"
 var fsmReasons = map[fsm.Reason]msg{
 	"synack-lost": {
 		"{who} sent its SYN again after the SYN+ACK of #{n}: that SYN+ACK never reached it (lost after the capture point), so {who} was still in SYN_SENT, not ESTABLISHED.",
-		"{who}在#{n}的SYN+ACK之后又重发了SYN：那个SYN+ACK并没有到达它（在抓包点之后丢失了），所以{who}当时仍处于SYN_SENT，而不是ESTABLISHED。",
+		"{who}在第{n}个包的SYN+ACK之后又重传了SYN：说明那个SYN+ACK并没有到达{who}（在抓包点之后丢失了），所以{who}当时仍处于SYN_SENT，而不是ESTABLISHED。",
 	},
 	"fin-not-arrived": {
 		"the FIN of #{n} had not arrived when #{by} was sent: the ack of #{by} does not cover it. So {who} was still ESTABLISHED and its close() took it to FIN_WAIT_1, not CLOSE_WAIT; the two FINs crossed and the other FIN then takes it to CLOSING.",
-		"#{by}发出时，#{n}的FIN还没有到达：#{by}的确认号没有覆盖它。所以{who}当时仍是ESTABLISHED，调用close()后进入的是FIN_WAIT_1，而不是CLOSE_WAIT；两个FIN交叉而过，随后到达的对方FIN使它进入CLOSING。",
+		"第{by}个包发出时，第{n}个包中的FIN还没有到达：第{by}个包的确认号没有覆盖它。所以{who}当时仍处于ESTABLISHED，调用close()后进入的是FIN_WAIT_1，而不是CLOSE_WAIT；两个FIN交叉而过，随后到达的对方FIN使它进入CLOSING。",
 	},
 	"no-socket": {
 		"{who} answered with a bare RST (no ACK bit, seq = the ack it received), as Linux does when no socket has the connection: {who} never reached ESTABLISHED.",
-		"{who}用一个不带ACK的RST回应（seq等于收到的确认号），这是Linux在没有套接字对应该连接时的做法：{who}从未进入ESTABLISHED。",
+		"{who}用一个不带ACK标志的RST回应（seq等于它收到的确认号），Linux在找不到这个连接对应的套接字时就是这样回应的：{who}从未进入ESTABLISHED。",
 	},
 	"fin-not-seen": {
 		"{peer}'s ACK (ack={ack}) is one past everything {who} was seen to send, with no data to explain it: it acknowledges a FIN from {who} that the capture does not hold. So {who} did close; its state is inferred from the ACK.",
@@ -29,19 +29,19 @@ var fsmReasons = map[fsm.Reason]msg{
 	},
 	"closed-unseen": {
 		"{who}'s socket had already gone when this bare RST was sent (connect() gave up, or the half-open request expired); the moment it went is not in the packets, so the state change shown here is assumed.",
-		"发出这个不带ACK的RST时，{who}的套接字已经不存在了（connect()已放弃，或半连接请求已过期）；它消失的确切时刻报文中看不到，所以这里显示的状态变化是假定的。",
+		"发出这个不带ACK标志的RST时，{who}的套接字已经不存在了（connect()已放弃，或半连接请求已过期）；它消失的确切时刻报文中看不到，所以这里显示的状态变化是假定的。",
 	},
 	"syn-not-seen": {
 		"an RST,ACK with seq 0 reached {who}: Linux sends exactly that in answer to a segment without ACK, i.e. a SYN from {who} that the capture does not hold. So {who} was in SYN_SENT, and the connection is refused.",
-		"{who}收到一个seq为0的RST,ACK：Linux正是用它来回应不带ACK的报文段，也就是{who}发出、但抓包里没有的SYN。所以{who}当时处于SYN_SENT，连接被拒绝。",
+		"{who}收到一个seq=0的RST+ACK：Linux用这种报文回应不带ACK标志的报文段，这里就是{who}发出、但没有被抓到的SYN。所以{who}当时处于SYN_SENT，连接被拒绝。",
 	},
 	"ack-not-seen": {
 		"only one direction was captured, so the ACK of {who}'s FIN cannot be in it; {who} did not send its FIN again, so that ACK presumably arrived. Assumed, not seen.",
-		"只抓到了一个方向，所以对{who}的FIN的确认包不可能出现在抓包里；{who}没有重发FIN，说明那个确认包大概已经到达。这是假定的，并没有看到。",
+		"只抓到了一个方向，所以对{who}的FIN的确认包不可能出现在抓包里；{who}没有重发FIN，说明那个确认包大概已经到达。这一步是推测的，并没有实际看到。",
 	},
 	"fin-wait-2-timeout": {
 		"{who} had no socket any more (its bare RST shows it): its orphaned FIN_WAIT_2 ended silently when Linux's tcp_fin_timeout ran out, at a moment no packet shows. Assumed.",
-		"{who}已经没有套接字了（它发出的不带ACK的RST说明了这一点）：它的孤儿FIN_WAIT_2在Linux的tcp_fin_timeout到期时悄悄结束，具体时刻没有任何报文能显示。这是假定的。",
+		"{who}已经没有套接字了（它发出的不带ACK标志的RST说明了这一点）：它的孤儿FIN_WAIT_2在Linux的tcp_fin_timeout到期时被悄悄结束，具体时刻没有任何报文能显示。这一步是推测的。",
 	},
 	"duplicate": {
 		"the same segment again, with the same TCP timestamp (TSval): a copy made by the network, not a retransmission (Linux puts a new TSval on every retransmission). It changes nothing.",
@@ -53,7 +53,7 @@ var fsmReasons = map[fsm.Reason]msg{
 	},
 	"rst-to-listen": {
 		"an RST reached {who}, which is listening: a listener has no connection to reset, so the RST is ignored (RFC 9293 §3.10.7.2).",
-		"一个RST到达了正在监听的{who}：监听套接字没有可以复位的连接，所以这个RST被忽略（RFC 9293 §3.10.7.2）。",
+		"正在监听的{who}收到一个RST：监听套接字上没有可以复位的连接，所以这个RST被忽略（RFC 9293 §3.10.7.2）。",
 	},
 	"syn-sent-rst": {
 		"{who}, in SYN_SENT, got an ACK that does not acknowledge its SYN (an old connection's, e.g. a TIME_WAIT answering): it answers with an RST and stays in SYN_SENT, then sends its SYN again (RFC 9293 §3.10.7.3, Figure 8: recovery from an old duplicate SYN).",
@@ -65,7 +65,7 @@ var fsmReasons = map[fsm.Reason]msg{
 	},
 	"time-wait-restarted": {
 		"the peer's FIN came again while {who} is in TIME_WAIT: {who} acknowledges it again and restarts the 2MSL timer (RFC 9293 §3.10.7.4). This is what TIME_WAIT is for.",
-		"{who}处于TIME_WAIT时，对方的FIN又来了一次：{who}再次确认它，并重新开始2MSL计时（RFC 9293 §3.10.7.4）。这正是TIME_WAIT存在的意义。",
+		"{who}处于TIME_WAIT时，又收到了对方重传的FIN：{who}再次确认它，并重新开始2MSL计时（RFC 9293 §3.10.7.4）。这正是TIME_WAIT存在的意义。",
 	},
 	"fin-out-of-order": {
 		"this FIN is beyond data {who} has not received yet (a hole before it): {who} takes the FIN only when the data before it arrives, in sequence order.",
@@ -81,15 +81,15 @@ var fsmReasons = map[fsm.Reason]msg{
 	},
 	"keepalive-unanswered": {
 		"keep-alive probes to {who} got no answer in the capture. After tcp_keepalive_probes unanswered probes Linux resets the connection; that RST may never arrive or be seen, so {who}'s end is not shown.",
-		"发往{who}的保活探测在抓包中没有得到回应。连续若干次（tcp_keepalive_probes）探测无回应后，Linux会复位连接；这个RST可能根本到不了或抓不到，所以看不到{who}的结束。",
+		"发往{who}的保活探测在抓包中没有得到回应。连续若干次（tcp_keepalive_probes）探测无回应后，Linux会复位连接；这个RST可能没有到达，也可能没有被抓到，所以看不到{who}的结束。",
 	},
 }
 
 var fsmNoteTags = map[fsm.Reason]msg{
-	"closed-unseen":           {"closed earlier", "更早已关闭"},
-	"close-order-unseen":      {"order unseen", "顺序不可见"},
+	"closed-unseen":           {"closed earlier", "此前已关闭"},
+	"close-order-unseen":      {"order unseen", "顺序未知"},
 	"duplicate":               {"dup", "重复"},
-	"duplicate-or-retransmit": {"dup or retx?", "重复或重传?"},
+	"duplicate-or-retransmit": {"dup or retx?", "重复或重传？"},
 	"rst-to-listen":           {"ignored", "已忽略"},
 	"syn-sent-rst":            {"RST, stays SYN_SENT", "RST后仍SYN_SENT"},
 	"time-wait-syn-rejected":  {"SYN refused", "SYN被拒"},

@@ -163,3 +163,118 @@ func TestFromLookup(t *testing.T) {
 		}
 	}
 }
+
+// zhAllowed are the ASCII words a Chinese text may show: protocol and
+// flag names, RFC state names, API, option, errno and exception names,
+// tools and proper names, keys of the keyboard, and the letters the
+// course uses for numbers (x, y). Anything else in ASCII letters inside a
+// Chinese sentence is an untranslated word.
+var zhAllowed = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`
+		TCP IP SYN ACK FIN RST PSH URG ECE CWR RFC ISN MSS MSL SACK TFO TSval TSecr PAWS synfin
+		seq ack len x y
+		socket() bind() listen() accept() connect() send() recv() close() shutdown()
+		socket bind listen accept connect send recv close shutdown
+		shutdown(SHUT_WR) SHUT_WR SO_REUSEADDR SO_LINGER setsockopt() tcp_close()
+		errno ECONNREFUSED ECONNRESET EADDRINUSE ConnectionRefusedError ConnectionResetError
+		goroutine backlog ss sock_diag Linux Zeek tshark tcpdump Python C cookie challenge root
+		JavaScript HTML SVG Mermaid pcap pcapng keep-alive
+		demo summary diagram export lesson record`) { // the last line: synfin's subcommands
+		m[w] = true
+	}
+	for _, w := range strings.Fields(`
+		Enter Esc Tab Home End PgUp PgDn English`) {
+		m[w] = true
+	}
+	for _, s := range fsm.States() {
+		m[s.String()] = true
+	}
+	return m
+}()
+
+// asciiWords returns the runs of ASCII letters (with digits, '_' and a
+// call's parentheses) in a text, template parameters removed.
+func asciiWords(s string) []string {
+	for _, p := range i18n.Params(s) {
+		s = strings.ReplaceAll(s, "{"+p+"}", " ")
+	}
+	var out []string
+	r := []rune(s)
+	for i := 0; i < len(r); {
+		if !isASCIILetter(r[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(r) && (isASCIILetter(r[j]) || r[j] >= '0' && r[j] <= '9' || r[j] == '_' ||
+			r[j] == '-' && j+1 < len(r) && isASCIILetter(r[j+1])) { // keep-alive, max-children
+			j++
+		}
+		for i > 0 && r[i-1] == '-' { // a flag: --keep
+			i--
+		}
+		if j < len(r) && r[j] == '(' { // a call: connect(), shutdown(SHUT_WR)
+			if k := strings.IndexRune(string(r[j:]), ')'); k >= 0 {
+				j += len([]rune(string(r[j:])[:k+1]))
+			}
+		}
+		out = append(out, string(r[i:j]))
+		i = j
+	}
+	return out
+}
+
+func isASCIILetter(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// zhTexts lists every Chinese text shown to a person, by name.
+func zhTexts() map[string]string {
+	m := map[string]string{}
+	for _, k := range i18n.Keys() {
+		m["key "+string(k)] = i18n.Zh.T(k)
+	}
+	for _, r := range fsm.Reasons() {
+		m["reason "+string(r)] = i18n.Zh.ReasonTemplate(r)
+		if i18n.HasNoteTag(r) {
+			m["tag "+string(r)] = i18n.Zh.NoteTag(r)
+		}
+	}
+	for _, s := range fsm.States() {
+		m["gloss "+s.String()] = i18n.Zh.StateGloss(s)
+	}
+	return m
+}
+
+// TestChineseHasNoEnglish fails on an English word left in a Chinese
+// text (the allow-list holds the names Chinese teachers keep in English),
+// on half-width parentheses around Chinese words, and on " s" for seconds.
+func TestChineseHasNoEnglish(t *testing.T) {
+	for name, zh := range zhTexts() {
+		for _, w := range asciiWords(zh) {
+			// One letter is a key (q, z) or a variable; a word with '_' or
+			// a call is code (tcp_fin_timeout, SO_LINGER, tcp_close()).
+			if len(w) > 1 && !zhAllowed[w] && !strings.ContainsAny(w, "_(") && !strings.HasPrefix(w, "-") {
+				t.Errorf("%s: English word %q in %q", name, w, zh)
+			}
+		}
+		// A half-width "(" that does not open a call's argument list.
+		for i, c := range zh {
+			if c != '(' && c != ')' {
+				continue
+			}
+			if c == '(' && i > 0 && isASCIILetter(rune(zh[i-1])) || c == ')' && strings.LastIndex(zh[:i], "(") > 0 && isASCIILetter(rune(zh[strings.LastIndex(zh[:i], "(")-1])) {
+				continue
+			}
+			t.Errorf("%s: half-width parenthesis in %q: use （）", name, zh)
+			break
+		}
+	}
+}
+
+func TestASCIIWords(t *testing.T) {
+	got := asciiWords("{who}调用shutdown(SHUT_WR)后，SYN_SENT（请求连接）收到seq=x+1={x1}的mode 5，保活（keep-alive），--max-children")
+	want := []string{"shutdown(SHUT_WR)", "SYN_SENT", "seq", "x", "mode", "keep-alive", "--max-children"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

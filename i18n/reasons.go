@@ -11,40 +11,44 @@ import "github.com/synfin/synfin/fsm"
 //	rawseq, rawack   the same, as in the header
 //	x, x1            the client's ISN and x+1 (raw)
 //	y, y1            the server's ISN and y+1 (raw)
+//	xy, isn, isn1    {who}'s own ISN: its letter ("x" for the client, "y"
+//	                 for the server), its value and value+1
+//	pxy, pisn, pisn1 the same for {peer}
 //	flags            the segment's flags, e.g. "SYN,ACK"
 //	n, by            for a revision: the packet of the first withdrawn
 //	                 transition (Revision.Packet) and the packet that
 //	                 corrected it (Revision.CorrectedBy)
 func ReasonArgs() []string {
-	return []string{"who", "peer", "sender", "receiver", "seq", "ack", "len", "rawseq", "rawack", "x", "x1", "y", "y1", "flags", "n", "by"}
+	return []string{"who", "peer", "sender", "receiver", "seq", "ack", "len", "rawseq", "rawack", "x", "x1", "y", "y1",
+		"xy", "isn", "isn1", "pxy", "pisn", "pisn1", "flags", "n", "by"}
 }
 
 // reasons explains every fsm.Reason. The vocabulary follows the course
 // notes: 三次握手, 四次挥手, 主动关闭方, 被动关闭方, 确认包.
 var reasons = map[fsm.Reason]msg{
 	"syn-sent": {
-		"{who} sent SYN with seq=x={x}: it asks to open a connection (first step of the three-way handshake, connect()) and waits in SYN_SENT for the answer.",
-		"{who}发送SYN，序号seq=x={x}：请求建立连接（三次握手的第一次握手，connect()），进入SYN_SENT（请求连接）状态等待回应。",
+		"{who} sent SYN with seq={xy}={isn}: it asks to open a connection (first step of the three-way handshake, connect()) and waits in SYN_SENT for the answer.",
+		"{who}发送SYN，序号seq={xy}={isn}：请求建立连接（三次握手的第一次握手，connect()），进入SYN_SENT（请求连接）状态等待回应。",
 	},
 	"listen-assumed": {
-		"a SYN arrived for {who}, so it must have been listening: a server that called socket(), bind() and listen().",
-		"{who}收到了SYN，说明它此前处于LISTEN（监听）状态：服务器已调用socket()、bind()、listen()。",
+		"a SYN arrived for the {who}. If the {who} has called socket(), bind() and listen() on this port, it is in LISTEN and answers with SYN+ACK; if not, its kernel answers with RST and the connection is refused. The next segment tells which.",
+		"{who}收到了SYN。如果{who}已在这个端口上调用了socket()、bind()、listen()，它就处于LISTEN（监听）状态，会回复SYN+ACK；如果没有，内核会回复RST，连接被拒绝。下一个报文段会说明是哪一种情况。",
 	},
 	"synack-sent": {
-		"{who} answered with SYN+ACK: its own SYN with seq=y={y}, and ack=x+1={x1} acknowledging the client's SYN (second step of the handshake); it waits in SYN_RECV for the last ACK.",
-		"{who}回复SYN+ACK：自己的SYN序号seq=y={y}，确认号ack=x+1={x1}确认客户端的SYN（第二次握手），进入SYN_RECV状态等待最后的确认包。",
+		"{who} answered with SYN+ACK: its own SYN with seq={xy}={isn}, and ack={pxy}+1={pisn1} acknowledging {peer}'s SYN (second step of the handshake); it waits in SYN_RECV for the last ACK.",
+		"{who}回复SYN+ACK：自己的SYN序号seq={xy}={isn}，确认号ack={pxy}+1={pisn1}，用来确认{peer}的SYN（第二次握手），进入SYN_RECV状态等待最后的确认包。",
 	},
 	"synack-received": {
-		"{who} received SYN+ACK with ack=x+1={x1}, one past its SYN's seq x: the SYN is acknowledged, so it is ESTABLISHED and replies ACK with ack=y+1={y1} (third step of the handshake).",
-		"{who}收到SYN+ACK，ack=x+1={x1}，正好是自己SYN的序号x加1：SYN已被确认，连接建立（ESTABLISHED），并回复确认包ack=y+1={y1}（第三次握手）。",
+		"{who} received SYN+ACK with ack={xy}+1={isn1}, one past its SYN's seq {xy}: the SYN is acknowledged, so it is ESTABLISHED and replies ACK with ack={pxy}+1={pisn1} (third step of the handshake).",
+		"{who}收到SYN+ACK，ack={xy}+1={isn1}，正好是自己SYN的序号{xy}加1：SYN已被确认，连接建立（ESTABLISHED），并回复确认包ack={pxy}+1={pisn1}（第三次握手）。",
 	},
 	"handshake-ack": {
-		"{who} received the ACK with ack=y+1={y1}, one past its SYN's seq y: the three-way handshake is complete, the connection is ESTABLISHED and accept() can return it.",
-		"{who}收到确认包，ack=y+1={y1}，正好是自己SYN的序号y加1：三次握手完成，连接建立（ESTABLISHED），accept()可以返回这个连接。",
+		"{who} received the acknowledgment of its SYN, ack={xy}+1={isn1}, one past its SYN's seq {xy}: the three-way handshake is complete and the connection is ESTABLISHED.",
+		"{who}收到对自己SYN的确认，ack={xy}+1={isn1}，正好是自己SYN的序号{xy}加1：三次握手完成，连接建立（ESTABLISHED）。",
 	},
 	"simultaneous-open": {
-		"the SYNs crossed: {who} sent a SYN and received the peer's SYN before any SYN+ACK (simultaneous open, RFC 9293 §3.5), so it goes to SYN_RECV.",
-		"双方的SYN交叉：{who}发出SYN后，在收到SYN+ACK之前先收到了对方的SYN（同时打开，RFC 9293 §3.5），进入SYN_RECV。",
+		"the SYNs crossed: {who} sent a SYN and received the peer's SYN before any SYN+ACK (simultaneous open), so it goes to SYN_RECV.",
+		"双方的SYN交叉：{who}发出SYN后，在收到SYN+ACK之前先收到了对方的SYN（同时打开），进入SYN_RECV。",
 	},
 	"joined-late": {
 		"the capture began in the middle of this connection: the handshake was not seen, so {who} is assumed ESTABLISHED and the roles were guessed from the ports.",
@@ -63,13 +67,13 @@ var reasons = map[fsm.Reason]msg{
 		"这个确认包确认了一个没有抓到的SYN+ACK（可能只抓到了一个方向）：{who}的状态由它推断。",
 	},
 	"handshake-ack-dropped": {
-		"{sender} sent the SYN+ACK again after the client's ACK: it never took that ACK (its accept queue was full, see listen()'s backlog), so {who} is back in SYN_RECV.",
-		"{sender}在客户端的确认包之后又重发了SYN+ACK：它没有接受那个确认包（accept队列已满，见listen()的排队数），所以{who}回到SYN_RECV。",
+		"{sender} sent the SYN+ACK again after the client's ACK: it dropped that ACK (its accept queue was full, see listen()'s backlog), so {who} is back in SYN_RECV.",
+		"{sender}在客户端的确认包之后又重传了SYN+ACK：说明它丢弃了那个确认包（全连接队列已满，见listen()的backlog参数），所以{who}回到SYN_RECV。",
 	},
 
 	"active-close": {
-		"{who} sent FIN: it called close() first, so it is the active closer; it waits in FIN_WAIT_1 for the ACK of its FIN (first step of the four-way teardown).",
-		"{who}发送FIN：它先调用close()，是主动关闭方，进入FIN_WAIT_1等待对方确认（四次挥手的第一次挥手）。",
+		"{who} sent FIN: it called close() or shutdown(SHUT_WR) first, so it is the active closer; it waits in FIN_WAIT_1 for the ACK of its FIN (first step of the four-way teardown).",
+		"{who}发送FIN：它先调用了close()或shutdown(SHUT_WR)，是主动关闭方，进入FIN_WAIT_1等待对方确认（四次挥手的第一次挥手）。",
 	},
 	"fin-received": {
 		"{who} received the FIN: the peer will send no more data (recv() returns 0 bytes). As the passive closer, {who} acknowledges the FIN and stays in CLOSE_WAIT until it calls close() itself.",
@@ -104,8 +108,8 @@ var reasons = map[fsm.Reason]msg{
 		"最后的确认包确认了{who}的FIN（ack={ack}）：{who}立即进入CLOSED；被动关闭方不需要TIME_WAIT。",
 	},
 	"fin-crossed": {
-		"{who}'s FIN does not acknowledge {peer}'s FIN (ack={ack}): {who} sent it before {peer}'s FIN arrived. So {who} was still ESTABLISHED and its close() took it to FIN_WAIT_1 — not CLOSE_WAIT as it first looked: the two FINs crossed.",
-		"{who}的FIN没有确认{peer}的FIN（ack={ack}）：{who}是在{peer}的FIN到达之前发出的。所以{who}当时仍是ESTABLISHED，调用close()后进入FIN_WAIT_1，而不是先前看起来的CLOSE_WAIT：两个FIN交叉而过。",
+		"{who}'s FIN does not acknowledge {peer}'s FIN (ack={ack}): {who} sent it before {peer}'s FIN arrived. So {who} was still ESTABLISHED and its close() took it to FIN_WAIT_1, not to CLOSE_WAIT as it first looked: the two FINs crossed.",
+		"{who}的FIN没有确认{peer}的FIN（ack={ack}）：这个FIN是{who}在{peer}的FIN到达之前发出的。所以{who}当时仍是ESTABLISHED，调用close()后进入FIN_WAIT_1，而不是先前看起来的CLOSE_WAIT：两个FIN交叉而过。",
 	},
 	"not-listening": {
 		"{who} sends a SYN of its own: it was not a listening server (as first assumed) but a socket calling connect() too, from CLOSED. Both ends open at once.",
@@ -113,29 +117,29 @@ var reasons = map[fsm.Reason]msg{
 	},
 	"fin-ack-lost": {
 		"{who} sent its FIN again although an ACK of it was seen: that ACK never reached {who}, which is still waiting for it; the peer's TIME_WAIT exists to answer exactly this.",
-		"{who}又重发了FIN，尽管抓到过对它的确认包：那个确认包没有到达{who}，它仍在等待确认；对方的TIME_WAIT正是为了应答这种重传。",
+		"{who}重传了FIN，尽管抓到过对它的确认包：那个确认包没有到达{who}，它仍在等待确认；对方的TIME_WAIT正是为了应答这种重传。",
 	},
 	"time-wait-expired": {
-		"2MSL passed in TIME_WAIT: {who} is CLOSED and its address and port pair can be used again.",
-		"TIME_WAIT已等待2MSL：{who}进入CLOSED，这对地址和端口可以再次使用。",
+		"2MSL passed in TIME_WAIT: {who} is CLOSED and its 4-tuple (addresses and ports) can be used again.",
+		"TIME_WAIT已等待2MSL：{who}进入CLOSED，这组地址和端口（四元组）可以再次使用。",
 	},
 
 	"time-wait-reused": {
-		"a new SYN on the same addresses and ports ended {who}'s TIME_WAIT early: the old connection is CLOSED and a new one begins.",
-		"相同地址和端口上的新SYN提前结束了{who}的TIME_WAIT：旧连接进入CLOSED，新连接开始。",
+		"a new SYN on the same 4-tuple (addresses and ports) ended {who}'s TIME_WAIT early: the old connection is CLOSED and a new one begins.",
+		"同一四元组（地址和端口）上的新SYN提前结束了{who}的TIME_WAIT：旧连接进入CLOSED，新连接开始。",
 	},
 
 	"rst-sent": {
-		"{who} sent RST: it drops the connection at once, without the FIN exchange, and is CLOSED.",
-		"{who}发送RST：不经过四次挥手，立即丢弃连接，进入CLOSED。",
+		"{who} sent RST: it ends the connection at once, without the FIN exchange, and is CLOSED.",
+		"{who}发送RST：不经过四次挥手，立即终止连接，进入CLOSED。",
 	},
 	"refused": {
-		"RST answering a SYN: nothing listens on that port, the connection is refused (connect() fails with ECONNREFUSED); {who} is CLOSED.",
-		"用RST回应SYN：该端口没有程序在监听，连接被拒绝（connect()返回ECONNREFUSED）；{who}进入CLOSED。",
+		"RST answering a SYN: no socket listens on that port, so the connection is refused and connect() fails (in C it returns -1 and sets errno to ECONNREFUSED; in Python it raises ConnectionRefusedError); {who} is CLOSED.",
+		"用RST回应SYN，说明该端口上没有套接字在监听，连接被拒绝，connect()失败（C语言中返回-1并把errno设为ECONNREFUSED；Python中抛出ConnectionRefusedError）；{who}处于CLOSED状态。",
 	},
 	"aborted": {
-		"{who} received an RST on an open connection: the connection is aborted (recv() and send() fail with ECONNRESET); {who} is CLOSED.",
-		"{who}在已建立的连接上收到RST：连接被异常终止（recv()和send()返回ECONNRESET）；{who}进入CLOSED。",
+		"{who} received an RST on an open connection: the connection is aborted, and {who}'s next recv() or send() fails (in C it returns -1 and sets errno to ECONNRESET; in Python it raises ConnectionResetError); {who} is CLOSED.",
+		"{who}在已建立的连接上收到RST，连接被异常终止：{who}之后调用recv()或send()会失败（C语言中返回-1并把errno设为ECONNRESET；Python中抛出ConnectionResetError）；{who}进入CLOSED。",
 	},
 	"rst-in-syn-recv": {
 		"RST in SYN_RECV: {who}'s half-open connection is dropped before the handshake completed.",
@@ -144,11 +148,11 @@ var reasons = map[fsm.Reason]msg{
 
 	"syn-retransmission": {
 		"the SYN was sent again: no SYN+ACK came back in time (the server is slow, its listen backlog is full, or a packet was lost).",
-		"SYN被重传：没有及时收到SYN+ACK（服务器太慢、listen的排队已满，或报文丢失）。",
+		"SYN被重传：没有及时收到SYN+ACK，可能是服务器太慢、listen()的连接队列（backlog）已满，或报文丢失。",
 	},
 	"synack-retransmission": {
 		"the SYN+ACK was sent again: the client's ACK did not arrive in time, or its SYN came again.",
-		"SYN+ACK被重传：没有及时收到客户端的确认包，或客户端的SYN又来了一次。",
+		"SYN+ACK被重传：没有及时收到客户端的确认包，或又收到了客户端重传的SYN。",
 	},
 	"fin-retransmission": {
 		"the FIN was sent again: its ACK did not arrive in time.",
@@ -183,8 +187,8 @@ var reasons = map[fsm.Reason]msg{
 		"SYN+ACK只确认了SYN，没有确认其中的数据：客户端必须重新发送这些数据。",
 	},
 	"half-close-data": {
-		"half-close: data still flows from the side in CLOSE_WAIT to the side in FIN_WAIT_2; one direction is closed (shutdown), the other is still open.",
-		"半关闭：数据仍从CLOSE_WAIT一方流向FIN_WAIT_2一方；一个方向已关闭（shutdown），另一个方向仍然打开。",
+		"half-close: data still flows from the side in CLOSE_WAIT to the side in FIN_WAIT_2; one direction is closed (shutdown(SHUT_WR)), the other is still open.",
+		"半关闭：数据仍从CLOSE_WAIT一方流向FIN_WAIT_2一方；一个方向已关闭（shutdown(SHUT_WR)），另一个方向仍然打开。",
 	},
 	"data-after-fin": {
 		"{sender} sends data beyond the FIN it already sent: nothing may follow a FIN.",
@@ -192,11 +196,11 @@ var reasons = map[fsm.Reason]msg{
 	},
 	"rst-challenge-ack": {
 		"the RST's seq={rawseq} is inside the receive window but not exactly the next expected number: {receiver} does not reset, it answers with a challenge ACK and carries on (RFC 5961 §3.2, as Linux does).",
-		"RST的序号seq={rawseq}在接收窗口内，但不是正好期望的下一个序号：{receiver}不复位连接，而是回复一个挑战ACK并继续（RFC 5961 §3.2，Linux即如此）。",
+		"RST的序号seq={rawseq}在接收窗口内，但不是正好期望的下一个序号：{receiver}不复位连接，而是回复一个挑战ACK（challenge ACK）并继续（RFC 5961 §3.2，Linux正是这样实现的）。",
 	},
 	"rst-out-of-window": {
 		"the RST's seq={rawseq} is outside the receive window, so it is ignored (RFC 9293 §3.10.7: protection against blind resets).",
-		"RST的序号seq={rawseq}不在接收窗口内，因此被忽略（RFC 9293 §3.10.7：防止盲目复位攻击）。",
+		"RST的序号seq={rawseq}不在接收窗口内，因此被忽略（RFC 9293 §3.10.7，防止盲复位攻击）。",
 	},
 	"rst-after-close": {
 		"an RST for a connection that is already closed.",
@@ -207,8 +211,8 @@ var reasons = map[fsm.Reason]msg{
 		"双方都已关闭的连接上又出现了报文段。",
 	},
 	"port-reuse": {
-		"a new SYN on the address and port pair of a connection in TIME_WAIT or CLOSED: a new connection begins; the old one stays in the history.",
-		"在处于TIME_WAIT或CLOSED的连接的同一对地址和端口上出现新的SYN：开始一个新连接，旧连接保留在历史中。",
+		"a new SYN on the 4-tuple (addresses and ports) of a connection in TIME_WAIT or CLOSED: a new connection begins; the old one stays in the history.",
+		"处于TIME_WAIT或CLOSED的连接，其四元组上又出现了新的SYN：开始一个新连接，旧连接保留在历史中。",
 	},
 	"one-direction": {
 		"nothing {who} sent was captured (one direction only). {peer}'s states are certain; {who}'s are inferred from what {peer} acknowledged: its SYN+ACK is implied by {peer}'s first ACK, but whether {who} sent a FIN (LAST_ACK, then CLOSED) cannot be seen, so {who} stays where the last evidence put it.",
@@ -227,12 +231,12 @@ var reasons = map[fsm.Reason]msg{
 		"这个确认包确认了从未发送过的数据（ack={rawack}）：接收方丢弃它并回复一个确认包。",
 	},
 	"unexpected-syn": {
-		"a SYN on an open connection: the receiver should answer with a challenge ACK (RFC 5961).",
-		"已建立的连接上出现SYN：接收方应回复挑战确认包（challenge ACK，RFC 5961）。",
+		"a SYN on an open connection: the receiver should answer with a challenge ACK (RFC 5961 §4).",
+		"已建立的连接上出现SYN：接收方应回复挑战ACK（challenge ACK，RFC 5961 §4）。",
 	},
 	"unexpected-flags": {
 		"a segment ({flags}) that the rules do not expect in this state.",
-		"在此状态下规则不应出现的报文段（{flags}）。",
+		"按协议规则，此状态下不应出现的报文段（{flags}）。",
 	},
 	"data-before-established": {
 		"{sender} sent data before the three-way handshake completed.",
@@ -240,7 +244,7 @@ var reasons = map[fsm.Reason]msg{
 	},
 	"out-of-order": {
 		"this segment arrived after segments {sender} sent later: the network (or the capture) reordered them; the receiver puts the bytes back in order by their seq.",
-		"这个报文段在{sender}之后发送的报文段之后才到达：网络（或抓包）打乱了顺序；接收方按seq重新排好数据。",
+		"这个报文段比{sender}后发出的报文段还晚到达：网络（或抓包）打乱了顺序；接收方按seq重新排好数据。",
 	},
 	"rst-in-time-wait": {
 		"an RST ended TIME_WAIT early (TIME_WAIT assassination, RFC 1337).",
@@ -266,7 +270,7 @@ var noteTags = map[fsm.Reason]msg{
 	"rst-challenge-ack":       {"challenge ACK", "挑战ACK"},
 	"rst-after-close":         {"late RST", "迟到的RST"},
 	"after-closed":            {"after close", "关闭后"},
-	"port-reuse":              {"port reuse", "端口复用"},
+	"port-reuse":              {"port reuse", "四元组重用"},
 	"joined-late":             {"joined late", "中途加入"},
 	"one-direction":           {"one way", "单向"},
 	"seq-wrap":                {"seq wrap", "序号回绕"},

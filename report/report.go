@@ -15,6 +15,7 @@ import (
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
 )
 
 // Formats lists the accepted values of Options.Format.
@@ -25,6 +26,7 @@ type Options struct {
 	Format string     // "text" (default), "json" or "zeek"
 	FSM    fsm.Config // tracker configuration (TIME_WAIT length)
 	Name   string     // the source's name, for messages
+	Lang   i18n.Lang  // language of the text table's header and footer (json and zeek: always English)
 }
 
 // Result is what a run saw.
@@ -53,7 +55,7 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 	var out writer
 	switch opt.Format {
 	case "", "text":
-		out = &textWriter{w: bw}
+		out = &textWriter{w: bw, lang: opt.Lang}
 	case "json":
 		out = &jsonWriter{w: bw}
 	case "zeek":

@@ -5,20 +5,18 @@ import (
 	"fmt"
 
 	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
 )
 
 // textWriter prints a fixed-width table, one row per connection as it
-// ends, so it can stream.
+// ends, so it can stream. The header and footer are in lang; the rows
+// are numbers, addresses and RFC state names in every language.
 type textWriter struct {
-	w *bufio.Writer
+	w    *bufio.Writer
+	lang i18n.Lang
 }
 
 const textRow = "%-5s %-21s %-21s %-11s %-11s %-6s %-14s %7s %9s %11s\n"
-
-func (t *textWriter) header() error {
-	_, err := fmt.Fprintf(t.w, textRow, "#", "CLIENT", "SERVER", "CLIENT", "SERVER", "CONN", "HISTORY", "PACKETS", "BYTES", "DURATION")
-	return err
-}
 
 func (t *textWriter) conn(c *fsm.Conn) error {
 	client, server := c.Client.String(), c.Server.String()
@@ -32,20 +30,6 @@ func (t *textWriter) conn(c *fsm.Conn) error {
 	_, err := fmt.Fprintf(t.w, textRow, fmt.Sprint(c.ID), client, server, cs, c.ServerState(),
 		c.ConnState(), c.History(), fmt.Sprint(c.Packets[fsm.Client]+c.Packets[fsm.Server]),
 		fmt.Sprint(c.Bytes[fsm.Client]+c.Bytes[fsm.Server]), seconds(c.Duration())+"s")
-	return err
-}
-
-func (t *textWriter) footer(res Result) error {
-	st := res.Stats
-	fmt.Fprintf(t.w, "\n%d connections, %d TCP segments in %d packets", res.Conns, st.Segments, st.Packets)
-	if st.KernelDrops > 0 {
-		fmt.Fprintf(t.w, ", %d dropped by the kernel", st.KernelDrops)
-	}
-	fmt.Fprintln(t.w, ".")
-	if s := st.SkipSummary(); s != "" {
-		fmt.Fprintf(t.w, "skipped: %s\n", s)
-	}
-	_, err := fmt.Fprintln(t.w, "states are final, at the end of the capture; * = joined late (roles guessed); CONN and HISTORY use Zeek's conn_state and history letters")
 	return err
 }
 

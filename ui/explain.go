@@ -155,10 +155,14 @@ func roleStyle(r fsm.Role) tcell.Style {
 
 // isns finds the client's ISN x and the server's ISN y from the steps
 // (raw minus relative numbers); ok is false for one that cannot be known.
+// An ISN is known only from a SYN: the endpoint's own SYN, or the SYN+ACK
+// that acknowledges it (ack = ISN+1). An endpoint that never sent a SYN
+// (a refused connection's server, or a capture that began late) has no
+// ISN to show.
 func isns(steps []session.Step) (x, y uint32, xok, yok bool) {
 	for i := range steps {
 		s := &steps[i]
-		if s.Timer() {
+		if s.Timer() || s.Side || !s.Flags.Has(fsm.SYN) {
 			continue
 		}
 		own, peer := &x, &y
@@ -219,6 +223,7 @@ func (e *Explain) args(s *session.Step) i18n.Args {
 	l := e.lang
 	a := i18n.Args{
 		"sender": l.Role(s.From), "receiver": l.Role(s.From.Peer()),
+		"xy": "x", "pxy": "y",
 		"seq": s.Seq, "ack": s.Ack, "len": s.Len, "rawseq": s.RawSeq, "rawack": s.RawAck,
 		"flags": s.Flags.String(),
 	}
@@ -245,7 +250,7 @@ func (e *Explain) paras() []para {
 	a := e.args(s)
 	var out []para
 	add := func(text string, st tcell.Style, indent int) {
-		out = append(out, para{text, st, indent})
+		out = append(out, para{rfcGlue.Replace(text), st, indent})
 	}
 	// What the step is, in two or three lines; then what it changed and
 	// the notes (the lesson, first to be seen in a short pane); then the
@@ -270,10 +275,19 @@ func (e *Explain) paras() []para {
 		}
 		nums += fmt.Sprintf("  len=%d  %s=%d", s.Len, l.T(i18n.KeyExplWindow), s.Window)
 		if sh, ok := e.wscale(s.From); ok && !s.Flags.Has(fsm.SYN) && sh > 0 {
-			nums += fmt.Sprintf(" (×%d = %d)", 1<<sh, uint64(s.Window)<<sh)
+			nums += paren(l, fmt.Sprintf("×%d = %d", 1<<sh, uint64(s.Window)<<sh))
 		}
 		add(nums, tcell.StyleDefault, 0)
-		add(l.F(segKind(s.Flags, s.Len), a), tcell.StyleDefault, 0)
+		kind := segKind(s.Flags, s.Len)
+		if !e.listened() { // both ends sent a SYN: not a three-way handshake
+			switch kind {
+			case i18n.KeySegSyn:
+				kind = i18n.KeySegSynSimultaneous
+			case i18n.KeySegSynAck:
+				kind = i18n.KeySegSynAckSimultaneous
+			}
+		}
+		add(l.F(kind, a), tcell.StyleDefault, 0)
 	}
 	legend := false
 	if len(s.Changes) > 0 {
@@ -298,7 +312,11 @@ func (e *Explain) paras() []para {
 				ca[k] = v
 			}
 			ca["who"], ca["peer"] = l.Role(c.Endpoint), l.Role(c.Endpoint.Peer())
-			add(sentence(l.Reason(c.Reason, ca))+paren(l, "RFC 9293 "+rfcSection(c.Reason)), tcell.StyleDefault, 2)
+			ownISN(ca, c.Endpoint)
+			add(cite(l, sentence(l.Reason(c.Reason, ca)), rfcSection(c, s.From)), tcell.StyleDefault, 2)
+			if t := e.changeDetail(s, c, ca); t != "" {
+				add(t, tcell.StyleDefault, 2)
+			}
 		}
 	} else {
 		c, sv := s.States[fsm.Client].String(), s.States[fsm.Server].String()
@@ -366,9 +384,16 @@ func (e *Explain) paras() []para {
 		}
 	}
 	if !s.Flags.Has(fsm.SYN) && !s.Flags.Has(fsm.RST) {
-		add(l.F(i18n.KeySegSeqNum, a), exDim, 0)
+		seqKey := i18n.KeySegSeqNum
+		switch {
+		case s.Flags.Has(fsm.FIN) && s.Len == 0:
+			seqKey = i18n.KeySeqFin
+		case s.Len == 0:
+			seqKey = i18n.KeySeqEmpty
+		}
+		add(l.F(seqKey, a), exDim, 0)
 		if s.Flags.Has(fsm.ACK) {
-			add(l.F(i18n.KeySegAckNum, a), exDim, 0)
+			add(e.ackLine(s, a), exDim, 0)
 		}
 	}
 	if o := e.options(s.Options); o != "" {
@@ -475,19 +500,213 @@ func paren(l i18n.Lang, s string) string {
 	return " (" + s + ")"
 }
 
-// rfcSection names the RFC 9293 section behind a reason.
-func rfcSection(r fsm.Reason) string {
-	switch r {
-	case fsm.ReasonTimeWaitExpired, fsm.ReasonReused:
-		return "§3.6.1"
-	case fsm.ReasonActiveClose, fsm.ReasonFinReceived, fsm.ReasonPassiveClose,
+// rfcSection names the RFC 9293 section behind a state change ("" when
+// no section describes it, as for a capture that began late). The
+// sections, from RFC 9293's table of contents: 3.5 Establishing a
+// Connection (3.5.2 Reset Generation, 3.5.3 Reset Processing), 3.6
+// Closing a Connection (3.6.1 Half-Closed Connections, which also holds
+// the reopening of a TIME-WAIT connection by a new SYN), 3.10.8 Timeouts
+// (the TIME-WAIT timeout). sender is the role that sent the segment.
+func rfcSection(c fsm.Transition, sender fsm.Role) string {
+	switch c.Reason {
+	case fsm.ReasonSynSent, fsm.ReasonListen, fsm.ReasonSynAckSent, fsm.ReasonSynAckReceived,
+		fsm.ReasonHandshakeAck, fsm.ReasonSimultaneousOpen, fsm.ReasonNotListening,
+		fsm.ReasonJoinedAtSynAck, fsm.ReasonSynAckNotSeen, fsm.ReasonAckDropped:
+		return "RFC 9293 §3.5"
+	case fsm.ReasonActiveClose, fsm.ReasonFinReceived, fsm.ReasonPassiveClose, fsm.ReasonFinCrossed,
 		fsm.ReasonFinAcked, fsm.ReasonFinInFinWait2, fsm.ReasonSimultaneousClose, fsm.ReasonFinAndAck,
-		fsm.ReasonClosingAcked, fsm.ReasonLastAck:
-		return "§3.6"
-	case fsm.ReasonRstSent, fsm.ReasonRefused, fsm.ReasonAborted, fsm.ReasonRstInSyn:
-		return "§3.5.2"
+		fsm.ReasonClosingAcked, fsm.ReasonFinAckLost, fsm.ReasonLastAck:
+		return "RFC 9293 §3.6"
+	case fsm.ReasonReused:
+		return "RFC 9293 §3.6.1"
+	case fsm.ReasonTimeWaitExpired:
+		return "RFC 9293 §3.10.8"
+	case fsm.ReasonRstSent:
+		return "RFC 9293 §3.5.2"
+	case fsm.ReasonRefused:
+		if c.Endpoint == sender { // the endpoint that answered the SYN with RST
+			return "RFC 9293 §3.5.2"
+		}
+		return "RFC 9293 §3.5.3"
+	case fsm.ReasonAborted, fsm.ReasonRstInSyn:
+		return "RFC 9293 §3.5.3"
 	}
-	return "§3.5"
+	return ""
+}
+
+// rfcGlue keeps a reference such as "RFC 2525 §2.17", written inside a
+// sentence, on one line: its spaces become non-breaking.
+var rfcGlue = strings.NewReplacer("RFC ", "RFC\u00a0", " §", "\u00a0§")
+
+// cite puts a citation in parentheses of the language before the
+// sentence's final full stop, its spaces made non-breaking so that
+// "RFC 9293 §3.6" is never broken across lines.
+func cite(l i18n.Lang, sentence, ref string) string {
+	if ref == "" {
+		return sentence
+	}
+	ref = strings.ReplaceAll(ref, " ", "\u00a0")
+	for _, stop := range []string{"。", "."} {
+		if !strings.HasSuffix(sentence, stop) {
+			continue
+		}
+		body := strings.TrimSuffix(sentence, stop)
+		// A remark in parentheses already ends the sentence, as in
+		// "(third step of the handshake).": the reference joins it
+		// rather than opening a second pair.
+		switch {
+		case l == i18n.Zh && strings.HasSuffix(body, "）"):
+			return strings.TrimSuffix(body, "）") + "，" + ref + "）" + stop
+		case l == i18n.Zh:
+			return body + "（" + ref + "）" + stop
+		case strings.HasSuffix(body, ")") && !strings.HasSuffix(body, "()"):
+			return strings.TrimSuffix(body, ")") + "; " + ref + ")" + stop
+		}
+		return body + " (" + ref + ")" + stop
+	}
+	return sentence + paren(l, ref)
+}
+
+// ownISN sets the parameters naming endpoint r's own ISN and its peer's:
+// {xy} is "x" for the client and "y" for the server, as the course names
+// them, {isn} and {isn1} its value and value+1; {pxy}, {pisn}, {pisn1}
+// the same for the peer. A value that cannot be known stays unset ("?").
+func ownISN(a i18n.Args, r fsm.Role) {
+	set := func(prefix string, role fsm.Role) {
+		letter, v, v1 := "x", "x", "x1"
+		if role == fsm.Server {
+			letter, v, v1 = "y", "y", "y1"
+		}
+		a[prefix+"xy"] = letter
+		if n, ok := a[v]; ok {
+			a[prefix+"isn"], a[prefix+"isn1"] = n, a[v1]
+		} else {
+			delete(a, prefix+"isn")
+			delete(a, prefix+"isn1")
+		}
+	}
+	set("", r)
+	set("p", r.Peer())
+}
+
+// ackLine explains the ack number of step s. When the receiver's SYN was
+// seen, the relative ack is a sum the course can check by hand: 1 for the
+// SYN, plus the data bytes received, plus 1 once the FIN is received
+// (ack=21 = 1 (the SYN) + 20 bytes). Without that SYN the relative
+// numbers start from the first segment seen, and only the meaning is
+// given.
+func (e *Explain) ackLine(s *session.Step, a i18n.Args) string {
+	l := e.lang
+	peer := s.From.Peer()
+	synSeen, finEnd, finSeen := false, uint32(0), false
+	for i := range e.steps {
+		p := &e.steps[i]
+		if p.Timer() || p.Side || p.From != peer || p.Index > s.Index {
+			continue
+		}
+		if p.Flags.Has(fsm.SYN) {
+			synSeen = true
+		}
+		if p.Flags.Has(fsm.FIN) && !finSeen {
+			finEnd, finSeen = p.Seq+p.Len, true // the FIN's own number
+		}
+	}
+	if !synSeen || s.Ack == 0 {
+		return l.F(i18n.KeySegAckNum, a)
+	}
+	data := s.Ack - 1
+	fin := finSeen && seqAfter(s.Ack, finEnd)
+	if fin {
+		data--
+	}
+	parts := []string{l.T(i18n.KeyAckSyn)}
+	if data > 0 {
+		parts = append(parts, l.F(i18n.KeyAckBytes, i18n.Args{"n": data}))
+	}
+	if fin {
+		parts = append(parts, l.T(i18n.KeyAckFin))
+	}
+	plus := strings.Join(parts, " + ")
+	if l == i18n.Zh { // no space after a full-width parenthesis
+		plus = strings.ReplaceAll(plus, "） + ", "）+ ")
+	}
+	sum := i18n.Args{"sum": plus}
+	for k, v := range a {
+		sum[k] = v
+	}
+	return l.F(i18n.KeyAckSum, sum)
+}
+
+// seqAfter reports whether a comes after b in sequence space (RFC 9293
+// §3.4: arithmetic modulo 2^32).
+func seqAfter(a, b uint32) bool { return int32(a-b) > 0 }
+
+// changeDetail adds what a state change teaches beyond its reason, from
+// the packets around it: the socket accept() returns when a listening
+// server's handshake completes, and the unread receive queue that can
+// turn a close() into an RST.
+func (e *Explain) changeDetail(s *session.Step, c fsm.Transition, a i18n.Args) string {
+	l := e.lang
+	switch c.Reason {
+	case fsm.ReasonHandshakeAck:
+		if c.Endpoint != fsm.Server || !e.listened() {
+			return ""
+		}
+		return l.F(i18n.KeyExplAccept, i18n.Args{"port": e.conn.Server.Port()})
+	case fsm.ReasonRstSent:
+		if c.Endpoint != s.From {
+			return ""
+		}
+		// The bytes received: the span of the peer's data in sequence
+		// space, so a retransmission is not counted twice.
+		var first, end uint32
+		seen := false
+		for i := range e.steps {
+			p := &e.steps[i]
+			if p.Index >= s.Index || p.Timer() || p.Side || p.From != c.Endpoint.Peer() || p.Len == 0 {
+				continue
+			}
+			if !seen || seqAfter(first, p.Seq) {
+				first = p.Seq
+			}
+			if !seen || seqAfter(p.Seq+p.Len, end) {
+				end = p.Seq + p.Len
+			}
+			seen = true
+		}
+		if !seen {
+			return ""
+		}
+		got := end - first
+		return l.F(i18n.KeyExplUnreadRST, i18n.Args{"who": a["who"], "peer": a["peer"], "n": got})
+	}
+	return ""
+}
+
+// listened reports whether the server of the shown connection was a
+// listening socket: not one that sent its own SYN (simultaneous open).
+func (e *Explain) listened() bool {
+	for _, t := range e.conn.Transitions {
+		if t.Endpoint == fsm.Server && (t.Reason == fsm.ReasonNotListening || t.To == fsm.SynSent) {
+			return false
+		}
+	}
+	return true
+}
+
+// lastCaption is the caption of the latest change in at most w columns
+// when it can be: the label ("last:", "最近：") and the spaces around the
+// arrow go first, so that a state name is never cut (FIN_WAIT_ for
+// FIN_WAIT_1 misleads a class).
+func lastCaption(l i18n.Lang, who string, t fsm.Transition, w int) string {
+	full := l.F(i18n.KeyStateLast, i18n.Args{"who": who, "from": t.From, "to": t.To})
+	bare := who + " " + t.From.String() + " → " + t.To.String()
+	for _, c := range []string{full, strings.Replace(full, " → ", "→", 1), bare, strings.Replace(bare, " → ", "→", 1)} {
+		if uniseg.StringWidth(c) <= w {
+			return c
+		}
+	}
+	return full
 }
 
 // segKind picks the sentence saying what a segment is.
@@ -540,8 +759,10 @@ func Preview(p []byte) string {
 	return strconv.QuoteToGraphic(string(p))
 }
 
+// formatSince writes a time since the first packet in seconds; the unit
+// is in the language's template (KeyExplTime: "+{t} s", "+{t}秒").
 func formatSince(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', 6, 64) + " s"
+	return strconv.FormatFloat(d.Seconds(), 'f', 6, 64)
 }
 
 // Draw draws the explanation, wrapped to the pane's width.

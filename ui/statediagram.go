@@ -381,7 +381,7 @@ func (d *StateDiagram) caption(g *sdGrid, y int, last []fsm.Transition) {
 		}
 		var s string
 		if i == 0 {
-			s = d.lang.F(i18n.KeyStateLast, i18n.Args{"who": who, "from": t.From, "to": t.To})
+			s = lastCaption(d.lang, who, t, g.w)
 		} else {
 			s = ", " + who + " " + t.From.String() + " → " + t.To.String()
 		}

@@ -12,14 +12,17 @@ import (
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
 	"github.com/synfin/synfin/report"
 )
 
-const summaryUsage = `Usage: synfin summary -r FILE [--format text|json|zeek] [--time-wait 60s] [FILTER]
+const summaryUsage = `Usage: synfin summary -r FILE [--format text|json|zeek] [--lang en|zh] [--time-wait 60s] [FILTER]
 
 Reads a capture (pcap or pcapng) and prints one line per TCP connection:
 both endpoints' final states, Zeek's conn_state and history, packets,
 bytes, duration. Streams: a connection is printed when it ends.
+The text table's header and footer follow --lang (default: LC_ALL,
+LC_MESSAGES, LANG); json and zeek are machine formats, always English.
 
 FILTER is a tcpdump-style expression (tcp port 80, host 10.0.0.1, ...).
 
@@ -31,9 +34,18 @@ func runSummary(ctx context.Context, args []string, e env) error {
 	fs.SetOutput(io.Discard)
 	file := fs.String("r", "", "capture file to read (pcap or pcapng, gzip ok)")
 	format := fs.String("format", "text", "output: text (table), json (JSON Lines, one object per connection) or zeek (conn.log-like TSV)")
+	langFlag := fs.String("lang", "", "language of the text table's header and footer: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)")
 	tw := fs.Duration("time-wait", fsm.DefaultTimeWait, "how long TIME_WAIT lasts (2MSL) in capture time")
 	if err := parseFlags(fs, args, summaryUsage, e); err != nil {
 		return err
+	}
+	lang := i18n.FromEnv()
+	if *langFlag != "" {
+		l, err := i18n.ParseLang(*langFlag)
+		if err != nil {
+			return usagef("summary: --lang %q: want en or zh", *langFlag)
+		}
+		lang = l
 	}
 	if *file == "" {
 		return usagef("summary: -r FILE is required (a .pcap or .pcapng capture)")
@@ -55,7 +67,7 @@ func runSummary(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer src.Close()
-	res, err := report.Run(src, e.stdout, report.Options{Format: *format, FSM: fsm.Config{TimeWait: *tw}, Name: *file})
+	res, err := report.Run(src, e.stdout, report.Options{Format: *format, FSM: fsm.Config{TimeWait: *tw}, Name: *file, Lang: lang})
 	switch {
 	case errors.Is(err, report.ErrNoTCP):
 		// Not a failure: the capture is fine, it just has nothing to show.
