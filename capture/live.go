@@ -23,9 +23,11 @@ type LiveOptions struct {
 	Timeout time.Duration
 	// Write, if set, receives every captured frame (after the filter and
 	// the loopback de-duplication), so the file holds exactly the packets
-	// Next numbered. The LiveSource flushes it when the line is idle but
-	// never closes it: its owner must Close it on every way out (quit,
-	// Ctrl-C, SIGTERM), or the file lacks its last packets.
+	// Next numbered. The writer flushes at least every FlushEvery and the
+	// LiveSource when the line is idle, but never closes it: its owner
+	// must Close it on every way out (quit, Ctrl-C, SIGTERM, SIGHUP), or
+	// the file lacks its last packets. If writing fails (a full disk),
+	// the capture goes on without it and Stats().WriteErr says so.
 	Write *PcapWriter
 }
 

@@ -91,7 +91,6 @@ type LiveSource struct {
 
 	kernelDrops   atomic.Uint64 // last value read from PACKET_STATISTICS
 	kernelPackets atomic.Uint64
-	teeOff        bool // Write failed once: stop writing
 }
 
 // OpenLive starts capturing on iface ("" = the loopback interface) the
@@ -260,11 +259,12 @@ func (s *LiveSource) Next() (fsm.Segment, error) {
 			s.draining = false
 		}
 		n := s.packets.Add(1)
-		if w := s.opt.Write; w != nil && !s.teeOff {
-			if err := w.WritePacket(ci.Timestamp, data, ci.Length); err != nil {
-				s.teeOff = true
-				return fsm.Segment{}, fmt.Errorf("live capture on %s: %w (no longer writing)", s.iface, err)
-			}
+		if w := s.opt.Write; w != nil {
+			// A failed write (a full disk) stops the file, not the
+			// capture: the writer cuts the file back to its last whole
+			// record, counts what it could not save, and Stats reports
+			// it (WriteErr) for the status line and the exit status.
+			_ = w.WritePacket(ci.Timestamp, data, ci.Length)
 		}
 		var seg fsm.Segment
 		skip, ok := s.dec.Decode(s.linkType, data, ci.Length, &seg)
@@ -287,8 +287,8 @@ func (s *LiveSource) Next() (fsm.Segment, error) {
 // idle runs when the line is quiet: put the written frames on disk, so
 // an idle capture's file is complete even if the process is killed.
 func (s *LiveSource) idle() {
-	if w := s.opt.Write; w != nil && !s.teeOff {
-		w.Flush() // an error will come back from the next WritePacket
+	if w := s.opt.Write; w != nil {
+		w.Flush() // an error stops the writer; Stats reports it
 	}
 }
 
@@ -302,6 +302,9 @@ func (s *LiveSource) Stats() Stats {
 		Segments:    s.segments.Load(),
 		KernelDrops: s.kernelDrops.Load(),
 		LinkTypes:   []string{LinkTypeName(s.linkType)},
+	}
+	if w := s.opt.Write; w != nil {
+		st.WriteErr = w.Err()
 	}
 	for i := range st.Skipped {
 		st.Skipped[i] = s.skipped[i].Load()
@@ -345,7 +348,7 @@ func (s *LiveSource) Close() error {
 	s.tp.Close()
 	s.tp = nil
 	s.tpMu.Unlock()
-	if w := s.opt.Write; w != nil && !s.teeOff {
+	if w := s.opt.Write; w != nil {
 		return w.Flush()
 	}
 	return nil
