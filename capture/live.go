@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -58,7 +59,7 @@ func interfaceNames() string {
 	}
 	names := make([]string, len(ifs))
 	for i, x := range ifs {
-		names[i] = x.Name
+		names[i] = strconv.Quote(x.Name) // a name may hold escape bytes
 	}
 	return strings.Join(names, ", ")
 }

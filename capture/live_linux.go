@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -110,11 +111,11 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 		return nil, fmt.Errorf("live capture: no interface %q (have: %s)", iface, interfaceNames())
 	}
 	if !interfaceUp(ifc) {
-		return nil, fmt.Errorf("live capture on %s: the interface is down (ip link set %s up)", iface, iface)
+		return nil, fmt.Errorf("live capture on %q: the interface is down (ip link set %q up)", iface, iface)
 	}
 	hw, err := hardwareType(iface)
 	if err != nil {
-		return nil, fmt.Errorf("live capture on %s: read the link type: %w", iface, err)
+		return nil, fmt.Errorf("live capture on %q: read the link type: %w", iface, err)
 	}
 	f, err := ParseFilter(filter)
 	if err != nil {
@@ -166,17 +167,17 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 		afpacket.OptAddVLANHeader(sockType == afpacket.SocketRaw),
 	)
 	if err != nil {
-		return nil, socketError("live capture on "+iface+": open a packet socket", err)
+		return nil, socketError("live capture on "+strconv.Quote(iface)+": open a packet socket", err)
 	}
 	if err := tp.SetBPF(prog); err != nil {
 		tp.Close()
-		return nil, socketError("live capture on "+iface+": attach the filter", err)
+		return nil, socketError("live capture on "+strconv.Quote(iface)+": attach the filter", err)
 	}
 	s.attached = time.Now()
 	if opt.Write != nil {
 		if err := opt.Write.relink(s.linkType); err != nil {
 			tp.Close()
-			return nil, fmt.Errorf("live capture on %s: %w", iface, err)
+			return nil, fmt.Errorf("live capture on %q: %w", iface, err)
 		}
 	}
 	s.tp = tp
@@ -245,7 +246,7 @@ func (s *LiveSource) Next() (fsm.Segment, error) {
 			if errors.Is(err, unix.EINTR) {
 				continue
 			}
-			return fsm.Segment{}, fmt.Errorf("live capture on %s: %w", s.iface, err)
+			return fsm.Segment{}, fmt.Errorf("live capture on %q: %w", s.iface, err)
 		}
 		if s.draining {
 			// Frames the ring took before the filter was in are stamped

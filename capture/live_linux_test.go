@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -372,6 +373,8 @@ func TestHelperProcess(t *testing.T) {
 		}
 	case "tun-child": // root in a private netns: capture on a tun device
 		tunCapture(out)
+	case "hostile-ifname-child": // root in a private netns
+		hostileIfname(out)
 	case "netns-child":
 		out("inprivate=%v", capture.InPrivateNetns())
 		out("up=%v", capture.BringLoopbackUp())
@@ -469,7 +472,7 @@ func TestOpenLiveWithoutPrivilege(t *testing.T) {
 			msg = m
 		}
 	}
-	for _, want := range []string{"live capture on lo", "operation not permitted", "CAP_NET_RAW", "sudo", capture.SetcapHint} {
+	for _, want := range []string{`live capture on "lo"`, "operation not permitted", "CAP_NET_RAW", "sudo", capture.SetcapHint} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q lacks %q", msg, want)
 		}
@@ -945,5 +948,111 @@ func tunCapture(out func(string, ...any)) {
 		out("file=ok")
 	} else {
 		out("file=%d segments, link types %v", n, st.LinkTypes)
+	}
+}
+
+// hostileName carries OSC 0 (set the window title) ended by BEL: printed
+// raw, it retitles the terminal.
+const hostileName = "t\x1b]0;pwn\x07"
+
+// TestHostileInterfaceName: interface names reach errors quoted, in
+// "interface is down" and in the "(have: ...)" list. The interface is a
+// tun device named with an escape sequence, made down in a private
+// network namespace (root only).
+func TestHostileInterfaceName(t *testing.T) {
+	_, err := capture.OpenLive(hostileName, "", capture.LiveOptions{})
+	if err == nil || strings.ContainsAny(err.Error(), "\x1b\x07") || !strings.Contains(err.Error(), strconv.Quote(hostileName)) {
+		t.Errorf("OpenLive(%q): %q, want the name quoted", hostileName, err)
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("a tun device with a hostile name needs root (/dev/net/tun, a private network namespace)")
+	}
+	cmd, err := capture.PrivateNetnsCommand("-test.run=^TestHelperProcess$")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(cmd.Env, helperEnv+"=hostile-ifname-child")
+	b, err := cmd.CombinedOutput()
+	out := string(b)
+	if err != nil {
+		t.Fatalf("child: %v\n%q", err, out)
+	}
+	if strings.Contains(out, "skip=") {
+		t.Skipf("%q", out)
+	}
+	for _, want := range []string{"down-raw=false", "have-raw=false", "down-quoted=true", "have-quoted=true"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("child output lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// hostileIfname runs in the namespaced child: a tun device named
+// hostileName, left down.
+func hostileIfname(out func(string, ...any)) {
+	tun, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		out("skip=no tun device: %v", err)
+		return
+	}
+	defer unix.Close(tun)
+	ifr, err := unix.NewIfreq(hostileName)
+	if err != nil {
+		out("skip=ifreq: %v", err)
+		return
+	}
+	ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
+	if err := unix.IoctlIfreq(tun, unix.TUNSETIFF, ifr); err != nil {
+		out("skip=TUNSETIFF %q: %v", hostileName, err)
+		return
+	}
+	q := strconv.Quote(hostileName)
+	_, err = capture.OpenLive(hostileName, "", capture.LiveOptions{})
+	out("down=%q", err)
+	out("down-raw=%v down-quoted=%v", err != nil && strings.ContainsAny(err.Error(), "\x1b\x07"), err != nil && strings.Contains(err.Error(), "down") && strings.Contains(err.Error(), q))
+	_, err = capture.OpenLive("no-such-if0", "", capture.LiveOptions{})
+	out("have=%q", err)
+	out("have-raw=%v have-quoted=%v", err != nil && strings.ContainsAny(err.Error(), "\x1b\x07"), err != nil && strings.Contains(err.Error(), "have:") && strings.Contains(err.Error(), q))
+}
+
+// TestLiveDiskFull: when the -w file fills the disk, the capture goes on
+// (every segment of the conversation still comes out of Next), the file
+// keeps its whole records, and Stats says why it stopped. Before the fix
+// Next returned the write error and the capture ended.
+func TestLiveDiskFull(t *testing.T) {
+	needLive(t)
+	ln := liveListen(t, "tcp4", "127.0.0.1:0")
+	d := &fullDisk{limit: 24 + 200} // the header and a packet or two
+	w, err := capture.NewPcapWriter(d, layers.LinkTypeEthernet, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := capture.OpenLive("", fmt.Sprintf("tcp port %d", ln.Addr().(*net.TCPAddr).Port), capture.LiveOptions{Timeout: 300 * time.Millisecond, Write: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	stop := make(chan struct{})
+	var client, server netip.AddrPort
+	go func() {
+		defer close(stop)
+		var err error
+		if client, server, err = loopbackConversation(ln); err != nil {
+			t.Error(err)
+		}
+	}()
+	segs := liveCollect(t, src, stop)
+	checkConversation(t, segs, client, server)
+	src.Close()
+	st := src.Stats()
+	var se *capture.StoppedError
+	if !errors.As(st.WriteErr, &se) || !errors.Is(st.WriteErr, syscall.ENOSPC) {
+		t.Fatalf("Stats().WriteErr = %v, want the writer's StoppedError (ENOSPC)", st.WriteErr)
+	}
+	if w.Packets()+w.Lost() != st.Packets {
+		t.Errorf("writer saved %d + lost %d, capture read %d", w.Packets(), w.Lost(), st.Packets)
+	}
+	if n, err := readRecords(t, d.data); err != nil || uint64(n) != w.Packets() {
+		t.Errorf("file: %d whole records (%v), writer says %d", n, err, w.Packets())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/internal/safefile"
 )
 
 // KernelView is the kernel's side of a recording, saved next to its pcap
@@ -79,13 +80,26 @@ func (kv KernelView) Parts() (baseline []KernelSocket, cps []Checkpoint, err err
 	return baseline, cps, nil
 }
 
-// WriteKernelView writes kv as indented JSON to path.
+// WriteKernelView writes kv as indented JSON to path, opened with
+// internal/safefile (no symlink, device or hard-linked file; a file this
+// call created is removed again if the write fails).
 func WriteKernelView(path string, kv KernelView) error {
 	b, err := json.MarshalIndent(kv, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	f, err := safefile.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Abandon()
+		return fmt.Errorf("write %q: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %q: %w", path, err)
+	}
+	return nil
 }
 
 // ReadKernelView reads a file written by WriteKernelView.

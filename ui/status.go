@@ -66,6 +66,9 @@ func (a *App) drawStatus() {
 	if info.Counts.Drops > 0 {
 		parts = append(parts, "[red]"+tview.Escape(l.F(i18n.KeyStatusDrops, i18n.Args{"n": info.Counts.Drops}))+"[-]")
 	}
+	if info.Counts.WriteErr != "" {
+		parts = append(parts, "[red]"+tview.Escape(l.F(i18n.KeyStatusWriteStopped, i18n.Args{"n": info.Counts.Saved, "err": Untrusted(info.Counts.WriteErr)}))+"[-]")
+	}
 	if info.Counts.Skipped > 0 {
 		parts = append(parts, tview.Escape(l.F(i18n.KeyStatusSkipped, i18n.Args{"n": info.Counts.Skipped})))
 	}

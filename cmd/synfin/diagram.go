@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/synfin/synfin/diagram"
@@ -76,17 +77,17 @@ func runDiagram(ctx context.Context, args []string, e env) error {
 	}
 	defer src.Close()
 	c, steps, n, ok, err := diagram.Collect(ctx, src, fsm.Config{TimeWait: *tw}, *conn)
-	if err != nil && !strings.Contains(err.Error(), *file) {
-		err = fmt.Errorf("%s: %w", *file, err) // capture's errors name the file already
+	if err != nil && !strings.Contains(err.Error(), strconv.Quote(*file)) {
+		err = fmt.Errorf("%q: %w", *file, err) // capture's errors name the file already
 	}
 	if err != nil && !ok {
 		return fmt.Errorf("diagram: %w", err)
 	}
 	if !ok {
 		if n == 0 {
-			return fmt.Errorf("diagram: %s holds no TCP connection", *file)
+			return fmt.Errorf("diagram: %q holds no TCP connection", *file)
 		}
-		return usagef("diagram: %s has %d connection(s); pick --conn between 1 and %d", *file, n, n)
+		return usagef("diagram: %q has %d connection(s); pick --conn between 1 and %d", *file, n, n)
 	}
 	if werr := diagram.Write(e.stdout, *format, &c, steps, diagram.Options{Lang: lang, Width: *width, Unfold: *unfold}); werr != nil {
 		return fmt.Errorf("diagram: writing: %w", werr)
