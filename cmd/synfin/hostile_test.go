@@ -62,3 +62,20 @@ func TestHostileFileNames(t *testing.T) {
 		t.Errorf("--log followed the symlink and created its target: %v", err)
 	}
 }
+
+// TestFlagWordQuoted: a first filter word starting with "-" reaches the
+// flag parser; the error is one line with the word quoted, not the word
+// echoed raw over several lines.
+func TestFlagWordQuoted(t *testing.T) {
+	word := "-x\n" + osc0
+	for _, args := range [][]string{
+		{"-r", "../../testdata/scenarios/client-close.pcap", word},
+		{"summary", "-r", "../../testdata/scenarios/client-close.pcap", word},
+		{"diagram", word},
+	} {
+		code, _, errs := runCmd(context.Background(), "", args...)
+		if code != 2 || strings.ContainsAny(errs, "\x1b\x07") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, strconv.Quote(word)) {
+			t.Errorf("synfin %q: exit %d, stderr %q; want exit 2 and one line quoting the word", args, code, errs)
+		}
+	}
+}

@@ -125,7 +125,11 @@ func runInspect(ctx context.Context, args []string, e env) (err error) {
 				fmt.Fprint(e.stdout, inspectUsage)
 				return errHelp
 			}
-			return usagef("%v (run 'synfin -h')", err)
+			hint := ""
+			if strings.HasPrefix(err.Error(), "flag provided but not defined") {
+				hint = "; a filter word cannot start with \"-\" (write \"not\" or \"!\")"
+			}
+			return usagef("%s%s (run 'synfin -h')", flagError(err), hint)
 		}
 		if fs.NArg() == 0 {
 			break
