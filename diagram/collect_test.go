@@ -62,7 +62,7 @@ func TestCollectNumbersPastTheCap(t *testing.T) {
 			t.Errorf("connection %d, offered in %q, cannot be drawn", id, msg)
 		}
 	}
-	past := collect(conns + 1).Missing(`"many.pcap"`, conns+1)
+	past := collect(conns+1).Missing(`"many.pcap"`, conns+1)
 	if want := fmt.Sprintf("numbered %d to %d", c.First, conns); !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(past) {
 		t.Errorf("past the end: %q, want %q", past, want)
 	}
