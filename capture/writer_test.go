@@ -235,6 +235,7 @@ func TestPcapWriterConcurrentClose(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	var written int
+	busy := make(chan struct{}) // closed once the writer is well under way
 	go func() {
 		defer wg.Done()
 		for i := 0; ; i++ {
@@ -245,9 +246,12 @@ func TestPcapWriterConcurrentClose(t *testing.T) {
 				return
 			}
 			written++
+			if written == 1000 {
+				close(busy)
+			}
 		}
 	}()
-	time.Sleep(20 * time.Millisecond)
+	<-busy // an event, not a sleep: Close lands while packets are written
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
