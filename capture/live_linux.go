@@ -313,6 +313,11 @@ func (s *LiveSource) Stats() Stats {
 	return st
 }
 
+// EarlyFrames is the number of frames the ring took before the filter
+// was attached (any traffic on the interface, both copies on loopback),
+// which Next dropped. KernelPackets counts them too.
+func (s *LiveSource) EarlyFrames() uint64 { return s.early.Load() }
+
 // KernelPackets is the number of frames the kernel passed through the
 // filter to this socket, dropped ones included (PACKET_STATISTICS).
 func (s *LiveSource) KernelPackets() uint64 {

@@ -140,6 +140,15 @@ func (r *refCapture) stop() {
 		return
 	default:
 	}
+	// Stop the queue growing (a flood would never let it drain), then
+	// read what it holds: every frame synfin read is among it, since the
+	// kernel queues a frame on every packet socket in one pass.
+	reject := []unix.SockFilter{{Code: 0x06, K: 0}} // ret #0
+	if err := unix.SetsockoptSockFprog(r.fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &unix.SockFprog{Len: 1, Filter: &reject[0]}); err != nil {
+		r.mu.Lock()
+		r.err = fmt.Errorf("stop the reference socket: %w", err)
+		r.mu.Unlock()
+	}
 	close(r.done)
 	r.wg.Wait()
 	r.dropped = r.drops()
