@@ -1,7 +1,3 @@
-// Package report writes per-connection summaries (text table, JSON Lines,
-// Zeek-like TSV) from a stream of segments, streaming: a connection is
-// written as soon as the tracker lets go of it, then forgotten, so memory
-// grows only with the connections still open.
 package report
 
 import (
