@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -199,15 +200,15 @@ func TestCreatePcapHeaderFailKeeps(t *testing.T) {
 	if err := os.WriteFile(existing, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := capture.CreatePcap(existing); err == nil || !errors.Is(err, syscall.ENOSPC) {
-		t.Fatalf("CreatePcap on a full disk: %v, want ENOSPC", err)
+	if _, err := capture.CreatePcap(existing); err == nil || !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("CreatePcap on an existing file: %v, want a refusal (never overwrite)", err)
 	}
 	if _, err := os.Lstat(existing); err != nil {
 		t.Errorf("a file CreatePcap did not create was removed: %v", err)
 	}
 	fresh := filepath.Join(dir, "fresh.pcap")
-	if _, err := capture.CreatePcap(fresh); err == nil {
-		t.Fatal("CreatePcap of a new file on a full disk succeeded")
+	if _, err := capture.CreatePcap(fresh); err == nil || !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("CreatePcap of a new file on a full disk: %v, want ENOSPC", err)
 	}
 	if _, err := os.Lstat(fresh); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the empty file CreatePcap made was left behind: %v", err)

@@ -7,13 +7,14 @@
 //   - a new file is created with O_CREAT|O_EXCL|O_NOFOLLOW: never through
 //     a symbolic link, never racing with someone who creates the name
 //     between a check and the open;
-//   - an existing path is opened with O_NOFOLLOW|O_NONBLOCK and checked
-//     with fstat on the opened descriptor (no check-then-use race): a
-//     symbolic link, a device (/dev/full, /dev/sda), a FIFO, a socket or a
-//     directory is refused, and so is a regular file with more than one
-//     hard link (writing it would change another name too);
-//   - only an existing regular file with one link, which the user named,
-//     is overwritten (as tcpdump -w does), and only after those checks;
+//   - Create never opens an existing path: it says what is there (a
+//     file, a symbolic link, a device such as /dev/full, a FIFO, a
+//     directory) and how to go on. Nothing synfin did not create is
+//     truncated, and outputs are never written through links;
+//   - Append (logs) opens an existing path with O_NOFOLLOW|O_NONBLOCK and
+//     checks it with fstat on the opened descriptor (no check-then-use
+//     race): only a regular file with one link is appended to, never
+//     truncated;
 //   - nothing is ever removed unless this package created it in the same
 //     call (File.Abandon) and the name still refers to that very file.
 //

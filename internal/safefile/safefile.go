@@ -21,15 +21,16 @@ type File struct {
 // the call that returned f.
 func (f *File) Created() bool { return f.created }
 
-// Create opens path for writing from its start: a new regular file
-// (mode 0644 before umask) when nothing has that name, else the existing
-// regular file, emptied. It refuses symbolic links, anything that is not
-// a regular file and regular files with several hard links, with a
-// one-line error naming the file and the fix.
+// Create makes a new regular file at path (mode 0644 before umask) and
+// opens it for writing, without following a symbolic link. It never
+// overwrites: when path exists, whatever it is, the error is one line
+// naming it and the fix (errors.Is(err, fs.ErrExist) for a regular file;
+// symbolic links, devices, FIFOs and directories are named as such).
 func Create(path string) (*File, error) { return open(path, false) }
 
-// Append opens path for appending (logs): a new file, or the existing
-// regular file with one link, kept as it is. The same refusals as Create.
+// Append opens path for appending (logs): a new file, or an existing
+// regular file with one link, whose content is kept. Symbolic links,
+// anything that is not a regular file and hard-linked files are refused.
 func Append(path string) (*File, error) { return open(path, true) }
 
 // Abandon closes f and removes the file, but only if Create or Append
@@ -58,10 +59,27 @@ type Error struct {
 	Path string
 	What string // "a symbolic link", "a character device", ...
 	Fix  string
+
+	exists bool // a regular file Create will not overwrite
 }
 
 func (e *Error) Error() string {
+	if e.exists {
+		return fmt.Sprintf("%s: file exists; synfin does not overwrite files it did not create: remove it or choose another name", strconv.Quote(e.Path))
+	}
 	return fmt.Sprintf("refusing to write %s: it is %s; %s", strconv.Quote(e.Path), e.What, e.Fix)
+}
+
+// Unwrap makes an existing regular file errors.Is(err, fs.ErrExist).
+func (e *Error) Unwrap() error {
+	if e.exists {
+		return fs.ErrExist
+	}
+	return nil
+}
+
+func existsError(path string) error {
+	return &Error{Path: path, What: "an existing file", Fix: "remove it or choose another name", exists: true}
 }
 
 // kind names a non-regular file mode for messages.

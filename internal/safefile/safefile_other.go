@@ -31,6 +31,8 @@ func open(path string, appendMode bool) (*File, error) {
 		return nil, pathError("stat", path, err)
 	case !before.Mode().IsRegular():
 		return nil, notRegular(path, before.Mode())
+	case !appendMode:
+		return nil, existsError(path)
 	}
 	f, err := os.OpenFile(path, flags, 0o644)
 	if err != nil {
@@ -40,12 +42,6 @@ func open(path string, appendMode bool) (*File, error) {
 	if err != nil || !st.Mode().IsRegular() || (!created && !os.SameFile(st, before)) {
 		f.Close()
 		return nil, &Error{Path: path, What: "changing while it was opened", Fix: "try again"}
-	}
-	if !created && !appendMode {
-		if err := f.Truncate(0); err != nil {
-			f.Close()
-			return nil, pathError("truncate", path, err)
-		}
 	}
 	return &File{File: f, created: created, path: path, ident: fileID{st}}, nil
 }

@@ -1,9 +1,13 @@
+//go:build unix
+
 package safefile_test
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -31,25 +35,30 @@ func TestCreateNew(t *testing.T) {
 	}
 }
 
-func TestCreateOverwritesRegularFile(t *testing.T) {
+// TestCreateRefusesExisting: an existing file is never opened, let alone
+// emptied: the error names it, says why and what to do, and
+// errors.Is(err, fs.ErrExist).
+func TestCreateRefusesExisting(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.pcap")
 	if err := os.WriteFile(path, []byte("old content"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	f, err := safefile.Create(path)
-	if err != nil {
-		t.Fatal(err)
+	if err == nil {
+		f.Close()
+		t.Fatal("Create opened an existing file")
 	}
-	if f.Created() {
-		t.Error("Created() = true for a file that existed")
+	msg := err.Error()
+	for _, want := range []string{strconv.Quote(path), "file exists", "does not overwrite", "remove it or choose another name"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
 	}
-	f.WriteString("new")
-	// Abandon must not remove a file this call did not create.
-	if err := f.Abandon(); err != nil {
-		t.Fatal(err)
+	if !errors.Is(err, fs.ErrExist) || strings.Contains(msg, "\n") {
+		t.Errorf("error %q: want one line, errors.Is fs.ErrExist", msg)
 	}
-	if b, err := os.ReadFile(path); err != nil || string(b) != "new" {
-		t.Errorf("after Abandon: %q, %v; want the file kept with \"new\"", b, err)
+	if b, _ := os.ReadFile(path); string(b) != "old content" {
+		t.Errorf("the existing file now holds %q", b)
 	}
 }
 
@@ -127,7 +136,7 @@ func TestRefuses(t *testing.T) {
 	cases := []struct{ name, path, want string }{
 		{"symlink", link, "symbolic link"},
 		{"dangling-symlink", dangling, "symbolic link"},
-		{"hard-link", hard, "hard links"},
+		{"hard-link", hard, "hard links"}, // Create: "file exists" (see below)
 		{"fifo", fifo, "named pipe"},
 		{"directory", sub, "directory"},
 		{"dev-null", "/dev/null", "character device"},
@@ -149,8 +158,12 @@ func TestRefuses(t *testing.T) {
 					t.Fatalf("%s(%q) succeeded, want a refusal", op.name, c.path)
 				}
 				msg := err.Error()
-				if !strings.Contains(msg, c.want) || !strings.Contains(msg, `"`+c.path+`"`) || strings.Contains(msg, "\n") {
-					t.Errorf("error %q: want one line quoting %q and saying %q", msg, c.path, c.want)
+				want := c.want
+				if c.name == "hard-link" && op.name == "Create" {
+					want = "file exists"
+				}
+				if !strings.Contains(msg, want) || !strings.Contains(msg, `"`+c.path+`"`) || strings.Contains(msg, "\n") {
+					t.Errorf("error %q: want one line quoting %q and saying %q", msg, c.path, want)
 				}
 				after, err := os.Lstat(c.path)
 				if err != nil || after.Mode() != before.Mode() || (before.Mode().IsRegular() && after.Size() != before.Size()) {

@@ -31,10 +31,21 @@ func open(path string, appendMode bool) (*File, error) {
 	for err == unix.EINTR {
 		fd, err = unix.Open(path, flags|unix.O_CREAT|unix.O_EXCL, 0o644)
 	}
+	if err == unix.EEXIST && !appendMode {
+		// Never truncate what synfin did not create: say what is there.
+		st, lerr := os.Lstat(path)
+		switch {
+		case lerr != nil:
+			return nil, pathError("create", path, err)
+		case !st.Mode().IsRegular():
+			return nil, notRegular(path, st.Mode())
+		}
+		return nil, existsError(path)
+	}
 	if err == unix.EEXIST {
-		// Existing: open without creating, without following a link,
-		// without blocking on a FIFO that has no reader; then look at
-		// what was opened, not at the name.
+		// Append to an existing file: open without creating, without
+		// following a link, without blocking on a FIFO that has no
+		// reader; then look at what was opened, not at the name.
 		created = false
 		fd, err = unix.Open(path, flags|unix.O_NONBLOCK, 0)
 		for err == unix.EINTR {
@@ -73,14 +84,6 @@ func open(path string, appendMode bool) (*File, error) {
 	if err := unix.SetNonblock(fd, false); err != nil {
 		unix.Close(fd)
 		return nil, pathError("open", path, err)
-	}
-	if !created && !appendMode {
-		// The user named this regular file to be written, as with
-		// tcpdump -w: empty the file we checked, through its descriptor.
-		if err := unix.Ftruncate(fd, 0); err != nil {
-			unix.Close(fd)
-			return nil, pathError("truncate", path, err)
-		}
 	}
 	f := os.NewFile(uintptr(fd), path)
 	return &File{File: f, created: created, path: path,
