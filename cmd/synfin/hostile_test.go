@@ -28,6 +28,7 @@ func TestHostileFileNames(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "target"), link); err != nil {
 		t.Fatal(err)
 	}
+	noDir := filepath.Join(dir, "nodir"+osc0, "x.html")
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -41,6 +42,8 @@ func TestHostileFileNames(t *testing.T) {
 		{"inspect-missing", []string{"-r", missing}, missing, "no such file"},
 		{"inspect-w", []string{"-r", cut, "-w", link}, link, "-i only"},
 		{"log-symlink", []string{"-r", cut, "--log", link}, link, "symbolic link"},
+		{"export-missing", []string{"export", "-r", missing}, missing, "no such file"},
+		{"export-out", []string{"export", "-r", cut, "-o", noDir}, noDir, "no such file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errs := runCmd(context.Background(), "", tc.args...)
