@@ -164,7 +164,7 @@ func newPcapWriter(w io.Writer, name string, linkType layers.LinkType, snaplen u
 		out: w, name: name, linkType: linkType, snaplen: snaplen, nanos: nanos,
 		buf: make([]byte, 0, writeBuffer), off: int64(len(h)),
 		afterFunc:  func(d time.Duration, f func()) { _ = time.AfterFunc(d, f) },
-		flushEvery: FlushEvery,
+		flushEvery: FlushEvery / 2, // margin for a loaded machine's timer delay
 	}
 	if t, ok := w.(interface{ Truncate(int64) error }); ok {
 		if _, isFile := w.(*os.File); !isFile {
