@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"sync"
@@ -318,6 +319,10 @@ func (w *PcapWriter) stop(n int, err error) {
 		torn = w.trunc == nil || w.trunc.Truncate(w.off) != nil
 	}
 	w.buf, w.ends = nil, nil
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the name is in the StoppedError, quoted; PathError prints it raw
+	}
 	w.err = &StoppedError{Name: w.name, Written: w.packets, Lost: w.lost, Torn: torn, Err: err}
 }
 

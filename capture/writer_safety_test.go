@@ -241,6 +241,9 @@ func TestCreatePcapDiskFullTmpfs(t *testing.T) {
 	if !errors.As(cerr, &se) || se.Torn {
 		t.Fatalf("Close: %v, want a StoppedError, not torn", cerr)
 	}
+	if strings.Count(cerr.Error(), dir) != 1 {
+		t.Errorf("the file is named more than once (raw, by the *PathError?): %q", cerr)
+	}
 	b, _ := os.ReadFile(path)
 	n, err := readRecords(t, b)
 	if err != nil || uint64(n) != se.Written || n == 0 {
