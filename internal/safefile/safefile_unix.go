@@ -74,7 +74,7 @@ func open(path string, appendMode bool) (*File, error) {
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		unix.Close(fd)
-		return nil, notRegular(path, modeOf(st.Mode))
+		return nil, notRegular(path, modeOf(uint32(st.Mode)))
 	}
 	if !created && st.Nlink > 1 {
 		unix.Close(fd)
