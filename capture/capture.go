@@ -65,6 +65,10 @@ type Stats struct {
 	KernelDrops uint64 // packets the kernel dropped (buffer full)
 	// LinkTypes lists the link types met, by name (files may mix several).
 	LinkTypes []string
+	// WriteErr, for a live capture with LiveOptions.Write, is the
+	// *StoppedError once the file stopped being written (a full disk):
+	// the capture went on, the file holds only the packets before it.
+	WriteErr error
 }
 
 // SkippedTotal is the number of packets skipped for any reason.

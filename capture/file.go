@@ -93,15 +93,15 @@ func OpenFile(path string) (*FileSource, error) {
 func openError(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: no such file: check the path", path)
+		return fmt.Errorf("%q: no such file: check the path", path)
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("%s: permission denied: make the file readable (chmod) or run as its owner", path)
+		return fmt.Errorf("%q: permission denied: make the file readable (chmod) or run as its owner", path)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return fmt.Errorf("%s: cannot open: %v", path, err)
+	return fmt.Errorf("%q: cannot open: %v", path, err)
 }
 
 func newFileSource(path string, f *os.File) (*FileSource, error) {
@@ -110,12 +110,12 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 		return nil, openError(path, err)
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory: give a capture file", path)
+		return nil, fmt.Errorf("%q: is a directory: give a capture file", path)
 	}
 	// Pipes and devices (synfin -r /dev/stdin, <(zcat x.pcap)) have no
 	// size: their emptiness shows when nothing can be read.
 	if st.Mode().IsRegular() && st.Size() == 0 {
-		return nil, fmt.Errorf("%s: empty file (0 bytes): nothing was captured; record again", path)
+		return nil, fmt.Errorf("%q: empty file (0 bytes): nothing was captured; record again", path)
 	}
 	s := &FileSource{path: path, f: f, dec: NewDecoder()}
 
@@ -124,35 +124,35 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 	if len(head) >= 2 && [2]byte(head[:2]) == magicGzip {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: damaged gzip header (%v): decompress it with gunzip to see what is wrong", path, lower(err))
+			return nil, fmt.Errorf("%q: damaged gzip header (%v): decompress it with gunzip to see what is wrong", path, lower(err))
 		}
 		s.gz = &errReader{r: zr}
 		br = bufio.NewReaderSize(s.gz, 1<<16)
 		head, err = br.Peek(4)
 		if len(head) == 0 {
 			if err != nil && err != io.EOF {
-				return nil, fmt.Errorf("%s: damaged gzip data (%v): decompress it with gunzip to see what is wrong", path, lower(err))
+				return nil, fmt.Errorf("%q: damaged gzip data (%v): decompress it with gunzip to see what is wrong", path, lower(err))
 			}
-			return nil, fmt.Errorf("%s: empty file (0 bytes once decompressed): nothing was captured; record again", path)
+			return nil, fmt.Errorf("%q: empty file (0 bytes once decompressed): nothing was captured; record again", path)
 		}
 	}
 	if len(head) == 0 {
-		return nil, fmt.Errorf("%s: empty input (0 bytes): nothing was captured; record again", path)
+		return nil, fmt.Errorf("%q: empty input (0 bytes): nothing was captured; record again", path)
 	}
 	if len(head) < 4 {
-		return nil, fmt.Errorf("%s: not a capture file: only %d bytes, too short for a pcap or pcapng header", path, len(head))
+		return nil, fmt.Errorf("%q: not a capture file: only %d bytes, too short for a pcap or pcapng header", path, len(head))
 	}
 
 	switch [4]byte(head) {
 	case magicPcapLE, magicPcapBE, magicPcapNanoLE, magicPcapNanoBE:
 		s.format = "pcap"
 		if h, _ := br.Peek(24); len(h) < 24 {
-			return nil, fmt.Errorf("%s: truncated pcap file header (%d of 24 bytes): the file was cut off, nothing to read", path, len(h))
+			return nil, fmt.Errorf("%q: truncated pcap file header (%d of 24 bytes): the file was cut off, nothing to read", path, len(h))
 		}
 		pr, err := pcapgo.NewReader(br)
 		if err != nil {
 			// The magic is right, so what is left is the version.
-			return nil, fmt.Errorf("%s: unsupported pcap header (%v): convert it with editcap -F pcap", path, lower(err))
+			return nil, fmt.Errorf("%q: unsupported pcap header (%v): convert it with editcap -F pcap", path, lower(err))
 		}
 		s.pcap = pr
 		s.lt = pr.LinkType()
@@ -161,15 +161,15 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 		ngr, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true, SkipUnknownVersion: true})
 		if err != nil {
 			if err == io.ErrUnexpectedEOF || err == io.EOF {
-				return nil, fmt.Errorf("%s: truncated pcapng header: the file was cut off before its first packet, nothing to read", path)
+				return nil, fmt.Errorf("%q: truncated pcapng header: the file was cut off before its first packet, nothing to read", path)
 			}
-			return nil, fmt.Errorf("%s: damaged pcapng header (%v): check the file with capinfos", path, lower(err))
+			return nil, fmt.Errorf("%q: damaged pcapng header (%v): check the file with capinfos", path, lower(err))
 		}
 		s.ng = ngr
 	case magicPcapKuzLE, magicPcapKuzBE:
-		return nil, fmt.Errorf("%s: \"modified pcap\" (kuznetzov) format is not supported: convert it with editcap -F pcap", path)
+		return nil, fmt.Errorf("%q: \"modified pcap\" (kuznetzov) format is not supported: convert it with editcap -F pcap", path)
 	default:
-		return nil, fmt.Errorf("%s: not a capture file (starts with %x, not a pcap or pcapng magic number): give a file written by tcpdump -w, wireshark or synfin -w", path, head)
+		return nil, fmt.Errorf("%q: not a capture file (starts with %x, not a pcap or pcapng magic number): give a file written by tcpdump -w, wireshark or synfin -w", path, head)
 	}
 	return s, nil
 }
@@ -226,22 +226,22 @@ func (s *FileSource) readError(err error, ci gopacket.CaptureInfo) error {
 	}
 	if s.gz != nil && s.gz.err != nil {
 		if s.gz.err == io.ErrUnexpectedEOF {
-			return fmt.Errorf("%s: truncated gzip stream: it ends after %d complete packets (file copied partly?); %s", s.path, n, readSoFar(n))
+			return fmt.Errorf("%q: truncated gzip stream: it ends after %d complete packets (file copied partly?); %s", s.path, n, readSoFar(n))
 		}
-		return fmt.Errorf("%s: damaged gzip data after %d complete packets (%v); %s", s.path, n, lower(s.gz.err), readSoFar(n))
+		return fmt.Errorf("%q: damaged gzip data after %d complete packets (%v); %s", s.path, n, lower(s.gz.err), readSoFar(n))
 	}
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return fmt.Errorf("%s: truncated: record %d is cut off (capture stopped abruptly or file copied partly); %s", s.path, n+1, readSoFar(n))
+		return fmt.Errorf("%q: truncated: record %d is cut off (capture stopped abruptly or file copied partly); %s", s.path, n+1, readSoFar(n))
 	}
 	msg := err.Error()
 	var got, limit int
 	if _, e := fmt.Sscanf(msg, "capture length exceeds snap length: %d > %d", &got, &limit); e == nil {
-		return fmt.Errorf("%s: corrupt record %d: it claims %d captured bytes, more than the file's snap length %d; %s", s.path, n+1, got, limit, readSoFar(n))
+		return fmt.Errorf("%q: corrupt record %d: it claims %d captured bytes, more than the file's snap length %d; %s", s.path, n+1, got, limit, readSoFar(n))
 	}
 	if _, e := fmt.Sscanf(msg, "capture length exceeds original packet length: %d > %d", &got, &limit); e == nil {
-		return fmt.Errorf("%s: corrupt record %d: %d bytes captured of a %d-byte packet; %s", s.path, n+1, got, limit, readSoFar(n))
+		return fmt.Errorf("%q: corrupt record %d: %d bytes captured of a %d-byte packet; %s", s.path, n+1, got, limit, readSoFar(n))
 	}
-	return fmt.Errorf("%s: corrupt %s data at record %d (%v); %s", s.path, s.format, n+1, lower(err), readSoFar(n))
+	return fmt.Errorf("%q: corrupt %s data at record %d (%v); %s", s.path, s.format, n+1, lower(err), readSoFar(n))
 }
 
 // readSoFar says what the caller has despite an error.

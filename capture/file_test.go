@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -342,7 +343,7 @@ func checkErrorMessage(t *testing.T, err error, path string, contains ...string)
 	if strings.ContainsAny(msg, "\r\n") {
 		t.Errorf("error on several lines: %q", msg)
 	}
-	if !strings.HasPrefix(msg, path+": ") {
+	if !strings.HasPrefix(msg, strconv.Quote(path)+": ") {
 		t.Errorf("error %q does not start with the file name", msg)
 	}
 	rest := strings.TrimPrefix(msg, path+": ")

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/net/bpf"
@@ -45,20 +46,42 @@ const snapAll = 262144
 // maxBPFInstructions is the kernel's BPF_MAXINSNS.
 const maxBPFInstructions = 4096
 
+// Limits on a filter expression, so that a hostile or mistyped one is
+// refused at once rather than taking minutes or gigabytes (100,000 nested
+// "!" ran for over 9 minutes; a million nested parentheses took 590 MB).
+// tcpdump's own filters are a line or two.
+const (
+	MaxFilterBytes = 64 << 10 // longest expression
+	MaxFilterDepth = 256      // deepest nesting of "(" and "not"
+)
+
 // Filter is a parsed capture filter. The zero value (and the empty
 // expression) matches everything. A Filter is immutable and safe for
 // concurrent use.
+//
+// ParseFilter compiles the expression once into a flat program of
+// primitive tests with forward jumps (the shape of the BPF program the
+// kernel runs, but over decoded segments), so MatchSegment tests each
+// primitive at most once per segment, however the expression was
+// written: "! ! ! port 80" costs what "port 80" costs, and parentheses
+// cost nothing.
 type Filter struct {
 	expr string
-	root node // nil: match all
+	root node     // nil: match all
+	prog []segIns // root compiled for MatchSegment
 }
 
 // ParseFilter parses a tcpdump-style capture filter expression. The error
-// is one line naming the word it cannot handle.
+// is one line naming the word it cannot handle (the expression is quoted,
+// and cut short when long).
 func ParseFilter(expr string) (*Filter, error) {
+	if len(expr) > MaxFilterBytes {
+		return nil, fmt.Errorf("filter %s: %d bytes, longer than the %d synfin accepts: shorten it (e.g. \"net 10.0.0.0/8\" instead of many hosts)",
+			quoteExpr(expr), len(expr), MaxFilterBytes)
+	}
 	toks, err := tokenize(expr)
 	if err != nil {
-		return nil, fmt.Errorf("filter %q: %v", expr, err)
+		return nil, fmt.Errorf("filter %s: %v", quoteExpr(expr), err)
 	}
 	f := &Filter{expr: strings.TrimSpace(expr)}
 	if len(toks) == 0 {
@@ -70,10 +93,25 @@ func ParseFilter(expr string) (*Filter, error) {
 		err = p.unexpected(p.toks[p.pos])
 	}
 	if err != nil {
-		return nil, fmt.Errorf("filter %q: %v", expr, err)
+		return nil, fmt.Errorf("filter %s: %v", quoteExpr(expr), err)
 	}
 	f.root = root
+	f.prog = compileSegments(root)
 	return f, nil
+}
+
+// quoteExpr quotes an expression for an error message, escape bytes
+// included, keeping at most 80 bytes of it.
+func quoteExpr(expr string) string {
+	const keep = 80
+	if len(expr) <= keep {
+		return strconv.Quote(expr)
+	}
+	cut := keep
+	for cut > 0 && !utf8.RuneStart(expr[cut]) {
+		cut--
+	}
+	return strconv.Quote(expr[:cut]) + fmt.Sprintf("… (%d bytes)", len(expr))
 }
 
 // String returns the expression as given (trimmed).
@@ -143,14 +181,75 @@ func (f *Filter) MatchSegment(s *fsm.Segment) bool {
 	if f.MatchAll() {
 		return true
 	}
-	return f.root.match(s)
+	prog := f.prog
+	pc := 0
+	for pc < len(prog) {
+		in := &prog[pc]
+		if in.p.match(s) {
+			pc = in.yes
+		} else {
+			pc = in.no
+		}
+	}
+	return pc == len(prog) // accept; len(prog)+1 rejects
+}
+
+// segIns is one step of a compiled filter: test a primitive, go to yes
+// or no. Jumps only go forward; len(prog) accepts, len(prog)+1 rejects.
+type segIns struct {
+	p       prim
+	yes, no int
+}
+
+// compileSegments lays out the tree as short-circuit code, as the BPF
+// assembler does: "not" swaps the targets, "and"/"or" place a label
+// between their operands. Each primitive appears once.
+func compileSegments(root node) []segIns {
+	var c segCompiler
+	yes, no := c.label(), c.label()
+	c.gen(root, yes, no)
+	n := len(c.ins)
+	c.labels[yes], c.labels[no] = n, n+1
+	for i := range c.ins {
+		c.ins[i].yes = c.labels[c.ins[i].yes]
+		c.ins[i].no = c.labels[c.ins[i].no]
+	}
+	return c.ins
+}
+
+type segCompiler struct {
+	ins    []segIns // yes/no hold labels until compileSegments resolves them
+	labels []int
+}
+
+func (c *segCompiler) label() int {
+	c.labels = append(c.labels, -1)
+	return len(c.labels) - 1
+}
+
+func (c *segCompiler) gen(n node, yes, no int) {
+	switch n := n.(type) {
+	case andNode:
+		mid := c.label()
+		c.gen(n.l, mid, no)
+		c.labels[mid] = len(c.ins)
+		c.gen(n.r, yes, no)
+	case orNode:
+		mid := c.label()
+		c.gen(n.l, yes, mid)
+		c.labels[mid] = len(c.ins)
+		c.gen(n.r, yes, no)
+	case notNode:
+		c.gen(n.x, no, yes)
+	case prim:
+		c.ins = append(c.ins, segIns{p: n, yes: yes, no: no})
+	}
 }
 
 // ---- syntax tree ----
 
 type node interface {
 	tests(framing) btree // the BPF test tree
-	match(*fsm.Segment) bool
 }
 
 type andNode struct{ l, r node }
@@ -160,10 +259,6 @@ type notNode struct{ x node }
 func (n andNode) tests(fr framing) btree { return bAnd{n.l.tests(fr), n.r.tests(fr)} }
 func (n orNode) tests(fr framing) btree  { return bOr{n.l.tests(fr), n.r.tests(fr)} }
 func (n notNode) tests(fr framing) btree { return bNot{n.x.tests(fr)} }
-
-func (n andNode) match(s *fsm.Segment) bool { return n.l.match(s) && n.r.match(s) }
-func (n orNode) match(s *fsm.Segment) bool  { return n.l.match(s) || n.r.match(s) }
-func (n notNode) match(s *fsm.Segment) bool { return !n.x.match(s) }
 
 type proto uint8
 
@@ -597,9 +692,20 @@ func tokenize(s string) ([]string, error) {
 }
 
 type parser struct {
-	toks []string
-	pos  int
-	last *prim // qualifiers a bare value repeats ("port 80 or 443")
+	toks  []string
+	pos   int
+	depth int   // nesting of "(" and "not" at pos
+	last  *prim // qualifiers a bare value repeats ("port 80 or 443")
+}
+
+// nest enters one level of "(" or "not"; the caller leaves it with
+// p.depth--.
+func (p *parser) nest() error {
+	p.depth++
+	if p.depth > MaxFilterDepth {
+		return fmt.Errorf("nested more than %d levels deep (parentheses and \"not\"): simplify it", MaxFilterDepth)
+	}
+	return nil
 }
 
 func (p *parser) peek() string {
@@ -662,13 +768,20 @@ func (p *parser) parseUnary() (node, error) {
 	switch t := p.peek(); t {
 	case "not":
 		p.next()
+		if err := p.nest(); err != nil {
+			return nil, err
+		}
 		x, err := p.parseUnary()
 		if err != nil {
 			return nil, err
 		}
+		p.depth--
 		return notNode{x}, nil
 	case "(":
 		p.next()
+		if err := p.nest(); err != nil {
+			return nil, err
+		}
 		x, err := p.parseOr()
 		if err != nil {
 			return nil, err
@@ -676,6 +789,7 @@ func (p *parser) parseUnary() (node, error) {
 		if p.next() != ")" {
 			return nil, fmt.Errorf("missing \")\"")
 		}
+		p.depth--
 		return x, nil
 	}
 	return p.parsePrim()

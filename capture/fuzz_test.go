@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -164,7 +165,7 @@ func FuzzFile(f *testing.F) {
 func checkFuzzError(t *testing.T, err error, path string) {
 	t.Helper()
 	msg := err.Error()
-	if !strings.HasPrefix(msg, path+": ") || strings.ContainsAny(msg, "\r\n") {
+	if !strings.HasPrefix(msg, strconv.Quote(path)+": ") || strings.ContainsAny(msg, "\r\n") {
 		t.Fatalf("error not on one line naming the file: %q", msg)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,9 +24,11 @@ type LiveOptions struct {
 	Timeout time.Duration
 	// Write, if set, receives every captured frame (after the filter and
 	// the loopback de-duplication), so the file holds exactly the packets
-	// Next numbered. The LiveSource flushes it when the line is idle but
-	// never closes it: its owner must Close it on every way out (quit,
-	// Ctrl-C, SIGTERM), or the file lacks its last packets.
+	// Next numbered. The writer flushes at least every FlushEvery and the
+	// LiveSource when the line is idle, but never closes it: its owner
+	// must Close it on every way out (quit, Ctrl-C, SIGTERM, SIGHUP), or
+	// the file lacks its last packets. If writing fails (a full disk),
+	// the capture goes on without it and Stats().WriteErr says so.
 	Write *PcapWriter
 }
 
@@ -56,7 +59,7 @@ func interfaceNames() string {
 	}
 	names := make([]string, len(ifs))
 	for i, x := range ifs {
-		names[i] = x.Name
+		names[i] = strconv.Quote(x.Name) // a name may hold escape bytes
 	}
 	return strings.Join(names, ", ")
 }

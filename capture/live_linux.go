@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,7 +92,6 @@ type LiveSource struct {
 
 	kernelDrops   atomic.Uint64 // last value read from PACKET_STATISTICS
 	kernelPackets atomic.Uint64
-	teeOff        bool // Write failed once: stop writing
 }
 
 // OpenLive starts capturing on iface ("" = the loopback interface) the
@@ -111,11 +111,11 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 		return nil, fmt.Errorf("live capture: no interface %q (have: %s)", iface, interfaceNames())
 	}
 	if !interfaceUp(ifc) {
-		return nil, fmt.Errorf("live capture on %s: the interface is down (ip link set %s up)", iface, iface)
+		return nil, fmt.Errorf("live capture on %q: the interface is down (ip link set %q up)", iface, iface)
 	}
 	hw, err := hardwareType(iface)
 	if err != nil {
-		return nil, fmt.Errorf("live capture on %s: read the link type: %w", iface, err)
+		return nil, fmt.Errorf("live capture on %q: read the link type: %w", iface, err)
 	}
 	f, err := ParseFilter(filter)
 	if err != nil {
@@ -167,17 +167,17 @@ func OpenLive(iface, filter string, opt LiveOptions) (*LiveSource, error) {
 		afpacket.OptAddVLANHeader(sockType == afpacket.SocketRaw),
 	)
 	if err != nil {
-		return nil, socketError("live capture on "+iface+": open a packet socket", err)
+		return nil, socketError("live capture on "+strconv.Quote(iface)+": open a packet socket", err)
 	}
 	if err := tp.SetBPF(prog); err != nil {
 		tp.Close()
-		return nil, socketError("live capture on "+iface+": attach the filter", err)
+		return nil, socketError("live capture on "+strconv.Quote(iface)+": attach the filter", err)
 	}
 	s.attached = time.Now()
 	if opt.Write != nil {
 		if err := opt.Write.relink(s.linkType); err != nil {
 			tp.Close()
-			return nil, fmt.Errorf("live capture on %s: %w", iface, err)
+			return nil, fmt.Errorf("live capture on %q: %w", iface, err)
 		}
 	}
 	s.tp = tp
@@ -246,7 +246,7 @@ func (s *LiveSource) Next() (fsm.Segment, error) {
 			if errors.Is(err, unix.EINTR) {
 				continue
 			}
-			return fsm.Segment{}, fmt.Errorf("live capture on %s: %w", s.iface, err)
+			return fsm.Segment{}, fmt.Errorf("live capture on %q: %w", s.iface, err)
 		}
 		if s.draining {
 			// Frames the ring took before the filter was in are stamped
@@ -260,11 +260,12 @@ func (s *LiveSource) Next() (fsm.Segment, error) {
 			s.draining = false
 		}
 		n := s.packets.Add(1)
-		if w := s.opt.Write; w != nil && !s.teeOff {
-			if err := w.WritePacket(ci.Timestamp, data, ci.Length); err != nil {
-				s.teeOff = true
-				return fsm.Segment{}, fmt.Errorf("live capture on %s: %w (no longer writing)", s.iface, err)
-			}
+		if w := s.opt.Write; w != nil {
+			// A failed write (a full disk) stops the file, not the
+			// capture: the writer cuts the file back to its last whole
+			// record, counts what it could not save, and Stats reports
+			// it (WriteErr) for the status line and the exit status.
+			_ = w.WritePacket(ci.Timestamp, data, ci.Length)
 		}
 		var seg fsm.Segment
 		skip, ok := s.dec.Decode(s.linkType, data, ci.Length, &seg)
@@ -287,8 +288,8 @@ func (s *LiveSource) Next() (fsm.Segment, error) {
 // idle runs when the line is quiet: put the written frames on disk, so
 // an idle capture's file is complete even if the process is killed.
 func (s *LiveSource) idle() {
-	if w := s.opt.Write; w != nil && !s.teeOff {
-		w.Flush() // an error will come back from the next WritePacket
+	if w := s.opt.Write; w != nil {
+		w.Flush() // an error stops the writer; Stats reports it
 	}
 }
 
@@ -303,11 +304,19 @@ func (s *LiveSource) Stats() Stats {
 		KernelDrops: s.kernelDrops.Load(),
 		LinkTypes:   []string{LinkTypeName(s.linkType)},
 	}
+	if w := s.opt.Write; w != nil {
+		st.WriteErr = w.Err()
+	}
 	for i := range st.Skipped {
 		st.Skipped[i] = s.skipped[i].Load()
 	}
 	return st
 }
+
+// EarlyFrames is the number of frames the ring took before the filter
+// was attached (any traffic on the interface, both copies on loopback),
+// which Next dropped. KernelPackets counts them too.
+func (s *LiveSource) EarlyFrames() uint64 { return s.early.Load() }
 
 // KernelPackets is the number of frames the kernel passed through the
 // filter to this socket, dropped ones included (PACKET_STATISTICS).
@@ -345,7 +354,7 @@ func (s *LiveSource) Close() error {
 	s.tp.Close()
 	s.tp = nil
 	s.tpMu.Unlock()
-	if w := s.opt.Write; w != nil && !s.teeOff {
+	if w := s.opt.Write; w != nil {
 		return w.Flush()
 	}
 	return nil

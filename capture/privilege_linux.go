@@ -70,15 +70,15 @@ func BringLoopbackUp() error {
 	}
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("bring %s up: %w", name, err)
+		return fmt.Errorf("bring %q up: %w", name, err)
 	}
 	defer unix.Close(fd)
 	ifr, err := unix.NewIfreq(name)
 	if err != nil {
-		return fmt.Errorf("bring %s up: %w", name, err)
+		return fmt.Errorf("bring %q up: %w", name, err)
 	}
 	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return fmt.Errorf("bring %s up: read flags: %w", name, err)
+		return fmt.Errorf("bring %q up: read flags: %w", name, err)
 	}
 	flags := ifr.Uint16()
 	if flags&unix.IFF_UP != 0 {
@@ -87,9 +87,9 @@ func BringLoopbackUp() error {
 	ifr.SetUint16(flags | unix.IFF_UP)
 	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
 		if errors.Is(err, unix.EPERM) {
-			return fmt.Errorf("bring %s up: %w (needs CAP_NET_ADMIN in this network namespace)", name, err)
+			return fmt.Errorf("bring %q up: %w (needs CAP_NET_ADMIN in this network namespace)", name, err)
 		}
-		return fmt.Errorf("bring %s up: %w", name, err)
+		return fmt.Errorf("bring %q up: %w", name, err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/internal/safefile"
 )
 
 // KernelView is the kernel's side of a recording, saved next to its pcap
@@ -79,32 +80,26 @@ func (kv KernelView) Parts() (baseline []KernelSocket, cps []Checkpoint, err err
 	return baseline, cps, nil
 }
 
-// WriteKernelView writes kv as indented JSON to path. It never follows a
-// symbolic link and writes only to a regular file (as root, a device or
-// a link planted at path must not be written through).
+// WriteKernelView writes kv as indented JSON to path, opened with
+// internal/safefile (no symlink, device or hard-linked file; a file this
+// call created is removed again if the write fails).
 func WriteKernelView(path string, kv KernelView) error {
 	b, err := json.MarshalIndent(kv, "", "  ")
 	if err != nil {
 		return err
 	}
-	f, err := openNoFollow(path)
+	f, err := safefile.Create(path)
 	if err != nil {
 		return err
 	}
-	fi, err := f.Stat()
-	if err == nil && !fi.Mode().IsRegular() {
-		err = fmt.Errorf("%q is not a regular file", path)
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Abandon()
+		return fmt.Errorf("write %q: %w", path, err)
 	}
-	if err == nil {
-		err = f.Truncate(0)
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %q: %w", path, err)
 	}
-	if err == nil {
-		_, err = f.Write(append(b, '\n'))
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return nil
 }
 
 // ReadKernelView reads a file written by WriteKernelView.

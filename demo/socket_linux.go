@@ -214,9 +214,3 @@ func crossConnect(a, b netip.AddrPort) (*net.TCPConn, *net.TCPConn, error) {
 	}
 	return conns[0], conns[1], nil
 }
-
-// openNoFollow opens path for writing, creating it, without following a
-// symbolic link and without blocking on a FIFO.
-func openNoFollow(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0o644)
-}

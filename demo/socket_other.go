@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"net/netip"
-	"os"
 	"syscall"
 )
 
@@ -33,8 +32,4 @@ func unread(c *net.TCPConn) int { return 0 }
 
 func bindAnyPort(raddr netip.AddrPort, local *netip.AddrPort) func(string, string, syscall.RawConn) error {
 	return nil
-}
-
-func openNoFollow(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
 }

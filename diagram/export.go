@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/synfin/synfin/fsm"
@@ -32,20 +31,11 @@ func Write(w io.Writer, format string, conn *fsm.Conn, steps []session.Step, opt
 
 // Collect reads src to the end through a session store and returns
 // connection id as it ended, with all its steps, and the number of
-// connections seen. ok is false when no connection has that id.
+// connections still held (see CollectConn for the IDs they carry). ok is
+// false when no connection has that id.
 func Collect(ctx context.Context, src session.Source, cfg fsm.Config, id uint64) (conn fsm.Conn, steps []session.Step, conns int, ok bool, err error) {
-	s := session.New(session.Config{FSM: cfg})
-	err = s.Run(ctx, src, session.RunOptions{})
-	info := s.Info()
-	last := info.Steps - 1
-	conn, ok = s.ConnAt(id, last)
-	if ok {
-		steps = s.ConnSteps(id, last, math.MaxInt)
-		if first, _ := s.ConnSpan(id); info.Dropped > 0 && len(steps) > 0 && first > 0 && steps[0].Index > first {
-			err = fmt.Errorf("connection %d: its oldest steps were dropped to bound memory", id)
-		}
-	}
-	return conn, steps, info.Conns, ok, err
+	c, err := CollectConn(ctx, src, session.Config{FSM: cfg}, id)
+	return c.Conn, c.Steps, c.Held, c.OK, err
 }
 
 // header returns the role names with addresses.

@@ -1,13 +1,3 @@
-// Package i18n holds every sentence synfin shows to a person, in English
-// and Chinese: the explanation of each fsm.Reason, state glosses, and the
-// labels and help texts of the terminal UI.
-//
-// Texts with numbers are templates with named parameters in braces, e.g.
-// "ack=x+1={x1}", filled by Lang.F / Lang.Reason from an Args map; a
-// parameter the caller does not supply is printed as "?". State names stay
-// in RFC spelling (SYN_SENT, TIME_WAIT) in both languages.
-//
-// The package is pure data plus lookups: safe for concurrent use.
 package i18n
 
 import (

@@ -1,7 +1,3 @@
-// Package report writes per-connection summaries (text table, JSON Lines,
-// Zeek-like TSV) from a stream of segments, streaming: a connection is
-// written as soon as the tracker lets go of it, then forgotten, so memory
-// grows only with the connections still open.
 package report
 
 import (
@@ -125,9 +121,26 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 		if res.Stats.Packets == 0 {
 			return res, fmt.Errorf("%s: %w: the capture holds no packets", name, ErrNoTCP)
 		}
-		return res, fmt.Errorf("%s: %w among %d packets (%s)", name, ErrNoTCP, res.Stats.Packets, res.Stats.SkipSummary())
+		return res, fmt.Errorf("%s: %w among %d packets%s", name, ErrNoTCP, res.Stats.Packets, whyNoTCP(res.Stats))
 	}
 	return res, nil
+}
+
+// whyNoTCP says where a capture's packets went when none became a
+// segment: skipped (not TCP, damaged...) and/or rejected by the filter;
+// "" when there is nothing to say (never "()").
+func whyNoTCP(st capture.Stats) string {
+	var parts []string
+	if s := st.SkipSummary(); s != "" {
+		parts = append(parts, s)
+	}
+	if st.Filtered > 0 {
+		parts = append(parts, fmt.Sprintf("%d TCP segments filtered out", st.Filtered))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 // seconds formats a duration as seconds with microsecond precision.

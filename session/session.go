@@ -34,6 +34,11 @@ type Counts struct {
 	Segments uint64 // TCP segments
 	Skipped  uint64 // packets that were not TCP or could not be decoded
 	Drops    uint64 // packets the kernel dropped (live capture)
+	// WriteErr is why the -w file stopped being written (a full disk),
+	// "" while it is written or when there is none; Saved is then how
+	// many packets it holds. The capture goes on regardless.
+	WriteErr string
+	Saved    uint64
 }
 
 // Info describes the session as a whole.

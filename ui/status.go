@@ -73,6 +73,9 @@ func (a *App) drawStatus() {
 	if info.Counts.Drops > 0 {
 		add(1, "[red]"+tview.Escape(l.F(i18n.KeyStatusDrops, i18n.Args{"n": info.Counts.Drops}))+"[-]")
 	}
+	if info.Counts.WriteErr != "" {
+		add(0, "[red]"+tview.Escape(l.F(i18n.KeyStatusWriteStopped, i18n.Args{"n": info.Counts.Saved, "err": Untrusted(info.Counts.WriteErr)}))+"[-]")
+	}
 	if info.Counts.Skipped > 0 {
 		add(5, tview.Escape(l.F(i18n.KeyStatusSkipped, i18n.Args{"n": info.Counts.Skipped})))
 	}

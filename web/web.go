@@ -62,8 +62,15 @@ func Collect(ctx context.Context, src session.Source, cfg fsm.Config, id uint64)
 	err = s.Run(ctx, src, session.RunOptions{})
 	info := s.Info()
 	last := info.Steps - 1
-	total = info.Conns
-	for cid := uint64(1); cid <= uint64(info.Conns); cid++ {
+	// Connection numbers are the tracker's IDs (as in the UI, summary
+	// and diagram). On a capture past the session's bound the oldest
+	// finished connections are dropped: walk the IDs really held, and
+	// count connections by the highest ID, not by how many are held.
+	held, _ := s.Match(session.Filter{}, 0)
+	if len(held) > 0 {
+		total = int(held[len(held)-1])
+	}
+	for _, cid := range held {
 		if id != 0 && cid != id {
 			continue
 		}

@@ -49,7 +49,7 @@ Flags:
   --log FILE         write diagnostics to FILE
 `
 
-func runDemo(ctx context.Context, args []string, e env) error {
+func runDemo(ctx context.Context, args []string, e env) (err error) {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	scenario := fs.String("scenario", "", "scenario to run unattended")
@@ -118,14 +118,14 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	var writer *capture.PcapWriter
 	if *write != "" {
 		if writer, err = capture.CreatePcap(*write); err != nil {
-			return fmt.Errorf("demo: -w %s: %w", *write, err)
+			return fmt.Errorf("demo: -w: %w", err) // names the file, quoted
 		}
 		if err := privs.GiveToInvoker(*write); err != nil {
 			logger.Error("-w file stays root's", "err", err)
 		}
-		defer func() {
-			if cerr := writer.Close(); cerr != nil {
-				logger.Error("close -w file", "file", *write, "err", cerr)
+		defer func() { // a file cut short by a full disk: exit 1
+			if cerr := closeWriter(writer, logger); cerr != nil && err == nil {
+				err = cerr
 			}
 		}()
 	}

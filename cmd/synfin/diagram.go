@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/synfin/synfin/diagram"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
 )
 
 const diagramUsage = `Usage: synfin diagram -r FILE [--conn N] [--format text|svg|mermaid] [--lang en|zh] [FILTER]
@@ -75,18 +77,21 @@ func runDiagram(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer src.Close()
-	c, steps, n, ok, err := diagram.Collect(ctx, src, fsm.Config{TimeWait: *tw}, *conn)
-	if err != nil && !strings.Contains(err.Error(), *file) {
-		err = fmt.Errorf("%s: %w", *file, err) // capture's errors name the file already
+	col, err := diagram.CollectConn(ctx, src, session.Config{FSM: fsm.Config{TimeWait: *tw}}, *conn)
+	c, steps, ok := col.Conn, col.Steps, col.OK
+	if err != nil && !strings.Contains(err.Error(), strconv.Quote(*file)) {
+		err = fmt.Errorf("%q: %w", *file, err) // capture's errors name the file already
 	}
 	if err != nil && !ok {
 		return fmt.Errorf("diagram: %w", err)
 	}
 	if !ok {
-		if n == 0 {
-			return fmt.Errorf("diagram: %s holds no TCP connection", *file)
+		// Numbers are the tracker's connection IDs, as in the UI and
+		// summary; the range offered is the IDs really held.
+		if col.Held == 0 {
+			return fmt.Errorf("diagram: %s", col.Missing(strconv.Quote(*file), *conn))
 		}
-		return usagef("diagram: %s has %d connection(s); pick --conn between 1 and %d", *file, n, n)
+		return usagef("diagram: %s", col.Missing(strconv.Quote(*file), *conn))
 	}
 	if werr := diagram.Write(e.stdout, *format, &c, steps, diagram.Options{Lang: lang, Width: *width, Unfold: *unfold}); werr != nil {
 		return fmt.Errorf("diagram: writing: %w", werr)

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -81,17 +82,20 @@ func runExport(ctx context.Context, args []string, e env) error {
 	}
 	defer src.Close()
 	conns, total, err := web.Collect(ctx, src, fsm.Config{TimeWait: *tw}, *conn)
-	if err != nil && !strings.Contains(err.Error(), *file) {
-		err = fmt.Errorf("%s: %w", *file, err) // capture's errors name the file already
+	if err != nil && !strings.Contains(err.Error(), strconv.Quote(*file)) {
+		err = fmt.Errorf("%q: %w", *file, err) // capture's errors name the file already
 	}
 	if len(conns) == 0 {
 		switch {
 		case err != nil:
 			return fmt.Errorf("export: %w", err)
 		case total == 0:
-			return fmt.Errorf("export: %s holds no TCP connection", *file)
+			return fmt.Errorf("export: %q holds no TCP connection", *file)
+		case *conn <= uint64(total):
+			// Numbers are the tracker's IDs; this one was dropped.
+			return usagef("export: %q: connection %d was dropped to bound memory (the oldest finished connections go first); 'synfin diagram -r FILE --conn %d' lists the numbers held", *file, *conn, *conn)
 		}
-		return usagef("export: %s has %d connection(s); pick --conn between 1 and %d", *file, total, total)
+		return usagef("export: %q has %d connection(s); pick --conn between 1 and %d", *file, total, total)
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
@@ -156,12 +160,12 @@ func writePage(dest string, force bool, stdout io.Writer, write func(io.Writer) 
 	}
 	if err != nil {
 		removeOurs(f.Name(), made)
-		return fmt.Errorf("%s: %w", dest, err)
+		return fmt.Errorf("%q: %w", dest, err)
 	}
 	if f.Name() != dest {
 		if err := os.Rename(f.Name(), dest); err != nil {
 			removeOurs(f.Name(), made)
-			return fmt.Errorf("%s: %w", dest, err)
+			return fmt.Errorf("%q: %w", dest, err)
 		}
 	}
 	return nil
@@ -190,16 +194,16 @@ func createOutput(path string, force bool) (*os.File, error) {
 		return f, nil
 	}
 	if !errors.Is(err, fs.ErrExist) {
-		return nil, err
+		return nil, quotePathError(path, err)
 	}
 	fi, lerr := os.Lstat(path)
 	switch {
 	case lerr != nil:
-		return nil, lerr
+		return nil, quotePathError(path, lerr)
 	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%s exists and is not a regular file (%s); choose another -o", path, fi.Mode().Type())
+		return nil, fmt.Errorf("%q exists and is not a regular file (%s); choose another -o", path, fi.Mode().Type())
 	case !force:
-		return nil, fmt.Errorf("%s exists; choose another -o, or add --force to replace it", path)
+		return nil, fmt.Errorf("%q exists; choose another -o, or add --force to replace it", path)
 	}
 	dir, base := filepath.Split(path)
 	tmp, err := os.CreateTemp(filepath.Clean(dir+"."), "."+base+".tmp*")
@@ -212,4 +216,14 @@ func createOutput(path string, force bool) (*os.File, error) {
 		return nil, err
 	}
 	return tmp, nil
+}
+
+// quotePathError names path quoted (it may hold escape sequences) in
+// place of the raw name an *fs.PathError prints.
+func quotePathError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%q: %w", path, err)
 }

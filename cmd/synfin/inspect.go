@@ -18,6 +18,7 @@ import (
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/internal/safefile"
 	"github.com/synfin/synfin/session"
 	"github.com/synfin/synfin/ui"
 )
@@ -71,9 +72,9 @@ func openLog(path string) (*slog.Logger, func(), error) {
 	if path == "" {
 		return slog.New(slog.NewTextHandler(io.Discard, nil)), func() {}, nil
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := safefile.Append(path) // no symlink, device or FIFO; never truncated
 	if err != nil {
-		return nil, nil, fmt.Errorf("--log %s: %w", path, err)
+		return nil, nil, fmt.Errorf("--log: %w", err) // names the file, quoted
 	}
 	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }, nil
 }
@@ -104,7 +105,7 @@ func hasSource(args []string) bool {
 	return false
 }
 
-func runInspect(ctx context.Context, args []string, e env) error {
+func runInspect(ctx context.Context, args []string, e env) (err error) {
 	if !hasSource(args) {
 		return runDemo(ctx, args, e)
 	}
@@ -124,7 +125,11 @@ func runInspect(ctx context.Context, args []string, e env) error {
 				fmt.Fprint(e.stdout, inspectUsage)
 				return errHelp
 			}
-			return usagef("%v (run 'synfin -h')", err)
+			hint := ""
+			if strings.HasPrefix(err.Error(), "flag provided but not defined") {
+				hint = "; a filter word cannot start with \"-\" (write \"not\" or \"!\")"
+			}
+			return usagef("%s%s (run 'synfin -h')", flagError(err), hint)
 		}
 		if fs.NArg() == 0 {
 			break
@@ -138,7 +143,7 @@ func runInspect(ctx context.Context, args []string, e env) error {
 		return usagef("-r and -i: choose one (a file to replay, or an interface to capture)")
 	}
 	if *write != "" && *read != "" {
-		return usagef("-w %s: saving works with -i only (the file is already saved)", *write)
+		return usagef("-w %q: saving works with -i only (the file is already saved)", *write)
 	}
 	filter := strings.Join(words, " ")
 	if filter != "" {
@@ -182,25 +187,26 @@ func runInspect(ctx context.Context, args []string, e env) error {
 			}
 		}
 		if err := capture.CanCaptureLive(); err != nil {
-			return fmt.Errorf("-i %s: %w", dev, err)
+			return fmt.Errorf("-i %q: %w", dev, err)
 		}
 		if err := needTerminal(e, "use tcpdump -w FILE, then synfin summary -r FILE"); err != nil {
 			return err
 		}
 		if *write != "" {
 			if writer, err = capture.CreatePcap(*write); err != nil {
-				return fmt.Errorf("-w %s: %w", *write, err)
+				return fmt.Errorf("-w: %w", err) // names the file, quoted
 			}
-			// Close on every way out: quit, Ctrl-C, SIGTERM, error.
+			// Close on every way out: quit, Ctrl-C, SIGTERM, error. A
+			// file cut short by a full disk is the command's error (exit 1).
 			defer func() {
-				if cerr := writer.Close(); cerr != nil {
-					logger.Error("close -w file", "file", *write, "err", cerr)
+				if cerr := closeWriter(writer, logger); cerr != nil && err == nil {
+					err = cerr
 				}
 			}()
 		}
 		live, err := capture.OpenLive(dev, filter, capture.LiveOptions{Write: writer})
 		if err != nil {
-			return fmt.Errorf("-i %s: %w", dev, err)
+			return fmt.Errorf("-i %q: %w", dev, err)
 		}
 		src = live
 		name = dev
@@ -266,10 +272,7 @@ func runTUI(ctx context.Context, r tuiRun) error {
 	pumpErr := make(chan error, 1)
 	go func() {
 		defer app.Guard()
-		opt := session.RunOptions{Counts: func() session.Counts {
-			st := r.src.Stats()
-			return session.Counts{Packets: st.Packets, Segments: st.Segments, Skipped: st.SkippedTotal(), Drops: st.KernelDrops}
-		}}
+		opt := session.RunOptions{Counts: sourceCounts(r.src, r.log)}
 		if r.mode != ui.Replay {
 			t := time.NewTicker(500 * time.Millisecond)
 			defer t.Stop()

@@ -125,7 +125,7 @@ func TestInspectErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"-r", "x.pcap", "-i", "lo"}, 2, "-r and -i: choose one"},
-		{[]string{"-r", "x.pcap", "-w", "y.pcap"}, 2, "-w y.pcap: saving works with -i only"},
+		{[]string{"-r", "x.pcap", "-w", "y.pcap"}, 2, `-w "y.pcap": saving works with -i only`},
 		{[]string{"-r", "x.pcap", "--lang", "fr"}, 2, `--lang "fr": want en or zh`},
 		{[]string{"-r", "x.pcap", "--time-wait", "-1s"}, 2, "--time-wait"},
 		{[]string{"-r", "x.pcap", "tcp", "port", "banana"}, 2, "filter"},

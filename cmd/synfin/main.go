@@ -124,7 +124,7 @@ func parseFlags(fs *flag.FlagSet, args []string, usage string, e env) error {
 		return errHelp
 	}
 	if err != nil {
-		return usagef("%s: %v", fs.Name(), err)
+		return usagef("%s: %s", fs.Name(), flagError(err))
 	}
 	return nil
 }

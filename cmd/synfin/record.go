@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
+	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/demo"
 	"github.com/synfin/synfin/internal/privs"
 )
@@ -90,8 +92,15 @@ func runRecord(ctx context.Context, args []string, e env) error {
 	fmt.Fprintf(e.stdout, "scenario %s: %s\n", sc.Name, sc.Desc)
 	rec, err := demo.Record(ctx, sc.Name, opt)
 	if rec != nil {
-		fmt.Fprintf(e.stdout, "captured %d packets (%d TCP segments) on lo with filter %q in %v, kernel drops %d; wrote %s\n",
-			rec.Stats.Packets, rec.Stats.Segments, rec.Filter, rec.Duration.Round(1e6), rec.Stats.KernelDrops, *out)
+		// A full disk stops the file, not the capture: the comparison
+		// below still holds, but the file must not be called written.
+		saved := fmt.Sprintf("wrote %q", *out)
+		var stopped *capture.StoppedError
+		if errors.As(err, &stopped) {
+			saved = fmt.Sprintf("%q is INCOMPLETE: %d packets saved, %d not (%v)", *out, stopped.Written, stopped.Lost, stopped.Err)
+		}
+		fmt.Fprintf(e.stdout, "captured %d packets (%d TCP segments) on lo with filter %q in %v, kernel drops %d; %s\n",
+			rec.Stats.Packets, rec.Stats.Segments, rec.Filter, rec.Duration.Round(1e6), rec.Stats.KernelDrops, saved)
 		for _, note := range rec.Notes {
 			fmt.Fprintf(e.stdout, "note: %s\n", note)
 		}
@@ -113,7 +122,7 @@ func runRecord(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("record: the fsm disagrees with the kernel on %d endpoint state(s)", len(rec.Comparison.Mismatches))
 	}
 	if rec.Stats.KernelDrops > 0 {
-		return fmt.Errorf("record: the kernel dropped %d packets: %s is incomplete", rec.Stats.KernelDrops, *out)
+		return fmt.Errorf("record: the kernel dropped %d packets: %q is incomplete", rec.Stats.KernelDrops, *out)
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func TestSummaryBadInput(t *testing.T) {
 		stderr string // must appear in stderr
 		stdout string // must appear in stdout
 	}{
-		{"missing", filepath.Join(t.TempDir(), "nope.pcap"), 1, "nope.pcap: no such file", ""},
+		{"missing", filepath.Join(t.TempDir(), "nope.pcap"), 1, `nope.pcap": no such file`, ""},
 		{"empty", writeFile(t, "empty.pcap", nil), 1, "empty.pcap", ""},
 		{"not-a-capture", writeFile(t, "notes.txt", []byte("hello, this is not a capture at all\n")), 1, "notes.txt", ""},
 		{"truncated-header", writeFile(t, "short.pcap", data[:10]), 1, "short.pcap", ""},

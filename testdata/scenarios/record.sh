@@ -14,6 +14,9 @@ bin=$(mktemp -d)/synfin
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 go build -o "$bin" ./cmd/synfin
 for s in $("$bin" record --list | awk '$1 != "stress" {print $1}'); do
+	# synfin never overwrites a file it did not create: this script
+	# replaces its own outputs, so it removes them first.
+	rm -f "testdata/scenarios/$s.pcap" "testdata/scenarios/$s.kernel.json"
 	if out=$("$bin" record --scenario "$s" \
 		-w "testdata/scenarios/$s.pcap" \
 		--kernel "testdata/scenarios/$s.kernel.json" 2>&1); then
