@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"testing"
 	"time"
@@ -103,10 +105,13 @@ func TestWriteKernelViewRefuses(t *testing.T) {
 		t.Error("WriteKernelView wrote to a directory")
 	}
 	ok := dir + "/ok.json"
-	for range 2 { // a second write replaces the first
-		if err := WriteKernelView(ok, KernelView{Scenario: "x"}); err != nil {
-			t.Fatal(err)
-		}
+	if err := WriteKernelView(ok, KernelView{Scenario: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	// A second write does not overwrite a file this call did not create
+	// (internal/safefile): it fails and the first stays.
+	if err := WriteKernelView(ok, KernelView{Scenario: "y"}); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("second write: got %v, want a file-exists error", err)
 	}
 	if kv, err := ReadKernelView(ok); err != nil || kv.Scenario != "x" {
 		t.Errorf("read back: %+v, %v", kv, err)
