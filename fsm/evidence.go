@@ -296,8 +296,15 @@ func (t *Tracker) finalNotes(c *Conn) {
 				t.set(c, x, Closed, ReasonAckNotSeen, Assumed)
 			}
 		}
+		t.silentAssumed(c, silent)
 		if c.standing(silent, func(tr *Transition) bool { return tr.Reason != ReasonListen }) >= 0 {
 			t.note(c, silent, NoteOneDirection)
+		}
+		if s := c.State[x]; s != Closed && s != Listen && s != Unknown && s != SynSent { // a lone SYN: syn-unanswered below
+			// Whatever the silent side sent after x's last segment (an
+			// RST, a FIN, the ACK that ends LAST_ACK, a SYN+ACK) may have
+			// moved x; nothing in the capture shows it did not.
+			t.note(c, x, NoteEndUnseen)
 		}
 	}
 	for _, r := range []Role{Client, Server} {
@@ -317,5 +324,45 @@ func (t *Tracker) finalNotes(c *Conn) {
 			// or be seen.
 			t.note(c, r.Peer(), NoteKeepAliveUnanswered)
 		}
+	}
+}
+
+// silentAssumed revises the confidence of the silent endpoint S of a
+// one-direction capture, now that the input has ended and S sent nothing
+// at all. A transition Inferred from a segment sent towards S assumed its
+// delivery, and no segment of S's own ever confirmed it: it is Assumed.
+// What S's peer acknowledged proves what S sent, so the transitions of
+// S's own sending stay Inferred: its SYN+ACK (synack-not-seen), its FIN
+// (fin-not-seen), and the ESTABLISHED that any octet S sent after its SYN
+// proves (S sends data or a FIN only when synchronized), or that the
+// peer's own ESTABLISHED proves (a SYN_RECV peer needs S's ACK of its
+// SYN). Once a transition of S is Assumed, every later one of S is too:
+// its state follows from a state that is not in the packets (a FIN sent
+// from an assumed CLOSE_WAIT may have been sent from ESTABLISHED).
+func (t *Tracker) silentAssumed(c *Conn, S Role) {
+	V := S.Peer()
+	s := &c.ep[S]
+	sentAfterSyn := s.isnKnown && s.nxtValid && s.iss.Add(1).LessThan(s.nxt)
+	peerTookAck := c.standing(V, func(tr *Transition) bool {
+		return tr.Reason == ReasonHandshakeAck && tr.Confidence == Seen
+	}) >= 0
+	after := false
+	for i := range c.Transitions {
+		tr := &c.Transitions[i]
+		if tr.Endpoint != S || tr.WithdrawnBy != 0 || tr.Confidence == Assumed {
+			continue
+		}
+		if !after {
+			switch tr.Reason {
+			case ReasonSynAckNotSeen, ReasonFinNotSeen, ReasonSynNotSeen:
+				continue // S's own sending, proven by the peer's ACK
+			case ReasonSynAckReceived, ReasonHandshakeAck, ReasonSimultaneousOpen:
+				if tr.To == Established && (sentAfterSyn || peerTookAck) {
+					continue
+				}
+			}
+		}
+		tr.Confidence = Assumed
+		after = true
 	}
 }

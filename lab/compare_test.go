@@ -149,3 +149,37 @@ func TestCovered(t *testing.T) {
 		t.Error("a state held too long is covered by the assumed step ending it, and only by that")
 	}
 }
+
+func TestEndUnseen(t *testing.T) {
+	// The server of a one-direction capture: its last segment (data) at
+	// 300 ms; the client's RST (not captured) closed it later.
+	sock := &SocketTruth{States: []StateSeen{run("SYN_RECV", 0, 10, false), run("ESTABLISHED", 20, 400, false), run("CLOSED", 410, 900, true)}}
+	e := Endpoint{Kernel: []string{"SYN_RECV", "ESTABLISHED", "CLOSED"}, KernelFinal: "CLOSED",
+		Synfin: steps(fsm.Unknown, fsm.SynRecv, 0, fsm.Established, 100), SynfinFinal: "ESTABLISHED"}
+	if ok, why := endUnseen(e, sock, at(300), true, false); !ok {
+		t.Errorf("CLOSED reached after the last captured segment was not excused")
+	} else if !strings.Contains(why, "CLOSED") {
+		t.Errorf("the reason does not name the excused state: %q", why)
+	}
+	// The same CLOSED, but the kernel's ESTABLISHED was last seen before
+	// the last segment: the transition may have come before it, where the
+	// capture could tell.
+	if ok, _ := endUnseen(e, sock, at(450), true, false); ok {
+		t.Error("a kernel state possibly reached before the last segment was excused")
+	}
+	// A wrong path before the last segment stays wrong: synfin shows
+	// CLOSE_WAIT (seen) where the kernel stayed ESTABLISHED.
+	wrong := e
+	wrong.Synfin = steps(fsm.Unknown, fsm.SynRecv, 0, fsm.Established, 100, fsm.CloseWait, 200)
+	wrong.SynfinFinal = "CLOSE_WAIT"
+	for i := range wrong.Synfin {
+		wrong.Synfin[i].Confidence = fsm.Seen
+	}
+	if ok, _ := endUnseen(wrong, sock, at(300), true, false); ok {
+		t.Error("a seen CLOSE_WAIT the kernel never had was excused")
+	}
+	// Nothing after the last segment: nothing to excuse.
+	if ok, _ := endUnseen(e, sock, at(950), true, false); ok {
+		t.Error("a disagreement with no kernel state after the last segment was excused")
+	}
+}
