@@ -20,9 +20,18 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 	ack := s.Ack
 
 	// A FIN the capture lacks: the ACK is one past everything the peer
-	// was seen (or proven) to send, with no data to explain it.
-	if !y.finSent && y.nxtValid && ack == y.nxt.Add(1) && s.Flags&SYN == 0 &&
-		(c.State[Y] == Established || c.State[Y] == CloseWait) {
+	// was seen (or proven) to send, with no data to explain it. Only
+	// where the capture holds the peer's sequence without a hole (or
+	// none of it: one direction, where its octets are known only from
+	// these ACKs): a capture that already lacks some of its data may
+	// lack a one-octet segment too, and that octet is no proof of a FIN.
+	contiguous := c.Packets[Y] == 0 || !y.contigValid || (y.contig == y.nxt && len(y.ooo) == 0)
+	finProof := !y.finSent && y.nxtValid && ack == y.nxt.Add(1) && s.Flags&SYN == 0 &&
+		(c.State[Y] == Established || c.State[Y] == CloseWait)
+	if finProof && !contiguous {
+		t.note(c, X, NoteFinMaybeAcked)
+		y.nxt = ack
+	} else if finProof {
 		y.finSent, y.finSeq, y.finHasAck = true, y.nxt, true
 		y.finAck = y.acked
 		if c.State[Y] == CloseWait && c.ep[X].finSent {
@@ -35,12 +44,24 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 			to = LastAck
 		}
 		t.set(c, Y, to, ReasonFinNotSeen, Inferred)
+		if x := &c.ep[X]; x.closeMaybe {
+			// The peer's FIN is proven here, after the octets that might
+			// have held it: those were data (one FIN per connection), so
+			// X did close from ESTABLISHED, as its FIN showed.
+			x.closeMaybe = false
+			if i := c.byReason(X, ReasonActiveClose); i >= 0 && c.Transitions[i].Confidence == Assumed {
+				c.Transitions[i].Confidence = Seen
+			}
+		}
 		if c.Packets[Y] == 0 && c.State[X] == FinWait1 {
 			t.closeOrderUnseen(c, X, s)
 		}
 	} else if c.Packets[Y] == 0 && (!y.nxtValid || y.nxt.LessThan(ack)) {
 		// Nothing from the peer was captured: its ACKed bytes prove
-		// what it sent.
+		// what it sent. Several octets at once may end with a FIN (data
+		// and FIN take sequence numbers alike): whether they do is not in
+		// the packets (finMaybe, until a later ACK shows more octets).
+		y.finMaybe = y.nxtValid && y.nxt.Add(1).LessThan(ack) && s.Flags&SYN == 0 && !y.finSent
 		y.nxt, y.nxtValid = ack, true
 		y.extend(ack-1, ack)
 	} else if y.nxtValid && y.nxt.LessThan(ack) && s.Flags&SYN == 0 {

@@ -460,7 +460,17 @@ func (t *Tracker) inEstablished(c *Conn, e Role, s *Segment, own bool) {
 		// close() → FIN: ESTABLISHED → FIN_WAIT_1 (§3.10.4, the course's
 		// first wave of the teardown).
 		c.confirm(e, ReasonHandshakeAck)
-		t.set(c, e, FinWait1, ReasonActiveClose, Seen)
+		if p := &c.ep[e.Peer()]; p.finMaybe && !p.finSent && c.Packets[e.Peer()] == 0 && s.Flags&ACK != 0 && s.Ack == p.nxt {
+			// One direction: e's ACKs covered several octets of the
+			// peer the capture lacks, the last of which may have been
+			// its FIN. Then e was in CLOSE_WAIT and closes to LAST_ACK;
+			// the packets cannot tell: FIN_WAIT_1, assumed.
+			t.note(c, e, NoteFinMaybeAcked)
+			t.set(c, e, FinWait1, ReasonActiveClose, Assumed)
+			me.closeMaybe = true
+		} else {
+			t.set(c, e, FinWait1, ReasonActiveClose, Seen)
+		}
 		t.closes(c, e, s)
 	case s.Len > 0:
 		c.confirm(e, ReasonHandshakeAck) // only an open connection sends data

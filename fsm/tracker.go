@@ -73,6 +73,8 @@ type endpoint struct {
 	synTime      time.Time // when its SYN was seen
 	finTime      time.Time // when its FIN was seen
 	closeAssumed bool      // how it left FIN_WAIT_1 is not in the packets (closeOrderUnseen)
+	finMaybe     bool      // one direction: the peer's last ACK covered several unseen octets of it; the last may be a FIN
+	closeMaybe   bool      // its FIN_WAIT_1 is assumed because of the peer's finMaybe (until the peer's FIN is proven later)
 }
 
 // seqRange is [start, end) in sequence space.

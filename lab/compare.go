@@ -111,6 +111,14 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 			}
 		}
 	}
+	// For each endpoint (local, remote), when its peer's ACK number last
+	// acknowledged something new of it: in a one-direction capture, the
+	// last evidence of what the silent endpoint sent (see endUnseen).
+	type acked struct {
+		ack uint32
+		at  time.Time
+	}
+	lastAcked := map[[2]netip.AddrPort]acked{}
 	for {
 		s, err := src.Next()
 		if errors.Is(err, io.EOF) {
@@ -118,6 +126,12 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if s.Flags&fsm.ACK != 0 && s.Flags&fsm.RST == 0 {
+			k := [2]netip.AddrPort{s.Dst, s.Src}
+			if a, ok := lastAcked[k]; !ok || int32(uint32(s.Ack)-a.ack) > 0 {
+				lastAcked[k] = acked{uint32(s.Ack), s.Time}
+			}
 		}
 		note(tr.Observe(s))
 	}
@@ -207,7 +221,14 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 		if !e.OK && !e.Accepted && !bothWays && blame == blamePath && sock != nil && endNoted(cs, local) {
 			if ok, _, _ := afterGone(e, sock, t); ok {
 				var why string
-				e.Accepted, why = endUnseen(e, sock, cs[len(cs)-1].LastTime, listened, active)
+				// The last captured evidence of this endpoint: its own
+				// last segment, or, if it sent none (the silent side), the
+				// last ACK that acknowledged something new of it.
+				last := cs[len(cs)-1].LastTime
+				if silent(cs, local) {
+					last = lastAcked[k].at
+				}
+				e.Accepted, why = endUnseen(e, sock, last, listened, active)
 				if e.Accepted {
 					e.Why += "; " + why
 				}
@@ -560,6 +581,21 @@ func (e *Endpoint) Format() string {
 	return b.String()
 }
 
+// silent reports whether local's side sent none of the segments captured
+// on its 4-tuple.
+func silent(cs []*fsm.Conn, local netip.AddrPort) bool {
+	for _, c := range cs {
+		role := fsm.Client
+		if c.Server == local {
+			role = fsm.Server
+		}
+		if c.Packets[role] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // endNotes are the notes by which synfin says that what an endpoint did
 // after the capture's last segment cannot be told: the silent side of a
 // one-direction capture (one-direction), the side whose segments it holds
@@ -588,9 +624,14 @@ func endNoted(cs []*fsm.Conn, local netip.AddrPort) bool {
 }
 
 // endUnseen applies the one-direction rule. A capture of one direction
-// holds only what one endpoint sent; after its last segment (at last),
-// what the other sent (an RST, a FIN, the ACK ending LAST_ACK) is not in
-// it, and neither is how either socket ended. A kernel state is reached
+// holds only what one endpoint sent; after its last segment, what the
+// other sent (an RST, a FIN, the ACK ending LAST_ACK) is not in it, and
+// neither is how either socket ended. last is the endpoint's last
+// captured evidence: its own last segment, or for the silent endpoint
+// (which sent nothing captured, and whose sending is known only from its
+// peer's ACK numbers) the last segment whose ACK acknowledged something
+// new of it; after that the capture shows only what was sent towards it,
+// whose delivery it cannot show. A kernel state is reached
 // after last when the poll that last saw the state before it began at or
 // after last (a poll reads the kernel at some instant between its start
 // and its end): its cause cannot be in the capture, or only as a segment
