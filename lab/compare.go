@@ -561,7 +561,7 @@ func (e *Endpoint) Format() string {
 	verdict := "agree"
 	switch {
 	case !e.OK && e.Accepted:
-		verdict = "DISAGREE (accepted: synfin marked it assumed, with a note)"
+		verdict = "DISAGREE (accepted: synfin said the packets cannot tell: assumed steps, or an end it noted unseen)"
 	case !e.OK:
 		verdict = "DISAGREE"
 	}
