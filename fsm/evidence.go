@@ -20,9 +20,18 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 	ack := s.Ack
 
 	// A FIN the capture lacks: the ACK is one past everything the peer
-	// was seen (or proven) to send, with no data to explain it.
-	if !y.finSent && y.nxtValid && ack == y.nxt.Add(1) && s.Flags&SYN == 0 &&
-		(c.State[Y] == Established || c.State[Y] == CloseWait) {
+	// was seen (or proven) to send, with no data to explain it. Only
+	// where the capture holds the peer's sequence without a hole (or
+	// none of it: one direction, where its octets are known only from
+	// these ACKs): a capture that already lacks some of its data may
+	// lack a one-octet segment too, and that octet is no proof of a FIN.
+	contiguous := c.Packets[Y] == 0 || !y.contigValid || (y.contig == y.nxt && len(y.ooo) == 0)
+	finProof := !y.finSent && y.nxtValid && ack == y.nxt.Add(1) && s.Flags&SYN == 0 &&
+		(c.State[Y] == Established || c.State[Y] == CloseWait)
+	if finProof && !contiguous {
+		t.note(c, X, NoteFinMaybeAcked)
+		y.nxt = ack
+	} else if finProof {
 		y.finSent, y.finSeq, y.finHasAck = true, y.nxt, true
 		y.finAck = y.acked
 		if c.State[Y] == CloseWait && c.ep[X].finSent {
@@ -35,12 +44,24 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 			to = LastAck
 		}
 		t.set(c, Y, to, ReasonFinNotSeen, Inferred)
+		if x := &c.ep[X]; x.closeMaybe {
+			// The peer's FIN is proven here, after the octets that might
+			// have held it: those were data (one FIN per connection), so
+			// X did close from ESTABLISHED, as its FIN showed.
+			x.closeMaybe = false
+			if i := c.byReason(X, ReasonActiveClose); i >= 0 && c.Transitions[i].Confidence == Assumed {
+				c.Transitions[i].Confidence = Seen
+			}
+		}
 		if c.Packets[Y] == 0 && c.State[X] == FinWait1 {
 			t.closeOrderUnseen(c, X, s)
 		}
 	} else if c.Packets[Y] == 0 && (!y.nxtValid || y.nxt.LessThan(ack)) {
 		// Nothing from the peer was captured: its ACKed bytes prove
-		// what it sent.
+		// what it sent. Several octets at once may end with a FIN (data
+		// and FIN take sequence numbers alike): whether they do is not in
+		// the packets (finMaybe, until a later ACK shows more octets).
+		y.finMaybe = y.nxtValid && y.nxt.Add(1).LessThan(ack) && s.Flags&SYN == 0 && !y.finSent
 		y.nxt, y.nxtValid = ack, true
 		y.extend(ack-1, ack)
 	} else if y.nxtValid && y.nxt.LessThan(ack) && s.Flags&SYN == 0 {
@@ -296,8 +317,15 @@ func (t *Tracker) finalNotes(c *Conn) {
 				t.set(c, x, Closed, ReasonAckNotSeen, Assumed)
 			}
 		}
+		t.silentAssumed(c, silent)
 		if c.standing(silent, func(tr *Transition) bool { return tr.Reason != ReasonListen }) >= 0 {
 			t.note(c, silent, NoteOneDirection)
+		}
+		if s := c.State[x]; s != Closed && s != Listen && s != Unknown && s != SynSent { // a lone SYN: syn-unanswered below
+			// Whatever the silent side sent after x's last segment (an
+			// RST, a FIN, the ACK that ends LAST_ACK, a SYN+ACK) may have
+			// moved x; nothing in the capture shows it did not.
+			t.note(c, x, NoteEndUnseen)
 		}
 	}
 	for _, r := range []Role{Client, Server} {
@@ -317,5 +345,45 @@ func (t *Tracker) finalNotes(c *Conn) {
 			// or be seen.
 			t.note(c, r.Peer(), NoteKeepAliveUnanswered)
 		}
+	}
+}
+
+// silentAssumed revises the confidence of the silent endpoint S of a
+// one-direction capture, now that the input has ended and S sent nothing
+// at all. A transition Inferred from a segment sent towards S assumed its
+// delivery, and no segment of S's own ever confirmed it: it is Assumed.
+// What S's peer acknowledged proves what S sent, so the transitions of
+// S's own sending stay Inferred: its SYN+ACK (synack-not-seen), its FIN
+// (fin-not-seen), and the ESTABLISHED that any octet S sent after its SYN
+// proves (S sends data or a FIN only when synchronized), or that the
+// peer's own ESTABLISHED proves (a SYN_RECV peer needs S's ACK of its
+// SYN). Once a transition of S is Assumed, every later one of S is too:
+// its state follows from a state that is not in the packets (a FIN sent
+// from an assumed CLOSE_WAIT may have been sent from ESTABLISHED).
+func (t *Tracker) silentAssumed(c *Conn, S Role) {
+	V := S.Peer()
+	s := &c.ep[S]
+	sentAfterSyn := s.isnKnown && s.nxtValid && s.iss.Add(1).LessThan(s.nxt)
+	peerTookAck := c.standing(V, func(tr *Transition) bool {
+		return tr.Reason == ReasonHandshakeAck && tr.Confidence == Seen
+	}) >= 0
+	after := false
+	for i := range c.Transitions {
+		tr := &c.Transitions[i]
+		if tr.Endpoint != S || tr.WithdrawnBy != 0 || tr.Confidence == Assumed {
+			continue
+		}
+		if !after {
+			switch tr.Reason {
+			case ReasonSynAckNotSeen, ReasonFinNotSeen, ReasonSynNotSeen:
+				continue // S's own sending, proven by the peer's ACK
+			case ReasonSynAckReceived, ReasonHandshakeAck, ReasonSimultaneousOpen:
+				if tr.To == Established && (sentAfterSyn || peerTookAck) {
+					continue
+				}
+			}
+		}
+		tr.Confidence = Assumed
+		after = true
 	}
 }

@@ -288,6 +288,16 @@ func (t *Tracker) inSynSent(c *Conn, e Role, s *Segment, own bool) {
 		switch {
 		case s.Flags&SYN != 0 && s.Flags&ACK == 0 && s.Seq == me.iss && c.Packets[e] > 1:
 			t.note(c, e, NoteSynRetransmit)
+		case s.Flags&(RST|ACK) == RST && me.synSeen && s.Seq == me.iss.Add(1):
+			// A bare RST whose seq is ISN+1: the answer to a segment
+			// acknowledging e's SYN exactly (a SYN+ACK). A SYN_SENT
+			// socket accepts that ack (§3.10.7.3: ISS < SEG.ACK =<
+			// SND.NXT) and answers with an ACK; only Linux's
+			// tcp_v4_send_reset, with no socket for the 4-tuple, sends
+			// <SEQ=SEG.ACK><CTL=RST>. connect() had given up: when, the
+			// packets do not say.
+			t.set(c, e, Closed, ReasonNoSocket, Assumed)
+			t.note(c, e, NoteClosedUnseen)
 		case s.Flags&RST != 0:
 			// §3.10.7.3, Figure 8: in SYN_SENT, "if the ACK bit is set,
 			// if SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset
@@ -450,7 +460,17 @@ func (t *Tracker) inEstablished(c *Conn, e Role, s *Segment, own bool) {
 		// close() → FIN: ESTABLISHED → FIN_WAIT_1 (§3.10.4, the course's
 		// first wave of the teardown).
 		c.confirm(e, ReasonHandshakeAck)
-		t.set(c, e, FinWait1, ReasonActiveClose, Seen)
+		if p := &c.ep[e.Peer()]; p.finMaybe && !p.finSent && c.Packets[e.Peer()] == 0 && s.Flags&ACK != 0 && s.Ack == p.nxt {
+			// One direction: e's ACKs covered several octets of the
+			// peer the capture lacks, the last of which may have been
+			// its FIN. Then e was in CLOSE_WAIT and closes to LAST_ACK;
+			// the packets cannot tell: FIN_WAIT_1, assumed.
+			t.note(c, e, NoteFinMaybeAcked)
+			t.set(c, e, FinWait1, ReasonActiveClose, Assumed)
+			me.closeMaybe = true
+		} else {
+			t.set(c, e, FinWait1, ReasonActiveClose, Seen)
+		}
 		t.closes(c, e, s)
 	case s.Len > 0:
 		c.confirm(e, ReasonHandshakeAck) // only an open connection sends data
@@ -498,7 +518,10 @@ func (t *Tracker) orphanRst(c *Conn, e Role, s *Segment) bool {
 	}
 	switch c.State[e] {
 	case FinWait1:
-		t.set(c, e, FinWait2, ReasonFinAcked, Inferred)
+		// The ACK of e's FIN reached it (it did not send the FIN again)
+		// some time before its FIN_WAIT_2 ended; this RST, captured after
+		// the socket was gone, is not when: assumed.
+		t.set(c, e, FinWait2, ReasonFinAcked, Assumed)
 	case Closing:
 		return false
 	}

@@ -73,6 +73,8 @@ type endpoint struct {
 	synTime      time.Time // when its SYN was seen
 	finTime      time.Time // when its FIN was seen
 	closeAssumed bool      // how it left FIN_WAIT_1 is not in the packets (closeOrderUnseen)
+	finMaybe     bool      // one direction: the peer's last ACK covered several unseen octets of it; the last may be a FIN
+	closeMaybe   bool      // its FIN_WAIT_1 is assumed because of the peer's finMaybe (until the peer's FIN is proven later)
 }
 
 // seqRange is [start, end) in sequence space.
@@ -435,6 +437,18 @@ func (t *Tracker) newConn(s *Segment) *Conn {
 func (t *Tracker) startsNew(c *Conn, s *Segment) bool {
 	if c.over() && s.Time.Sub(c.closedAt) > t.cfg.Linger {
 		return true // lingered long enough: anything now is a new story
+	}
+	if s.Flags&(SYN|ACK|RST) == SYN|ACK {
+		// A SYN+ACK with a new ISN from an endpoint that had left the
+		// connection (TIME_WAIT or CLOSED): only a listener answers a SYN
+		// with one (LISTEN → SYN_RECV), so the old socket was gone (a
+		// TIME_WAIT ended by an RST, RFC 9293 Figure 8, or taken over by
+		// the SYN, Linux TCP_TW_SYN) and this is a new connection whose
+		// SYN the capture lacks. Linux never changes an ISN within one
+		// connection; the same ISN is the old SYN+ACK again.
+		x := c.roleOf(s.Src)
+		st, ex := c.State[x], &c.ep[x]
+		return (st == TimeWait || st == Closed) && ex.isnKnown && Seq(s.Seq) != ex.iss
 	}
 	if s.Flags&SYN == 0 || s.Flags&(ACK|RST) != 0 {
 		return false

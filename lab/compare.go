@@ -90,8 +90,10 @@ type Analysis struct {
 //
 // A disagreement is Accepted when synfin said the packets cannot tell
 // there: a note on that endpoint, and the disagreement lies on steps
-// marked `assumed` (see covered). Everything else is a plain
-// disagreement.
+// marked `assumed` (see covered). In a one-direction capture, it is also
+// Accepted when it lies only in kernel states reached after the last
+// captured segment and synfin noted that the endpoint's end cannot be
+// told (see endUnseen). Everything else is a plain disagreement.
 func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 	src, err := capture.OpenFile(path)
 	if err != nil {
@@ -109,6 +111,14 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 			}
 		}
 	}
+	// For each endpoint (local, remote), when its peer's ACK number last
+	// acknowledged something new of it: in a one-direction capture, the
+	// last evidence of what the silent endpoint sent (see endUnseen).
+	type acked struct {
+		ack uint32
+		at  time.Time
+	}
+	lastAcked := map[[2]netip.AddrPort]acked{}
 	for {
 		s, err := src.Next()
 		if errors.Is(err, io.EOF) {
@@ -116,6 +126,12 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if s.Flags&fsm.ACK != 0 && s.Flags&fsm.RST == 0 {
+			k := [2]netip.AddrPort{s.Dst, s.Src}
+			if a, ok := lastAcked[k]; !ok || int32(uint32(s.Ack)-a.ack) > 0 {
+				lastAcked[k] = acked{uint32(s.Ack), s.Time}
+			}
 		}
 		note(tr.Observe(s))
 	}
@@ -201,6 +217,22 @@ func Analyze(path string, t *Truth, cfg fsm.Config) (*Analysis, error) {
 		}
 		if !e.OK {
 			e.Accepted = noted(cs, local) && covered(e, blame, listened)
+		}
+		if !e.OK && !e.Accepted && !bothWays && blame == blamePath && sock != nil && endNoted(cs, local) {
+			if ok, _, _ := afterGone(e, sock, t); ok {
+				var why string
+				// The last captured evidence of this endpoint: its own
+				// last segment, or, if it sent none (the silent side), the
+				// last ACK that acknowledged something new of it.
+				last := cs[len(cs)-1].LastTime
+				if silent(cs, local) {
+					last = lastAcked[k].at
+				}
+				e.Accepted, why = endUnseen(e, sock, last, listened, active)
+				if e.Accepted {
+					e.Why += "; " + why
+				}
+			}
 		}
 		a.Endpoints = append(a.Endpoints, e)
 	}
@@ -529,7 +561,7 @@ func (e *Endpoint) Format() string {
 	verdict := "agree"
 	switch {
 	case !e.OK && e.Accepted:
-		verdict = "DISAGREE (accepted: synfin marked it assumed, with a note)"
+		verdict = "DISAGREE (accepted: synfin said the packets cannot tell: assumed steps, or an end it noted unseen)"
 	case !e.OK:
 		verdict = "DISAGREE"
 	}
@@ -547,4 +579,87 @@ func (e *Endpoint) Format() string {
 		fmt.Fprintf(&b, "    why:    %s\n", e.Why)
 	}
 	return b.String()
+}
+
+// silent reports whether local's side sent none of the segments captured
+// on its 4-tuple.
+func silent(cs []*fsm.Conn, local netip.AddrPort) bool {
+	for _, c := range cs {
+		role := fsm.Client
+		if c.Server == local {
+			role = fsm.Server
+		}
+		if c.Packets[role] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// endNotes are the notes by which synfin says that what an endpoint did
+// after the capture's last segment cannot be told: the silent side of a
+// one-direction capture (one-direction), the side whose segments it holds
+// (end-unseen), a lone SYN (syn-unanswered).
+var endNotes = []fsm.Reason{fsm.NoteOneDirection, fsm.NoteEndUnseen, fsm.NoteSynUnanswered}
+
+// endNoted reports whether synfin gave local's side one of endNotes.
+func endNoted(cs []*fsm.Conn, local netip.AddrPort) bool {
+	for _, c := range cs {
+		role := fsm.Client
+		if c.Server == local {
+			role = fsm.Server
+		}
+		for _, n := range c.Notes {
+			if n.Endpoint != role {
+				continue
+			}
+			for _, r := range endNotes {
+				if n.Reason == r {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// endUnseen applies the one-direction rule. A capture of one direction
+// holds only what one endpoint sent; after its last segment, what the
+// other sent (an RST, a FIN, the ACK ending LAST_ACK) is not in it, and
+// neither is how either socket ended. last is the endpoint's last
+// captured evidence: its own last segment, or for the silent endpoint
+// (which sent nothing captured, and whose sending is known only from its
+// peer's ACK numbers) the last segment whose ACK acknowledged something
+// new of it; after that the capture shows only what was sent towards it,
+// whose delivery it cannot show. A kernel state is reached
+// after last when the poll that last saw the state before it began at or
+// after last (a poll reads the kernel at some instant between its start
+// and its end): its cause cannot be in the capture, or only as a segment
+// whose arrival the capture cannot show. Such trailing kernel states may
+// be missing from synfin's path; what remains of the kernel's path must
+// still be within synfin's (or covered by assumed steps), and its last
+// state must be synfin's final one (or stand for an assumed last step).
+// A state the kernel reached before last is never excused, nor anything
+// in a both-way capture (the caller checks).
+func endUnseen(e Endpoint, sock *SocketTruth, last time.Time, listened, active bool) (bool, string) {
+	n := len(sock.States)
+	for n > 1 {
+		_, held := sock.States[n-2].sure()
+		if held.Before(last) {
+			break
+		}
+		n--
+	}
+	if n == len(sock.States) || n > len(e.Kernel) {
+		return false, ""
+	}
+	cut := e
+	cut.Kernel = e.Kernel[:n]
+	cut.KernelFinal = cut.Kernel[n-1]
+	ok, _, blame := agreeBlame(cut, true, listened, active)
+	if !ok && !covered(cut, blame, listened) {
+		return false, ""
+	}
+	return true, fmt.Sprintf("one direction: the kernel reached %s after the last captured segment (%s), which synfin noted it cannot tell",
+		strings.Join(e.Kernel[n:], "→"), last.Format("15:04:05.000"))
 }

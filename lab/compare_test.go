@@ -149,3 +149,95 @@ func TestCovered(t *testing.T) {
 		t.Error("a state held too long is covered by the assumed step ending it, and only by that")
 	}
 }
+
+func TestEndUnseen(t *testing.T) {
+	// The server of a one-direction capture: its last segment (data) at
+	// 300 ms; the client's RST (not captured) closed it later.
+	sock := &SocketTruth{States: []StateSeen{run("SYN_RECV", 0, 10, false), run("ESTABLISHED", 20, 400, false), run("CLOSED", 410, 900, true)}}
+	e := Endpoint{Kernel: []string{"SYN_RECV", "ESTABLISHED", "CLOSED"}, KernelFinal: "CLOSED",
+		Synfin: steps(fsm.Unknown, fsm.SynRecv, 0, fsm.Established, 100), SynfinFinal: "ESTABLISHED"}
+	if ok, why := endUnseen(e, sock, at(300), true, false); !ok {
+		t.Errorf("CLOSED reached after the last captured segment was not excused")
+	} else if !strings.Contains(why, "CLOSED") {
+		t.Errorf("the reason does not name the excused state: %q", why)
+	}
+	// The same CLOSED, but the kernel's ESTABLISHED was last seen before
+	// the last segment: the transition may have come before it, where the
+	// capture could tell.
+	if ok, _ := endUnseen(e, sock, at(450), true, false); ok {
+		t.Error("a kernel state possibly reached before the last segment was excused")
+	}
+	// A wrong path before the last segment stays wrong: synfin shows
+	// CLOSE_WAIT (seen) where the kernel stayed ESTABLISHED.
+	wrong := e
+	wrong.Synfin = steps(fsm.Unknown, fsm.SynRecv, 0, fsm.Established, 100, fsm.CloseWait, 200)
+	wrong.SynfinFinal = "CLOSE_WAIT"
+	for i := range wrong.Synfin {
+		wrong.Synfin[i].Confidence = fsm.Seen
+	}
+	if ok, _ := endUnseen(wrong, sock, at(300), true, false); ok {
+		t.Error("a seen CLOSE_WAIT the kernel never had was excused")
+	}
+	// Nothing after the last segment: nothing to excuse.
+	if ok, _ := endUnseen(e, sock, at(950), true, false); ok {
+		t.Error("a disagreement with no kernel state after the last segment was excused")
+	}
+}
+
+// TestEndUnseenInAnalyze runs the one-direction rule on a real capture:
+// rst-abort.server-out holds the server's segments only, the last at
+// 10:05:09.636; the client's RST that closed the server is not in it. The
+// kernel's CLOSED came after that segment, and synfin noted the server's
+// end unseen: accepted. Moved (in a copy of the truth) to before the last
+// segment, the same CLOSED is a plain disagreement; and in the both-way
+// capture at the server, where the RST is captured, synfin must agree.
+func TestEndUnseenInAnalyze(t *testing.T) {
+	dir := "../testdata/impaired/"
+	tr, err := LoadTruth(dir + "rst-abort.truth.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := netip.MustParseAddrPort("10.9.0.2:8000")
+	find := func(a *Analysis) Endpoint {
+		for _, e := range a.Endpoints {
+			if e.Local == server {
+				return e
+			}
+		}
+		t.Fatal("no server endpoint")
+		return Endpoint{}
+	}
+	a, err := Analyze(dir+"rst-abort.server-out.pcap", tr, fsm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := find(a); e.OK || !e.Accepted || !strings.Contains(e.Why, "after the last captured segment") {
+		t.Fatalf("server-out: want accepted by the one-direction rule, got %s", e.Format())
+	}
+	early := *tr
+	early.Sockets = append([]SocketTruth(nil), tr.Sockets...)
+	for i := range early.Sockets {
+		s := &early.Sockets[i]
+		if s.Local != server || s.Remote.Port() == 0 {
+			continue
+		}
+		s.States = append([]StateSeen(nil), s.States...)
+		est, gone := &s.States[1], &s.States[2]
+		est.LastStart, est.Last = est.First, est.First
+		gone.First = est.First.Add(time.Millisecond)
+	}
+	a, err = Analyze(dir+"rst-abort.server-out.pcap", &early, fsm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := find(a); e.OK || e.Accepted {
+		t.Errorf("a CLOSED the kernel may have reached before the last captured segment was excused: %s", e.Format())
+	}
+	a, err = Analyze(dir+"rst-abort.server.pcap", tr, fsm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := find(a); !e.OK {
+		t.Errorf("both ways: want agreement, got %s", e.Format())
+	}
+}

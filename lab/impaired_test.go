@@ -15,7 +15,10 @@ import (
 // last microseconds), the final states must be equal, and the timing
 // rules hold (see Analyze). A disagreement passes only where synfin says
 // the packets cannot tell: a note on that endpoint, and the disagreement
-// lies on steps marked `assumed` (see covered). Every disagreement is
+// lies on steps marked `assumed` (see covered); or, in a one-direction
+// capture, it lies only in kernel states reached after the endpoint's
+// last captured evidence, whose end synfin noted it cannot tell (see
+// endUnseen). Every disagreement is
 // listed with both paths; run with -v for the agreeing ones too.
 func TestImpairedCorpus(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "impaired")
