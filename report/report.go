@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -128,9 +129,10 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 	return res, nil
 }
 
-// seconds formats a duration as seconds with microsecond precision.
-func seconds(d time.Duration) string {
-	return fmt.Sprintf("%.6f", d.Seconds())
+// appendSeconds appends a duration as seconds with microsecond
+// precision, as fmt's %.6f would.
+func appendSeconds(b []byte, d time.Duration) []byte {
+	return strconv.AppendFloat(b, d.Seconds(), 'f', 6, 64)
 }
 
 // batch is a run of segments read ahead, or the error that ended reading.
