@@ -99,7 +99,9 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 			batches.stop()
 		}
 	}
-	emit(tr.Flush())
+	// The connections still open at the end, in batches: the writer
+	// formats and forgets them while the rest are ended.
+	tr.FlushBatches(64, emit)
 	cw.c <- pending
 	close(cw.c)
 	<-cw.done
