@@ -52,3 +52,45 @@ func TestStepRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestKeep bounds a session by capture time (--keep 10s) and by steps
+// (--keep 5000), and checks the drop reason the status bar shows.
+func TestKeep(t *testing.T) {
+	f := &fakeTracker{s: New(Config{KeepFor: 10 * time.Second, Keep: "10s"}), conns: map[uint64]*fsm.Conn{}}
+	// 1 ms a packet: 20000 steps last 20 s; only blocks entirely older
+	// than 10 s before the newest step go.
+	for id := uint64(1); id <= 2000; id++ {
+		f.handshakeAndClose(id, false)
+		f.seg(id, fsm.Client, fsm.ACK, 0, "", nil, nil, false)
+	}
+	info := f.s.Info()
+	newest, _ := f.s.Step(info.Steps - 1)
+	oldest, _ := f.s.Step(info.First)
+	if info.First == 0 || info.DropWhy != DropKeep || info.Keep != "10s" {
+		t.Fatalf("info = %+v, want steps dropped for --keep 10s", info)
+	}
+	// Checked when a block fills: up to two blocks (of 4.096 s here)
+	// more than 10 s, never less than 10 s less one block.
+	block := chunkSize * time.Millisecond
+	if span := newest.Time.Sub(oldest.Time); span > 10*time.Second+2*block || span < 10*time.Second-block {
+		t.Errorf("kept %v of capture time, want 10 s, give or take blocks of %v", span, block)
+	}
+
+	f = &fakeTracker{s: New(Config{MaxSteps: 5000, Keep: "5000"}), conns: map[uint64]*fsm.Conn{}}
+	for id := uint64(1); id <= 2000; id++ {
+		f.handshakeAndClose(id, false)
+	}
+	if info := f.s.Info(); info.DropWhy != DropKeep || info.Steps-info.First > 2*chunkSize || info.First == 0 {
+		t.Errorf("info = %+v, want at most %d steps kept for --keep 5000", info, 2*chunkSize)
+	}
+	f = newFake(5000)
+	for id := uint64(1); id <= 2000; id++ {
+		f.handshakeAndClose(id, false)
+	}
+	if info := f.s.Info(); info.DropWhy != DropMemory {
+		t.Errorf("DropWhy = %v without --keep, want DropMemory", info.DropWhy)
+	}
+	if info := newFake(0).s.Info(); info.DropWhy != DropNone {
+		t.Errorf("DropWhy = %v of an empty session, want DropNone", info.DropWhy)
+	}
+}

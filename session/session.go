@@ -27,7 +27,24 @@ type Config struct {
 	// MaxSteps bounds the steps kept; older ones are dropped oldest-first.
 	// Zero means DefaultMaxSteps. It is rounded up to a multiple of 4096.
 	MaxSteps int
+	// KeepFor, if positive, also drops steps older than KeepFor of capture
+	// time before the newest step (synfin --keep 10m, for long live
+	// demos), 4096 steps at a time: a dropped block is entirely older.
+	KeepFor time.Duration
+	// Keep says why steps are dropped, for the status bar: the flag's
+	// value as typed ("--keep 100000"), or "" for the memory cap.
+	Keep string
 }
+
+// DropReason says why a Session dropped its oldest steps.
+type DropReason uint8
+
+// Why steps were dropped (Info.DropWhy).
+const (
+	DropNone   DropReason = iota // nothing was dropped
+	DropMemory                   // DefaultMaxSteps, the memory cap
+	DropKeep                     // Config.MaxSteps or KeepFor as set by --keep (Info.Keep)
+)
 
 // Counts are the source's counters, for the status bar.
 type Counts struct {
@@ -39,9 +56,11 @@ type Counts struct {
 
 // Info describes the session as a whole.
 type Info struct {
-	Steps   int    // steps ever recorded (the next step's Index)
-	First   int    // Index of the oldest kept step
-	Dropped int    // steps dropped to bound memory (== First)
+	Steps   int // steps ever recorded (the next step's Index)
+	First   int // Index of the oldest kept step
+	Dropped int // steps dropped to bound memory (== First)
+	DropWhy DropReason
+	Keep    string // Config.Keep: the --keep value that bounds the steps, if any
 	Conns   int    // connections listed
 	Open    int    // connections the tracker still follows
 	Counts  Counts // from the source
@@ -167,17 +186,21 @@ type Session struct {
 	mu      sync.RWMutex
 	version atomic.Uint64
 
-	tr      *fsm.Tracker
-	max     int
-	chunks  []*chunk // chunks[0].recs[0] has Index base
-	base    int
-	n       int
-	conns   map[uint64]*connRec
-	order   []*connRec // by ID, which is also by first step
-	counts  Counts
-	done    bool
-	err     error
-	lastSeg time.Time
+	tr        *fsm.Tracker
+	max       int
+	keepFor   int64 // Config.KeepFor in nanoseconds, 0: no bound by time
+	keep      string
+	keepSteps bool // max was set by --keep
+	dropWhy   DropReason
+	chunks    []*chunk // chunks[0].recs[0] has Index base
+	base      int
+	n         int
+	conns     map[uint64]*connRec
+	order     []*connRec // by ID, which is also by first step
+	counts    Counts
+	done      bool
+	err       error
+	lastSeg   time.Time
 
 	loc      *time.Location // of the capture's timestamps (the first step's)
 	reasons  []fsm.Reason   // interned: dets and frozen transitions hold indexes
@@ -193,10 +216,13 @@ func New(cfg Config) *Session {
 	}
 	max = (max + chunkSize - 1) / chunkSize * chunkSize
 	return &Session{
-		tr:       fsm.NewTracker(cfg.FSM),
-		max:      max,
-		conns:    map[uint64]*connRec{},
-		reasonID: map[fsm.Reason]uint16{},
+		tr:        fsm.NewTracker(cfg.FSM),
+		max:       max,
+		keepFor:   int64(max0(int(cfg.KeepFor))),
+		keep:      cfg.Keep,
+		keepSteps: cfg.Keep != "" && cfg.MaxSteps > 0,
+		conns:     map[uint64]*connRec{},
+		reasonID:  map[fsm.Reason]uint16{},
 	}
 }
 
@@ -341,7 +367,11 @@ func (s *Session) begin() *Step {
 func (s *Session) store(st *Step) {
 	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1].recs) == chunkSize {
 		if s.n-s.base >= s.max {
-			s.dropChunk()
+			s.dropChunk(DropMemory)
+		}
+		// --keep 10m: blocks whose newest step is older than that.
+		for s.keepFor > 0 && len(s.chunks) > 0 && st.Time.UnixNano()-s.chunks[0].recs[chunkSize-1].t > s.keepFor {
+			s.dropChunk(DropKeep)
 		}
 		s.chunks = append(s.chunks, &chunk{recs: make([]stepRec, 0, chunkSize)})
 	}
@@ -466,8 +496,13 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	r.ents = append(r.ents, e)
 }
 
-// dropChunk forgets the oldest chunk of steps. Called with the write lock.
-func (s *Session) dropChunk() {
+// dropChunk forgets the oldest chunk of steps, for reason why. Called
+// with the write lock.
+func (s *Session) dropChunk(why DropReason) {
+	if why == DropMemory && s.keepSteps {
+		why = DropKeep // the cap is --keep's
+	}
+	s.dropWhy = why
 	old := s.chunks[0].recs
 	oldBase := s.base
 	s.chunks[0] = nil
@@ -518,7 +553,7 @@ func (s *Session) Info() Info {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return Info{
-		Steps: s.n, First: s.base, Dropped: s.base,
+		Steps: s.n, First: s.base, Dropped: s.base, DropWhy: s.dropWhy, Keep: s.keep,
 		Conns: len(s.order), Open: s.tr.Open(),
 		Counts: s.counts, Done: s.done, Err: s.err,
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
 )
 
 // spinner turns while a file loads, so a big file visibly progresses.
@@ -70,7 +71,11 @@ func (a *App) drawStatus() {
 		parts = append(parts, tview.Escape(l.F(i18n.KeyStatusSkipped, i18n.Args{"n": info.Counts.Skipped})))
 	}
 	if info.Dropped > 0 {
-		parts = append(parts, "[orange]"+tview.Escape(l.F(i18n.KeyStatusMemDropped, i18n.Args{"n": info.Dropped}))+"[-]")
+		msg := l.F(i18n.KeyStatusMemDropped, i18n.Args{"n": info.Dropped})
+		if info.DropWhy == session.DropKeep {
+			msg = l.F(i18n.KeyStatusKeepDropped, i18n.Args{"n": info.Dropped, "keep": info.Keep})
+		}
+		parts = append(parts, "[orange]"+tview.Escape(msg)+"[-]")
 	}
 	parts = append(parts, l.String())
 	a.status.SetText(" " + strings.Join(parts, " · "))

@@ -89,7 +89,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	}
 	mode, err := demo.EnsureCapture()
 	if err != nil {
-		return replayLesson(ctx, e, tuiRun{lang: lang, fsm: fsm.Config{TimeWait: tf.timeWait}}, tf.logPath, err)
+		return replayLesson(ctx, e, tuiRun{lang: lang, fsm: fsm.Config{TimeWait: tf.timeWait}, keep: tf.keep}, tf.logPath, err)
 	}
 	if mode == demo.ModeNamespace {
 		return demo.RunInNamespace(ctx, append([]string{"demo"}, args...), e.stdin, e.stdout, e.stderr)
@@ -151,7 +151,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	logger.Info("demo", "port", p, "model", m, "filter", filter)
 	return runTUI(ctx, tuiRun{
 		src: src, name: name, mode: ui.Demo, lang: lang,
-		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger, demo: ctl,
+		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger, demo: ctl, keep: tf.keep,
 	})
 }
 
