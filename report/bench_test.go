@@ -112,6 +112,7 @@ var (
 	shapePaths = map[string]string{}
 	shapeDir   string
 	bareNs     = map[string]float64{} // ns/op of the bare loop, by shape
+	bareCPU    = map[string]float64{} // CPU ns/op of the bare loop, by shape
 )
 
 func shapeFile(b *testing.B, sh capturetest.Shape) string {
@@ -143,7 +144,9 @@ func shapeFile(b *testing.B, sh capturetest.Shape) string {
 // BenchmarkShapes measures, for each shape of issue 10, the bare read and
 // decode loop ("read") and `synfin summary` in each format, in one run.
 // The format benchmarks report x-bare, their time over the bare loop's
-// measured just before (run the whole benchmark, not one format alone):
+// measured just before, and cpu-x-bare, the same for the CPU time the
+// process used (what to read on a busy machine; run the whole benchmark,
+// not one format alone):
 //
 //	go test ./report -run x -bench Shapes -benchtime 3x
 func BenchmarkShapes(b *testing.B) {
@@ -151,6 +154,7 @@ func BenchmarkShapes(b *testing.B) {
 		b.Run(sh.Name+"/read", func(b *testing.B) {
 			path := shapeFile(b, sh)
 			b.ResetTimer()
+			cpu0 := cpuNs()
 			for i := 0; i < b.N; i++ {
 				src, err := capture.OpenFile(path)
 				if err != nil {
@@ -165,16 +169,21 @@ func BenchmarkShapes(b *testing.B) {
 				}
 				src.Close()
 			}
+			cpu := (cpuNs() - cpu0) / float64(b.N)
 			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			shapeMu.Lock()
-			bareNs[sh.Name] = ns
+			bareNs[sh.Name], bareCPU[sh.Name] = ns, cpu
 			shapeMu.Unlock()
+			if cpu > 0 {
+				b.ReportMetric(cpu/1e9, "cpu-s/op")
+			}
 			b.ReportMetric(float64(sh.Packets())/(ns/1e9), "packets/s")
 		})
 		for _, format := range report.Formats {
 			b.Run(sh.Name+"/"+format, func(b *testing.B) {
 				path := shapeFile(b, sh)
 				b.ResetTimer()
+				cpu0 := cpuNs()
 				for i := 0; i < b.N; i++ {
 					src, err := capture.OpenFile(path)
 					if err != nil {
@@ -185,13 +194,20 @@ func BenchmarkShapes(b *testing.B) {
 					}
 					src.Close()
 				}
+				cpu := (cpuNs() - cpu0) / float64(b.N)
 				ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 				b.ReportMetric(float64(sh.Packets())/(ns/1e9), "packets/s")
+				if cpu > 0 {
+					b.ReportMetric(cpu/1e9, "cpu-s/op")
+				}
 				shapeMu.Lock()
-				bare := bareNs[sh.Name]
+				bare, bareC := bareNs[sh.Name], bareCPU[sh.Name]
 				shapeMu.Unlock()
 				if bare > 0 {
 					b.ReportMetric(ns/bare, "x-bare")
+				}
+				if bareC > 0 {
+					b.ReportMetric(cpu/bareC, "cpu-x-bare")
 				}
 			})
 		}
