@@ -80,7 +80,11 @@ func tbOptions(opts []layers.TCPOption) fsm.Options {
 		case layers.TCPOptionKindSACKPermitted:
 			o.SACKPerm = true
 		case layers.TCPOptionKindTimestamps:
-			o.Timestamp = true
+			if len(x.OptionData) == 8 {
+				o.Timestamp = true
+				o.TSval = binary.BigEndian.Uint32(x.OptionData)
+				o.TSecr = binary.BigEndian.Uint32(x.OptionData[4:])
+			}
 		case 34:
 			o.TFOCookie = true
 		}

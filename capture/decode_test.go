@@ -184,7 +184,9 @@ func decodeCases(t testing.TB) []decodeCase {
 		add("options-"+name, layers.LinkTypeRaw, tbIP(t, s), &w)
 	}
 	opt("none", nil, fsm.Options{WScale: -1})
-	opt("syn-set", tbSynOpts, fsm.Options{MSS: 1460, WScale: 7, SACKPerm: true, Timestamp: true})
+	opt("syn-set", tbSynOpts, fsm.Options{MSS: 1460, WScale: 7, SACKPerm: true, Timestamp: true, TSval: 1})
+	opt("timestamps", []layers.TCPOption{{OptionType: 8, OptionLength: 10, OptionData: []byte{0xde, 0xad, 0xbe, 0xef, 0, 0, 0x01, 0x02}}}, fsm.Options{WScale: -1, Timestamp: true, TSval: 0xdeadbeef, TSecr: 0x102})
+	opt("timestamps-short", []layers.TCPOption{{OptionType: 8, OptionLength: 6, OptionData: []byte{1, 2, 3, 4}}}, fsm.Options{WScale: -1})
 	opt("wscale-0", []layers.TCPOption{{OptionType: 3, OptionLength: 3, OptionData: []byte{0}}}, fsm.Options{WScale: 0})
 	opt("wscale-clamped-to-14", []layers.TCPOption{{OptionType: 3, OptionLength: 3, OptionData: []byte{200}}}, fsm.Options{WScale: 14})
 	opt("tfo-cookie", []layers.TCPOption{{OptionType: 34, OptionLength: 10, OptionData: []byte{1, 2, 3, 4, 5, 6, 7, 8}}}, fsm.Options{WScale: -1, TFOCookie: true})

@@ -66,13 +66,19 @@ type rowText struct {
 	note    string   // note tags
 	states  [2]fsm.State
 	changed [2]bool
+	// steps[first:end] are the steps the row shows
+	first, end int
 }
 
 func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.State, rows []rowText) {
 	l := NewLadder(200, opt.Lang) // wide: never compact
+	steps, l.Corrected = Corrected(conn, steps)
 	initial, _ = initialStates(steps)
 	for _, r := range Rows(steps, !opt.Unfold, -1) {
-		t := rowText{kind: r.Kind}
+		t := rowText{kind: r.Kind, first: r.Step, end: r.Step + 1}
+		if r.Kind == RowFold {
+			t.end = r.End
+		}
 		switch r.Kind {
 		case RowFold:
 			var bytes uint64
@@ -99,6 +105,13 @@ func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.St
 }
 
 func initialStates(steps []session.Step) ([2]fsm.State, [2]bool) { return initial(steps) }
+
+// Initial returns both endpoints' states before the first step, as the
+// ladder's header writes them (UNKNOWN where nothing was assumed).
+func Initial(steps []session.Step) [2]fsm.State {
+	st, _ := initial(steps)
+	return st
+}
 
 // SVG writes the ladder as a standalone SVG sequence diagram. All text is
 // XML-escaped.
@@ -127,7 +140,7 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="monospace" font-size="13">`+"\n", width, height, width, height)
+	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="%s" font-size="13">`+"\n", width, height, width, height, FontFamily)
 	p(`<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>` + "\n")
 	p(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
 	p(`<text x="%d" y="24" text-anchor="middle" font-weight="bold" fill="#1f6fb2">%s</text>`+"\n", cx, esc(cl))
@@ -147,6 +160,12 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 	}
 	for i, r := range rows {
 		y := top + 20 + i*rowH
+		if opt.RowGroups {
+			if i > 0 {
+				p("</g>\n")
+			}
+			p(`<g class="row" data-first="%d" data-end="%d"><rect class="hl" x="0" y="%d" width="%d" height="%d" fill="none"/>`+"\n", r.first, r.end, y-rowH/2-4, width, rowH)
+		}
 		switch r.kind {
 		case RowFold:
 			p(`<text x="%d" y="%d" text-anchor="middle" fill="#777" font-style="italic">%s</text>`+"\n", (cx+sx)/2, y+4, esc(r.label))
@@ -171,9 +190,21 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 			}
 		}
 	}
+	if opt.RowGroups && len(rows) > 0 {
+		p("</g>\n")
+	}
 	p("</svg>\n")
 	return bw.Flush()
 }
+
+// FontFamily is the SVG's (and the web page's) font list: a monospace
+// face for the Latin labels, then the CJK families common on Linux, macOS
+// and Windows for Chinese text, then any sans-serif.
+const FontFamily = `'DejaVu Sans Mono', Menlo, Consolas, monospace, ` + CJKFonts
+
+// CJKFonts lists common Simplified Chinese font families, falling back to
+// sans-serif.
+const CJKFonts = `'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif`
 
 // esc escapes text for XML character data and attribute values.
 func esc(s string) string {

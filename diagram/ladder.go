@@ -130,6 +130,9 @@ func RowOf(rows []Row, i int) int {
 type Ladder struct {
 	Width int
 	Lang  i18n.Lang
+	// Corrected marks, by step Index, the roles whose state a step
+	// corrected (see Corrected): their rows get a "corrected" note tag.
+	Corrected map[int][2]bool
 
 	compact bool // short state names and tcpdump-style labels
 	stateW  int  // width of the state columns
@@ -369,6 +372,9 @@ func (l *Ladder) labels(s *session.Step, room int) (label, note string) {
 		if !contains(notes, t) {
 			notes = append(notes, t)
 		}
+	}
+	if m := l.Corrected[s.Index]; m[fsm.Client] || m[fsm.Server] {
+		notes = append(notes, l.Lang.T(i18n.KeyLadderCorrected))
 	}
 	note = strings.Join(notes, ",")
 	if note != "" {

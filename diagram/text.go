@@ -17,6 +17,10 @@ type Options struct {
 	Lang   i18n.Lang
 	Width  int  // text: columns (default 80)
 	Unfold bool // show every data segment instead of folding runs
+	// RowGroups (SVG): wrap each row in <g class="row" data-first="i"
+	// data-end="j"> (it shows steps[i:j]) starting with an unfilled
+	// <rect class="hl"> the row's height, so a page can highlight a step.
+	RowGroups bool
 }
 
 // Cell is one terminal column of a rendered line: a grapheme cluster
@@ -78,6 +82,7 @@ func Text(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error 
 		opt.Width = 80
 	}
 	l := NewLadder(opt.Width, opt.Lang)
+	steps, l.Corrected = Corrected(conn, steps)
 	bw := bufio.NewWriter(w)
 	h := l.Header(conn, steps)
 	bw.WriteString(l.String(h[0]) + "\n")

@@ -37,7 +37,17 @@ type Conn struct {
 	zeek     zeekState
 	done     bool         // reported KindEnd
 	twUntil  [2]time.Time // TIME_WAIT deadline per endpoint
-	closedAt time.Time    // when both endpoints reached CLOSED
+	closedAt time.Time    // when the connection was over (see over)
+	// prev is an older connection on the same 4-tuple whose TIME_WAIT
+	// refused the SYN that started this one (RFC 9293 Figure 8): it keeps
+	// receiving the segments that carry its old numbers until its
+	// TIME_WAIT ends (an RST, the timer); it ends at the latest with this
+	// one.
+	prev *Conn
+
+	probes   [2]int        // keep-alive probes sent by [Client], [Server]
+	lastFrom Role          // sender of the last segment
+	rtt      time.Duration // the client's SYN to its handshake ACK, at the capture point (0: unknown)
 }
 
 // ClientState returns the client's current state.
@@ -90,12 +100,11 @@ func (c *Conn) NoteKeys() []Reason {
 	return out
 }
 
-// lastReason is why endpoint r last changed state ("" if it never did).
-func (c *Conn) lastReason(r Role) Reason {
-	for i := len(c.Transitions) - 1; i >= 0; i-- {
-		if c.Transitions[i].Endpoint == r {
-			return c.Transitions[i].Reason
-		}
-	}
-	return ""
+// ISN returns the initial sequence number of the endpoint playing role r,
+// and whether it is known: from its SYN, or from what its peer
+// acknowledged. An RST teaches nothing (the refused connection's RST has
+// seq 0 and no ISN behind it).
+func (c *Conn) ISN(r Role) (Seq, bool) {
+	e := &c.ep[r]
+	return e.iss, e.isnReal
 }

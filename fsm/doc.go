@@ -24,8 +24,29 @@
 //	FIN from CLOSE_WAIT                → LAST_ACK               FIN_WAIT_2 → TIME_WAIT,
 //	                                                            FIN_WAIT_1 → CLOSING
 //	                                                            (TIME_WAIT if it acks B's FIN)
-//	RST (acceptable)                   → CLOSED                 → CLOSED
+//	RST (acceptable)                   → CLOSED                 → CLOSED; a passive SYN_RECV
+//	                                                            returns to LISTEN; a LISTEN
+//	                                                            ignores it
+//	SYN answered by RST,ACK            nothing listened: CLOSED throughout (no ISN)
 //	TIME_WAIT timer (2MSL)                                      → CLOSED
+//
+// # Observer v2: edges, confidence, hindsight
+//
+// Every transition is an Edge of RFC 9293's diagram (edges.go) or leaves
+// Unknown; Tracker.set refuses anything else. Each carries a Confidence:
+// Seen when the endpoint's own segment shows it, Inferred when it follows
+// from a segment sent towards it (the capture point may be before a
+// loss), Assumed for timers and what the packets cannot show. When a later
+// packet shows an earlier belief wrong (a FIN sent again after its ACK, a
+// FIN whose ACK does not cover the peer's FIN, a SYN+ACK sent again after
+// the handshake ACK, a bare RST from an endpoint believed connected), the
+// wrong transitions are withdrawn (Transition.WithdrawnBy), a Revision is
+// recorded and a KindRevision event reported, then the corrected
+// transitions follow; Conn.Path is the corrected path.
+//
+// The machine (machine.go) is organised per state: inSynSent,
+// inEstablished, ... each say what an endpoint's own segment shows and
+// what a segment towards it does.
 //
 // Section numbers in comments refer to RFC 9293.
 package fsm

@@ -41,9 +41,11 @@ const (
 	KindEnd
 	// KindRevision reports that this segment showed an earlier belief
 	// wrong (observer v2): Revision says which transitions of Endpoint were
-	// withdrawn; Old is the state believed until now, New the corrected
-	// one. It is not a TCP transition: the corrected transitions follow as
-	// KindTransition events.
+	// withdrawn; Old is the state believed until now, New the state the
+	// corrected path resumes from (the From of the first withdrawn
+	// transition), Reason the revision's reason. It is not a TCP
+	// transition: the corrected transitions, if any, follow as
+	// KindTransition events leaving New.
 	KindRevision
 )
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/fsm/fsmtest"
 )
 
 func TestSeq(t *testing.T) {
@@ -69,7 +70,11 @@ func TestReasonsUnique(t *testing.T) {
 }
 
 // segmentsFromBytes turns fuzz input into a plausible stream: 12 bytes a
-// segment over a handful of endpoints, so that states interact.
+// segment over a handful of endpoints, so that states interact. Byte 0
+// picks the endpoints, 1 the time step (x 500 ms), 2 the flags, 3-6 and
+// 7-10 seq and ack (mod 64), 11 the length (mod 4) and window; its top
+// bit adds a TCP timestamp whose TSval is byte 3 (the top byte of seq,
+// unused by seq mod 64), so that copies with the same TSval are duplicates.
 func segmentsFromBytes(data []byte) []fsm.Segment {
 	eps := []netip.AddrPort{
 		netip.MustParseAddrPort("10.0.0.1:40000"),
@@ -87,27 +92,80 @@ func segmentsFromBytes(data []byte) []fsm.Segment {
 			dst = eps[(int(b[0])+1)%3]
 		}
 		now = now.Add(time.Duration(b[1]) * 500 * time.Millisecond)
-		out = append(out, fsm.Segment{
+		seg := fsm.Segment{
 			Packet: uint64(i + 1), Time: now, Src: src, Dst: dst,
 			Flags:  fsm.Flags(b[2]),
 			Seq:    fsm.Seq(binary.BigEndian.Uint32(b[3:7])) % 64,
 			Ack:    fsm.Seq(binary.BigEndian.Uint32(b[7:11])) % 64,
 			Len:    uint32(b[11] % 4),
 			Window: uint16(b[11]),
-		})
+		}
+		seg.Options.WScale = -1
+		if b[11]&0x80 != 0 {
+			seg.Options.Timestamp, seg.Options.TSval = true, uint32(b[3])
+		}
+		out = append(out, seg)
+	}
+	return out
+}
+
+// seed encodes segments for segmentsFromBytes: "C" or "S" (client
+// 10.0.0.1:40000 or server 10.0.0.2:80), flags, seq, ack (< 64), len
+// (< 4), time step (x 500 ms), and a TSval when ts > 0.
+type seedSeg struct {
+	from       byte
+	flags      fsm.Flags
+	seq, ack   uint32
+	n, dt, tsv byte
+}
+
+func seed(segs ...seedSeg) []byte {
+	var out []byte
+	for _, s := range segs {
+		b := make([]byte, 12)
+		if s.from == 'S' {
+			b[0] = 1
+		}
+		b[1] = s.dt
+		b[2] = byte(s.flags)
+		binary.BigEndian.PutUint32(b[3:7], s.seq)
+		binary.BigEndian.PutUint32(b[7:11], s.ack)
+		b[11] = s.n | 0x40 // a window, lest every segment note a zero window
+		if s.tsv > 0 {
+			b[3], b[11] = s.tsv, b[11]|0x80
+		}
+		out = append(out, b...)
 	}
 	return out
 }
 
 // FuzzTracker feeds arbitrary segment streams and checks invariants: no
-// panic, every event's states are valid, every connection ends once, and
-// the tracker forgets everything on Flush.
+// panic (set panics under test on a transition outside the edge table),
+// every event's states are valid, every connection ends once, its
+// corrected path chains over edges (fsmtest.CheckPaths), and the tracker
+// forgets everything on Flush.
 func FuzzTracker(f *testing.F) {
+	const S, A, F, R = fsm.SYN, fsm.ACK, fsm.FIN, fsm.RST
 	f.Add([]byte{0, 0, byte(fsm.SYN), 0, 0, 0, 1, 0, 0, 0, 0, 0, 4, 0, byte(fsm.SYN | fsm.ACK), 0, 0, 0, 9, 0, 0, 0, 2, 0})
 	f.Add(make([]byte, 120))
+	open := []seedSeg{{'C', S, 10, 0, 0, 0, 0}, {'S', S | A, 40, 11, 0, 0, 0}, {'C', A, 11, 41, 0, 0, 0}}
+	// A FIN sent again after its ACK (revision), the copy with the same
+	// TSval first (a duplicate).
+	f.Add(seed(append(open[:3:3], seedSeg{'C', F | A, 11, 41, 0, 0, 5}, seedSeg{'S', F | A, 41, 12, 0, 0, 7},
+		seedSeg{'C', A, 12, 42, 0, 0, 6}, seedSeg{'S', F | A, 41, 12, 0, 0, 7}, seedSeg{'S', F | A, 41, 12, 0, 1, 9})...))
+	// Simultaneous close, then a reusing SYN the TIME_WAIT refuses (PAWS).
+	f.Add(seed(append(open[:3:3], seedSeg{'C', F | A, 11, 41, 0, 0, 5}, seedSeg{'S', F | A, 41, 11, 0, 0, 7},
+		seedSeg{'C', A, 12, 42, 0, 0, 6}, seedSeg{'S', A, 42, 12, 0, 0, 8}, seedSeg{'C', S, 30, 0, 0, 0, 1},
+		seedSeg{'S', A, 42, 12, 0, 0, 8}, seedSeg{'C', R, 12, 0, 0, 0, 0}, seedSeg{'C', S, 30, 0, 0, 0, 2})...))
+	// Refused; a bare RST answering the SYN+ACK; a challenge SYN.
+	f.Add(seed(seedSeg{'C', S, 10, 0, 0, 0, 0}, seedSeg{'S', R | A, 0, 11, 0, 0, 0}))
+	f.Add(seed(seedSeg{'C', S, 10, 0, 0, 0, 0}, seedSeg{'S', S | A, 40, 11, 0, 0, 0}, seedSeg{'C', R, 11, 0, 0, 0, 0}))
+	f.Add(seed(append(open[:3:3], seedSeg{'C', S, 50, 0, 0, 4, 0}, seedSeg{'S', A, 41, 11, 0, 0, 0},
+		seedSeg{'C', R, 11, 0, 0, 0, 0}, seedSeg{'C', S, 50, 0, 0, 1, 0})...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tr := fsm.NewTracker(fsm.Config{TimeWait: 3 * time.Second})
 		ended := map[uint64]bool{}
+		var endedConns []*fsm.Conn
 		check := func(evs []fsm.Event) {
 			for _, ev := range evs {
 				for _, s := range ev.States {
@@ -120,6 +178,7 @@ func FuzzTracker(f *testing.F) {
 						t.Fatalf("conn %d ended twice", ev.Conn.ID)
 					}
 					ended[ev.Conn.ID] = true
+					endedConns = append(endedConns, ev.Conn)
 				}
 				if ev.Kind == fsm.KindTransition && ev.Old == ev.New {
 					t.Fatalf("empty transition %+v", ev)
@@ -134,6 +193,9 @@ func FuzzTracker(f *testing.F) {
 			check(evs)
 		}
 		check(tr.Flush())
+		for _, err := range fsmtest.CheckPaths(endedConns) {
+			t.Fatal(err)
+		}
 		if tr.Open() != 0 {
 			t.Fatalf("%d connections left after Flush", tr.Open())
 		}

@@ -1,23 +1,44 @@
 package fsm
 
-// segment applies one segment from endpoint X to endpoint Y. The order
-// follows RFC 9293 §3.10.7.4 ("Otherwise" — the checks for a synchronized
-// receiver): RST first, then SYN, then ACK, then data, then FIN; the
-// sender's own transitions (on sending SYN, SYN+ACK, FIN) are applied at
-// the moment the observer sees the segment leave.
+// This file is the observer's state machine. A segment from X to Y says
+// two things: what X's own state must be to send it (Seen), and what it
+// does to Y when it arrives (Inferred: the capture point may be before a
+// loss). segment handles what every state shares (sequence bases,
+// duplicates, what X's ACK proves), then asks X's state what sending it
+// shows (own = true) and Y's state what receiving it does (own = false):
+// one method per state, in the order of RFC 9293's Figure 5, as gVisor's
+// netstack reads. The FIN is taken last, in sequence order (§3.10.7.4,
+// eighth check). Every change goes through Tracker.set, which refuses
+// anything that is not an Edge; revise withdraws earlier beliefs that a
+// packet shows wrong.
+//
+// Section numbers refer to RFC 9293; Linux functions to net/ipv4/.
+
+// segment applies one segment from X to Y.
 func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	X := c.roleOf(s.Src)
 	Y := X.Peer()
 	x, y := &c.ep[X], &c.ep[Y]
 	seq, ack := s.Seq, s.Ack
+	t.noBook = false
 
-	// Learn sequence bases before computing relative numbers.
-	firstSYN := s.Flags&SYN != 0 && !x.synSeen
+	// A SYN with a new ISN reaching a synchronized endpoint starts
+	// nothing: Linux answers a challenge ACK (RFC 5961 §4,
+	// tcp_validate_incoming). Its numbers belong to no connection.
+	challenge := s.Flags&SYN != 0 && s.Flags&(ACK|RST) == 0 &&
+		c.State[Y].Synchronized() && c.State[Y] != TimeWait && !(x.isnKnown && seq == x.iss)
+	t.noBook = challenge
+
+	// Learn sequence bases before computing relative numbers. An RST
+	// teaches none: the refused connection's RST has seq 0.
+	firstSYN := s.Flags&SYN != 0 && !x.synSeen && !challenge
 	if firstSYN {
-		x.synSeen, x.isnKnown, x.iss = true, true, seq
+		x.synSeen, x.isnKnown, x.isnReal, x.iss = true, true, true, seq
+		x.synTime = s.Time
 		x.wscale = s.Options.WScale
+		x.contig, x.contigValid = seq.Add(1+s.Len), true
 	}
-	if !x.isnKnown {
+	if !x.isnKnown && s.Flags&RST == 0 {
 		// Joined late: number as if the SYN had been just before (as
 		// tshark and Zeek do), so the first byte seen is 1.
 		x.isnKnown, x.iss = true, seq-1
@@ -25,15 +46,24 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	if s.Flags&ACK != 0 && !y.isnKnown {
 		// The peer's ISN, inferred from what this segment acknowledges.
 		y.isnKnown, y.iss = true, ack-1
+		y.isnReal = s.Flags&SYN != 0 || c.State[X] == SynSent
+	}
+	// Whether this segment's bytes were all seen before (a
+	// retransmission) or fill a hole (reordered): asked before it counts.
+	t.resent = s.Len > 0 && x.contigValid && seq.Add(s.Len).LessEq(x.contig)
+	if s.Flags&(SYN|RST) == 0 {
+		x.extend(seq, seq.Add(s.Len))
 	}
 
+	t.prevPkt = c.LastPacket // rstFromOpen asks what s answers
+	c.lastFrom = X
 	c.LastPacket, c.LastTime = s.Packet, s.Time
 	c.Packets[X]++
 	c.Bytes[X] += uint64(s.Len)
 
-	t.cur = Event{
-		Conn: c, Packet: s.Packet, Time: s.Time, From: X, Flags: s.Flags,
-		Seq: seq.Sub(x.iss), Len: s.Len,
+	t.cur = Event{Conn: c, Packet: s.Packet, Time: s.Time, From: X, Flags: s.Flags, Len: s.Len}
+	if x.isnKnown {
+		t.cur.Seq = seq.Sub(x.iss)
 	}
 	if s.Flags&ACK != 0 {
 		t.cur.Ack = ack.Sub(y.iss)
@@ -42,33 +72,41 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	t.evs = append(t.evs, t.cur) // KindSegment (zero), States filled in at the end
 
 	t.zeekObserve(c, X, s)
-
+	if t.duplicate(c, X, s) {
+		x.seen = true
+		t.evs[segIdx].States = c.State
+		return
+	}
 	if reused {
 		t.note(c, X, NotePortReuse)
 	}
-	if s.Flags&SYN == 0 && c.State[Client] == Unknown && c.State[Server] == Unknown && s.Flags&RST == 0 {
+	if s.Flags&SYN == 0 && s.Flags&RST == 0 && c.State[Client] == Unknown && c.State[Server] == Unknown {
 		// Mid-connection: both ends must already be synchronized.
 		t.note(c, X, ReasonJoinedLate)
-		t.set(c, Client, Established, ReasonJoinedLate)
-		t.set(c, Server, Established, ReasonJoinedLate)
+		t.set(c, Client, Established, ReasonJoinedLate, Assumed)
+		t.set(c, Server, Established, ReasonJoinedLate, Assumed)
 	}
-
 	t.checkWrap(c, X, s)
-	switch {
-	case s.Flags&RST != 0:
-		t.onRST(c, X, s)
-	case s.Flags&SYN != 0:
-		t.onSYN(c, X, s, firstSYN)
-	default:
-		t.onACK(c, X, s)
-		t.onData(c, X, s)
-		if s.Flags&FIN != 0 {
-			t.onFIN(c, X, s)
+
+	if challenge {
+		t.note(c, Y, NoteUnexpectedSyn)
+	} else {
+		finBefore := x.finSent
+		t.evidence(c, X, s)
+		if s.Flags&RST == 0 || c.rstFits(X, s) {
+			t.step(c, X, s, true)
+		}
+		t.step(c, Y, s, false)
+		if s.Flags&(SYN|RST) == 0 {
+			t.dataNotes(c, X, s)
+			if s.Flags&FIN != 0 {
+				t.finFrom(c, X, s, finBefore)
+			}
 		}
 	}
 
 	// Bookkeeping after the rules, which needed the old values.
-	if s.Flags&RST == 0 {
+	if s.Flags&RST == 0 && !t.noBook {
 		end := seq.Add(s.SeqLen())
 		if !x.nxtValid || x.nxt.LessThan(end) {
 			x.nxt, x.nxtValid = end, true
@@ -84,370 +122,629 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 		if s.Window == 0 && s.Flags&(SYN|FIN) == 0 && c.State[X] != Closed && c.State[X] != TimeWait {
 			t.note(c, X, NoteZeroWindow)
 		}
+		if s.Flags&(SYN|ACK) == SYN|ACK {
+			x.synAckSent = true
+		}
+		if s.Options.Timestamp && (!x.tsValid || int32(s.Options.TSval-x.tsRecent) > 0) {
+			x.tsRecent, x.tsValid = s.Options.TSval, true
+		}
 	}
+	t.pendingFINs(c)
 	x.seen = true
 	t.evs[segIdx].States = c.State
 }
 
-// checkWrap notes the first time an endpoint's sequence numbers pass 2^32.
-func (t *Tracker) checkWrap(c *Conn, X Role, s *Segment) {
-	x := &c.ep[X]
-	if x.wrapped || !x.nxtValid {
-		return
-	}
-	end := s.Seq.Add(s.SeqLen())
-	if x.nxt.LessThan(end) && end < x.nxt {
-		x.wrapped = true
-		t.note(c, X, NoteSeqWrap)
-	}
-}
-
-// sndNxtAfterSyn is what a SYN's acknowledgment must be: ISN+1, plus the
-// data the SYN carried when the peer accepted it (TCP Fast Open, RFC 7413).
-func (e *endpoint) ackOK(ack Seq) bool {
-	// RFC 9293 §3.10.7.3: acceptable if SND.UNA < SEG.ACK =< SND.NXT.
-	return e.iss.LessThan(ack) && ack.LessEq(e.iss.Add(1+e.synLen))
-}
-
-// onRST handles a reset from X (RFC 9293 §3.10.7.3 for SYN-SENT,
-// §3.10.7.4 first check otherwise; RFC 5961 §3.2 as Linux implements it in
-// tcp_validate_incoming and tcp_reset_check).
-func (t *Tracker) onRST(c *Conn, X Role, s *Segment) {
-	Y := X.Peer()
-	x, y := &c.ep[X], &c.ep[Y]
-	switch ys := c.State[Y]; ys {
-	case SynSent:
-		// "If the ACK bit is set ... If the RST bit is set: if the ACK was
-		// acceptable, then signal to the user 'error: connection reset',
-		// drop the segment, enter CLOSED state". Without an acceptable ACK
-		// the RST is dropped.
-		if s.Flags&ACK == 0 || !y.ackOK(s.Ack) {
-			t.note(c, X, NoteRstOutOfWindow)
-			return
-		}
-		if xs := c.State[X]; xs == Listen || xs == Unknown {
-			// Nobody listens on that port: no server socket ever existed.
-			t.set(c, X, Closed, ReasonRefused)
-		} else {
-			t.set(c, X, Closed, ReasonRstSent)
-		}
-		t.set(c, Y, Closed, ReasonRefused)
-		return
-	case Closed:
-		t.note(c, X, NoteRstAfterClose)
-		t.set(c, X, Closed, ReasonRstSent)
-		return
-	case Unknown, Listen:
-		// A lone RST, or the client aborting its own SYN_SENT: the
-		// receiver has no synchronized connection to check it against.
-		t.set(c, X, Closed, ReasonRstSent)
-		t.set(c, Y, Closed, ReasonAborted)
-		return
-	case TimeWait:
-		// Linux (tcp_timewait_state_process) kills a TIME_WAIT socket on
-		// an RST at exactly RCV.NXT (net.ipv4.tcp_rfc1337 = 0).
-		if x.nxtValid && s.Seq != x.nxt {
-			t.note(c, X, NoteRstOutOfWindow)
-			return
-		}
-		t.note(c, Y, NoteTimeWaitAssassin)
-		t.set(c, X, Closed, ReasonRstSent)
-		t.set(c, Y, Closed, ReasonAborted)
-		return
-	}
-	// Synchronized receiver (or SYN_RECV): the RST must carry exactly the
-	// next expected sequence number; in CLOSE_WAIT, CLOSING and LAST_ACK
-	// also RCV.NXT-1 (tcp_reset_check). RCV.NXT is what X has sent, or
-	// what Y last acknowledged.
-	ok := !x.nxtValid && !y.ackValid
-	if x.nxtValid && (s.Seq == x.nxt || (s.Seq == x.nxt-1 && (c.State[Y] == CloseWait || c.State[Y] == Closing || c.State[Y] == LastAck))) {
-		ok = true
-	}
-	if y.ackValid && s.Seq == y.acked {
-		ok = true
-	}
-	if !ok {
-		// In the window but not exactly at RCV.NXT: Linux answers a
-		// challenge ACK and keeps the connection (RFC 5961 §3.2).
-		if rcvNxt, known := y.rcvNxt(x); known && y.window > 0 && s.Seq.InWindow(rcvNxt, y.window) {
-			t.note(c, X, NoteRstChallenge)
-		} else {
-			t.note(c, X, NoteRstOutOfWindow)
-		}
-		return
-	}
-	why := ReasonAborted
-	if c.State[Y] == SynRecv {
-		why = ReasonRstInSyn
-	}
-	if c.State[X] != Closed {
-		t.set(c, X, Closed, ReasonRstSent)
-	}
-	t.set(c, Y, Closed, why)
-}
-
-// onSYN handles SYN and SYN+ACK segments (RFC 9293 §3.5).
-func (t *Tracker) onSYN(c *Conn, X Role, s *Segment, first bool) {
-	Y := X.Peer()
-	x, y := &c.ep[X], &c.ep[Y]
-	if s.Flags&ACK == 0 {
-		switch {
-		case !first && s.Seq == x.iss:
-			t.note(c, X, NoteSynRetransmit)
-		case c.State[X].Synchronized():
-			// The SYN that the peer already answered arrives after later
-			// segments: reordered on the way or in the capture.
-			t.note(c, X, NoteOutOfOrder)
-		case c.State[Y] == SynSent && first:
-			// Crossing SYNs (§3.5, Figure 8): X had sent its own SYN
-			// before Y's arrived. Each side then receives the other's SYN
-			// in SYN_SENT and moves to SYN_RECV.
-			if c.State[X] == Listen {
-				// X connects too: it was never the listener assumed when
-				// Y's SYN was seen, but a CLOSED socket calling connect().
-				t.set(c, X, Closed, ReasonNotListening)
-			}
-			t.set(c, X, SynSent, ReasonSynSent)
-			t.set(c, Y, SynRecv, ReasonSimultaneousOpen)
-			t.set(c, X, SynRecv, ReasonSimultaneousOpen)
-		default:
-			// Active open: the client sends SYN seq=x (the course's
-			// first handshake) and the server must be listening.
-			t.set(c, X, SynSent, ReasonSynSent)
-			if c.State[Y] == Unknown {
-				t.set(c, Y, Listen, ReasonListen)
-			}
-		}
-		if s.Len > 0 && first {
-			x.synLen = s.Len
-			t.note(c, X, NoteSynData)
-		}
-		return
-	}
-
-	// SYN+ACK from X.
-	if x.synAckSent && s.Seq == x.iss {
-		t.note(c, X, NoteSynAckRetransmit)
-		if c.State[X] == Established && x.nxt == x.iss.Add(1) {
-			// X sends its SYN+ACK again although we saw Y's ACK: X never
-			// took that ACK in. Linux drops the handshake's last ACK when
-			// the listener's accept queue is full (tcp_check_req with
-			// tcp_abort_on_overflow = 0) and keeps the request in SYN_RECV.
-			t.set(c, X, SynRecv, ReasonAckDropped)
-		}
-		return
-	}
-	x.synAckSent = true
-	switch c.State[Y] {
+// step asks the state of endpoint e what segment s shows about it: as its
+// sender (own) or as its receiver.
+func (t *Tracker) step(c *Conn, e Role, s *Segment, own bool) {
+	switch c.State[e] {
 	case Unknown:
-		// Capture began at the SYN+ACK: Y must have sent a SYN we missed.
-		t.set(c, Y, SynSent, ReasonJoinedAtSynAck)
-		t.set(c, X, SynRecv, ReasonSynAckSent)
+		t.inUnknown(c, e, s, own)
+	case Closed:
+		t.inClosed(c, e, s, own)
+	case Listen:
+		t.inListen(c, e, s, own)
 	case SynSent:
-		// Second handshake: SYN+ACK seq=y ack=x+1.
-		t.set(c, X, SynRecv, ReasonSynAckSent)
+		t.inSynSent(c, e, s, own)
 	case SynRecv:
-		// Simultaneous open: X (already SYN_RECV) sends its SYN+ACK.
-	default:
-		t.note(c, X, NoteUnexpectedFlags)
-		return
-	}
-	if !y.ackOK(s.Ack) {
-		// §3.10.7.3: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a
-		// reset" — Y does not accept the SYN+ACK and stays in SYN_SENT.
-		t.note(c, Y, NoteBadSynAckAck)
-		return
-	}
-	if y.synLen > 0 {
-		if s.Ack == y.iss.Add(1+y.synLen) {
-			t.note(c, Y, NoteSynDataAcked)
-		} else {
-			t.note(c, Y, NoteSynDataNotAcked)
-		}
-	}
-	if s.Len > 0 {
-		x.synLen = s.Len
-	}
-	if c.State[Y] == SynSent {
-		t.set(c, Y, Established, ReasonSynAckReceived)
-	} else {
-		t.set(c, Y, Established, ReasonHandshakeAck)
-	}
-}
-
-// onACK handles the acknowledgment field of a segment without SYN or RST
-// (RFC 9293 §3.10.7.4, fifth check).
-func (t *Tracker) onACK(c *Conn, X Role, s *Segment) {
-	if s.Flags&ACK == 0 {
-		return
-	}
-	Y := X.Peer()
-	y := &c.ep[Y]
-	if c.State[X] == SynSent {
-		// X acknowledges a SYN+ACK the capture did not show: it is
-		// ESTABLISHED, and so is Y once this ACK arrives.
-		t.set(c, X, Established, ReasonSynAckNotSeen)
-		if c.State[Y] == Listen || c.State[Y] == Unknown {
-			t.set(c, Y, Established, ReasonSynAckNotSeen)
-		}
-		return
-	}
-	if y.nxtValid && y.nxt.LessThan(s.Ack) {
-		t.note(c, X, NoteUnexpectedAck)
-	}
-	switch c.State[Y] {
-	case SynRecv:
-		// Third handshake: ACK ack=y+1. "If SND.UNA < SEG.ACK =< SND.NXT,
-		// then enter ESTABLISHED state"; otherwise Y sends a reset.
-		if y.ackOK(s.Ack) {
-			t.set(c, Y, Established, ReasonHandshakeAck)
-		} else {
-			t.note(c, X, NoteBadHandshakeAck)
-		}
+		t.inSynRecv(c, e, s, own)
+	case Established:
+		t.inEstablished(c, e, s, own)
 	case FinWait1:
-		if y.finAcked(s.Ack) && s.Flags&FIN == 0 {
-			t.set(c, Y, FinWait2, ReasonFinAcked)
-		}
+		t.inFinWait1(c, e, s, own)
+	case FinWait2:
+		t.inFinWait2(c, e, s, own)
+	case CloseWait:
+		t.inCloseWait(c, e, s, own)
 	case Closing:
-		if y.finAcked(s.Ack) {
-			t.set(c, Y, TimeWait, ReasonClosingAcked)
-		}
+		t.inClosing(c, e, s, own)
 	case LastAck:
-		if y.finAcked(s.Ack) {
-			t.set(c, Y, Closed, ReasonLastAck)
-		}
+		t.inLastAck(c, e, s, own)
+	case TimeWait:
+		t.inTimeWait(c, e, s, own)
 	}
 }
 
-// finAcked reports whether ack covers the endpoint's FIN.
-func (e *endpoint) finAcked(ack Seq) bool {
-	return e.finSent && e.finSeq.LessThan(ack)
+// inUnknown: nothing was known of e yet; this segment is the first
+// evidence (UNKNOWN → any state is allowed).
+func (t *Tracker) inUnknown(c *Conn, e Role, s *Segment, own bool) {
+	switch {
+	case own && s.Flags&(RST|ACK) == RST|ACK && s.Seq == 0 && c.Packets[e.Peer()] == 0:
+		// The answer to a SYN the capture lacks (see below): nothing
+		// listened; e was CLOSED throughout.
+		t.set(c, e, Closed, ReasonRefused, Seen)
+	case own && s.Flags&RST != 0:
+		t.set(c, e, Closed, ReasonRstSent, Seen)
+	case own && s.Flags&(SYN|ACK) == SYN:
+		t.set(c, e, SynSent, ReasonSynSent, Seen)
+	case own && s.Flags&(SYN|ACK) == SYN|ACK:
+		t.set(c, e, SynRecv, ReasonSynAckSent, Seen)
+	case own:
+	case s.Flags&(RST|ACK) == RST|ACK && s.Seq == 0 && c.Packets[e] == 0:
+		// An RST,ACK with seq 0 is Linux's answer to a segment without
+		// ACK (tcp_v4_send_reset): a SYN the capture lacks. e was in
+		// SYN_SENT and is refused.
+		t.set(c, e, SynSent, ReasonSynNotSeen, Inferred)
+		t.set(c, e, Closed, ReasonRefused, Inferred)
+	case s.Flags&RST != 0:
+		// A lone RST: whatever e had, it is gone now.
+		t.set(c, e, Closed, ReasonAborted, Assumed)
+	case s.Flags&(SYN|ACK) == SYN:
+		// §3.5: a SYN is answered by a listener.
+		t.set(c, e, Listen, ReasonListen, Assumed)
+	case s.Flags&(SYN|ACK) == SYN|ACK:
+		// Capture began at the SYN+ACK: e must have sent a SYN we missed.
+		t.set(c, e, SynSent, ReasonJoinedAtSynAck, Assumed)
+		t.inSynSent(c, e, s, false)
+	}
 }
 
-// onData annotates the payload of a segment without SYN or RST.
-func (t *Tracker) onData(c *Conn, X Role, s *Segment) {
-	Y := X.Peer()
-	x := &c.ep[X]
-	if s.Len == 0 {
-		if s.Flags&FIN == 0 && x.nxtValid && s.Seq == x.nxt-1 && s.Flags == ACK {
-			t.note(c, X, NoteKeepAlive) // Linux probes with SND.UNA-1 and no data
+// inClosed: no connection (§3.10.7.1). A CLOSED endpoint opens with a
+// SYN; anything else it sends or gets is a leftover.
+func (t *Tracker) inClosed(c *Conn, e Role, s *Segment, own bool) {
+	if !own {
+		if s.Flags&RST != 0 {
+			t.note(c, e.Peer(), NoteRstAfterClose)
 		}
 		return
 	}
 	switch {
-	case x.nxtValid && s.Seq.Add(s.Len).LessEq(x.nxt):
-		if s.Len == 1 && s.Seq == x.nxt-1 {
-			t.note(c, X, NoteKeepAlive)
-		} else {
-			t.note(c, X, NoteRetransmit)
+	case s.Flags&(SYN|ACK|RST) == SYN:
+		t.synSent(c, e, s)
+	case s.Flags&(FIN|SYN|RST) == FIN && c.ep[e].finSent && s.Seq.Add(s.Len) == c.ep[e].finSeq:
+		// Its FIN again, although we saw the peer acknowledge it in
+		// LAST_ACK: that ACK never reached e, which is still in LAST_ACK
+		// (§3.10.7.4; the peer's TIME_WAIT answers exactly this).
+		if i := c.byReason(e, ReasonLastAck); i >= 0 && c.Transitions[i].Confidence != Seen {
+			t.revise(c, e, i, ReasonFinAckLost)
 		}
-	case x.finSent:
-		t.note(c, X, NoteDataAfterFin)
-	case c.State[X] == Closed || c.State[X] == TimeWait:
-		t.note(c, X, NoteAfterClosed)
-	case c.State[X] == CloseWait && (c.State[Y] == FinWait2 || c.State[Y] == FinWait1):
-		// Half-close (§3.6): Y shut down its sending side only; X keeps
-		// sending and Y keeps receiving.
-		t.note(c, X, NoteHalfClose)
 	}
 }
 
-// onFIN handles a FIN from X (RFC 9293 §3.6 and §3.10.7.4, eighth check).
-func (t *Tracker) onFIN(c *Conn, X Role, s *Segment) {
+// inListen: waiting for a SYN (§3.10.7.2). The LISTEN was assumed when a
+// SYN arrived; e's own segments can show that nothing listened.
+func (t *Tracker) inListen(c *Conn, e Role, s *Segment, own bool) {
+	p := e.Peer()
+	if !own {
+		switch {
+		case s.Flags&RST != 0:
+			// "An incoming RST segment could not be valid, since it
+			// could not have been sent in response to anything sent by
+			// this incarnation of the connection": ignored.
+			t.note(c, e, NoteRstToListen)
+		case s.Flags&(SYN|ACK) == ACK && c.State[p].Synchronized():
+			// The peer acknowledges a SYN+ACK the capture lacks: e sent
+			// it (SYN_RECV), and this ACK completes the handshake.
+			t.set(c, e, SynRecv, ReasonSynAckNotSeen, Inferred)
+			t.inSynRecv(c, e, s, false)
+		}
+		return
+	}
+	switch {
+	case s.Flags&(SYN|ACK) == SYN|ACK:
+		// Second handshake: SYN+ACK seq=y ack=x+1.
+		t.set(c, e, SynRecv, ReasonSynAckSent, Seen)
+	case s.Flags&RST != 0:
+		// RST answering a SYN (§3.10.7.1, Linux tcp_v4_send_reset: an
+		// RST,ACK acknowledging it): no socket listened on that port.
+		// The LISTEN assumed at the SYN never was: e was CLOSED
+		// throughout. An RST the SYN_SENT peer cannot accept shows
+		// nothing of the kind.
+		if s.Flags&ACK == 0 || c.State[p] != SynSent || !c.ep[p].ackOK(s.Ack) {
+			return
+		}
+		if i := c.byReason(e, ReasonListen); i >= 0 {
+			t.revise(c, e, i, ReasonRefused)
+		}
+		t.set(c, e, Closed, ReasonRefused, Seen)
+	case s.Flags&(SYN|ACK) == SYN && c.State[p] == SynSent:
+		// Crossing SYNs (§3.5, Figure 8): e connects too; it was never
+		// the listener assumed when the peer's SYN was seen, but a CLOSED
+		// socket calling connect(). The peer's SYN, sent before, then
+		// reaches e in SYN_SENT: SYN_RECV.
+		if i := c.byReason(e, ReasonListen); i >= 0 {
+			t.revise(c, e, i, ReasonNotListening)
+			t.set(c, e, Closed, ReasonNotListening, Seen)
+		}
+		t.synSent(c, e, s)
+		t.set(c, e, SynRecv, ReasonSimultaneousOpen, Inferred)
+	}
+}
+
+// synSent records e's active open: SYN seq=x, CLOSED → SYN_SENT (the
+// course's first handshake).
+func (t *Tracker) synSent(c *Conn, e Role, s *Segment) {
+	t.set(c, e, SynSent, ReasonSynSent, Seen)
+	if s.Len > 0 {
+		c.ep[e].synLen = s.Len
+		t.note(c, e, NoteSynData)
+	}
+}
+
+// inSynSent: e sent its SYN and waits for SYN+ACK (§3.10.7.3).
+func (t *Tracker) inSynSent(c *Conn, e Role, s *Segment, own bool) {
+	me, p := &c.ep[e], e.Peer()
+	if own {
+		switch {
+		case s.Flags&SYN != 0 && s.Flags&ACK == 0 && s.Seq == me.iss && c.Packets[e] > 1:
+			t.note(c, e, NoteSynRetransmit)
+		case s.Flags&RST != 0:
+			// §3.10.7.3, Figure 8: in SYN_SENT, "if the ACK bit is set,
+			// if SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset
+			// <SEQ=SEG.ACK><CTL=RST>, and discard the segment". The
+			// unacceptable ACK came from an old connection (a TIME_WAIT
+			// answering this SYN); e stays in SYN_SENT and will send its
+			// SYN again.
+			t.note(c, e, NoteSynSentSurvivesRst)
+		case s.Flags&(SYN|ACK) == ACK:
+			// e acknowledges the peer's SYN: it got the SYN+ACK, seen
+			// or not (§3.10.7.3: "enter ESTABLISHED state").
+			why := ReasonSynAckReceived
+			if !c.ep[p].synAckSent {
+				why = ReasonSynAckNotSeen
+			}
+			if me.synSeen && c.rtt == 0 {
+				c.rtt = s.Time.Sub(me.synTime) // SYN to its ACK, at the client: a round trip
+			}
+			t.set(c, e, Established, why, Seen)
+			t.inEstablished(c, e, s, true)
+		case s.Flags&FIN != 0:
+			// No FIN is sent from SYN_SENT (close() there just deletes
+			// the TCB, §3.10.4).
+			t.note(c, e, NoteUnexpectedFlags)
+		}
+		return
+	}
+	switch {
+	case s.Flags&RST != 0:
+		// "If the RST bit is set: if the ACK was acceptable, then signal
+		// to the user 'error: connection reset', drop the segment, enter
+		// CLOSED state" — ECONNREFUSED. Without an acceptable ACK the RST
+		// is dropped.
+		if s.Flags&ACK == 0 || !me.ackOK(s.Ack) {
+			t.note(c, p, NoteRstOutOfWindow)
+			return
+		}
+		t.set(c, e, Closed, ReasonRefused, Inferred)
+	case s.Flags&(SYN|ACK) == SYN|ACK:
+		if !me.ackOK(s.Ack) {
+			// "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset" — e
+			// does not accept the SYN+ACK and stays in SYN_SENT.
+			t.note(c, e, NoteBadSynAckAck)
+			return
+		}
+		if me.synLen > 0 {
+			if s.Ack == me.iss.Add(1+me.synLen) {
+				t.note(c, e, NoteSynDataAcked)
+			} else {
+				t.note(c, e, NoteSynDataNotAcked)
+			}
+		}
+		if s.Len > 0 {
+			c.ep[p].synLen = s.Len
+		}
+		t.set(c, e, Established, ReasonSynAckReceived, Inferred)
+	case s.Flags&SYN != 0:
+		// Crossing SYNs: e gets the peer's SYN in SYN_SENT.
+		t.set(c, e, SynRecv, ReasonSimultaneousOpen, Inferred)
+	}
+}
+
+// passiveOpen reports whether e reached SYN_RECV from LISTEN (a passive
+// open, which an RST returns to LISTEN) rather than from SYN_SENT.
+func (c *Conn) passiveOpen(e Role) bool {
+	i := c.standing(e, func(tr *Transition) bool { return tr.To == SynRecv })
+	return i < 0 || c.Transitions[i].From != SynSent
+}
+
+// inSynRecv: e sent SYN+ACK and waits for the ACK of its SYN (§3.10.7.4).
+func (t *Tracker) inSynRecv(c *Conn, e Role, s *Segment, own bool) {
+	me, p := &c.ep[e], e.Peer()
+	back := Closed
+	if c.passiveOpen(e) {
+		back = Listen
+	}
+	if own {
+		switch {
+		case s.Flags&(SYN|ACK) == SYN && s.Seq == me.iss && c.Packets[e] > 1:
+			t.note(c, e, NoteSynRetransmit) // simultaneous open: its SYN again
+		case s.Flags&(SYN|ACK) == SYN|ACK && me.synAckSent && s.Seq == me.iss:
+			t.note(c, e, NoteSynAckRetransmit)
+		case s.Flags&RST != 0:
+			t.set(c, e, back, ReasonRstSent, Seen)
+		case s.Flags&(SYN|FIN) == FIN:
+			// §3.10.4: CLOSE in SYN_RECEIVED "form a FIN segment and
+			// send it, and enter FIN-WAIT-1 state".
+			t.set(c, e, FinWait1, ReasonActiveClose, Seen)
+			t.closes(c, e, s)
+		case s.Flags&(SYN|ACK) == ACK:
+			// A socket in SYN_RECV sends SYN+ACKs only: an ACK or data
+			// from e shows it took the handshake's last ACK, seen or not.
+			t.set(c, e, Established, ReasonHandshakeAck, Seen)
+			t.inEstablished(c, e, s, true)
+		}
+		return
+	}
+	switch {
+	case s.Flags&RST != 0:
+		// §3.10.7.4 first check: "If this connection was initiated with
+		// a passive OPEN (i.e., came from the LISTEN state), then return
+		// this connection to LISTEN state"; from an active open, CLOSED.
+		if !t.rstOK(c, e, s) {
+			return
+		}
+		t.set(c, e, back, ReasonRstInSyn, Inferred)
+	case s.Flags&ACK != 0:
+		// Third handshake: ACK ack=y+1. "If SND.UNA < SEG.ACK =< SND.NXT,
+		// then enter ESTABLISHED state"; otherwise e sends a reset.
+		if !me.ackOK(s.Ack) {
+			t.note(c, p, NoteBadHandshakeAck)
+			return
+		}
+		t.set(c, e, Established, ReasonHandshakeAck, Inferred)
+	}
+}
+
+// inEstablished: the connection is open (§3.10.7.4).
+func (t *Tracker) inEstablished(c *Conn, e Role, s *Segment, own bool) {
+	me := &c.ep[e]
+	if !own {
+		if s.Flags&RST != 0 && t.rstOK(c, e, s) {
+			t.set(c, e, Closed, ReasonAborted, Inferred)
+		}
+		return // the FIN is taken in finFrom
+	}
+	switch {
+	case s.Flags&(SYN|ACK) == SYN:
+		switch {
+		case me.synSeen && s.Seq == me.iss && c.Packets[e] > 1:
+			// e sends its SYN again: the SYN+ACK never reached it, so it
+			// was still in SYN_SENT.
+			t.note(c, e, NoteSynRetransmit)
+			if i := c.byReason(e, ReasonSynAckReceived); i >= 0 && c.Transitions[i].Confidence == Inferred {
+				t.revise(c, e, i, ReasonSynAckLost)
+			}
+		default:
+			// The SYN the peer already answered arrives after later
+			// segments: reordered on the way or in the capture.
+			t.note(c, e, NoteOutOfOrder)
+		}
+	case s.Flags&(SYN|ACK) == SYN|ACK:
+		if me.synAckSent && s.Seq == me.iss {
+			// e sends its SYN+ACK again although we saw the peer's ACK:
+			// e never took that ACK in (lost, or dropped by Linux when
+			// the accept queue is full: tcp_check_req with
+			// tcp_abort_on_overflow = 0). It is still in SYN_RECV.
+			t.note(c, e, NoteSynAckRetransmit)
+			if i := c.byReason(e, ReasonHandshakeAck); i >= 0 && c.Transitions[i].Confidence == Inferred {
+				t.revise(c, e, i, ReasonAckDropped)
+			}
+		} else if me.synAckSent || s.Seq != me.iss {
+			t.note(c, e, NoteUnexpectedFlags)
+		}
+		// Otherwise its first SYN+ACK of a simultaneous open, sent from
+		// SYN_RECV before the peer's arrived.
+	case s.Flags&RST != 0:
+		t.rstFromOpen(c, e, s)
+	case s.Flags&FIN != 0:
+		// close() → FIN: ESTABLISHED → FIN_WAIT_1 (§3.10.4, the course's
+		// first wave of the teardown).
+		c.confirm(e, ReasonHandshakeAck)
+		t.set(c, e, FinWait1, ReasonActiveClose, Seen)
+		t.closes(c, e, s)
+	case s.Len > 0:
+		c.confirm(e, ReasonHandshakeAck) // only an open connection sends data
+	}
+}
+
+// rstFromOpen handles an RST that e sends while believed ESTABLISHED.
+// A bare RST (no ACK bit) whose seq is the ack e just received is Linux's
+// answer when no socket has the connection (tcp_v4_send_reset: seq =
+// incoming ack, no ACK): e never got to ESTABLISHED.
+func (t *Tracker) rstFromOpen(c *Conn, e Role, s *Segment) {
+	me := &c.ep[e]
+	if s.Flags&ACK == 0 && s.Seq == me.iss.Add(1) && (!me.nxtValid || me.nxt == me.iss.Add(1)) {
+		if i := c.byReason(e, ReasonSynAckReceived, ReasonHandshakeAck); i >= 0 &&
+			c.Transitions[i].Confidence == Inferred && c.Transitions[i].Packet == t.prevPkt {
+			// When the socket went away (connect() gave up, the request
+			// expired) no packet shows: before this RST, assumed.
+			t.revise(c, e, i, ReasonNoSocket)
+			if c.State[e] == SynRecv && c.passiveOpen(e) {
+				t.set(c, e, Listen, ReasonNoSocket, Assumed)
+			} else {
+				t.set(c, e, Closed, ReasonNoSocket, Assumed)
+			}
+			t.note(c, e, NoteClosedUnseen)
+			return
+		}
+	}
+	t.set(c, e, Closed, ReasonRstSent, Seen)
+}
+
+// orphanRst handles a bare RST (no ACK) from e after its FIN: Linux
+// sends one only when no socket has the connection (tcp_v4_send_reset),
+// so e's orphaned FIN_WAIT_2 had already ended silently after
+// tcp_fin_timeout (a live socket's RST, tcp_send_active_reset, has ACK;
+// a TIME_WAIT would have acknowledged the peer's FIN). Its seq is the
+// ack of the peer's segment it answers, which covers e's FIN.
+func (t *Tracker) orphanRst(c *Conn, e Role, s *Segment) bool {
+	me := &c.ep[e]
+	if s.Flags&ACK != 0 || !me.finSent || !me.finSeq.LessThan(s.Seq) {
+		return false
+	}
+	if i := c.byReason(e, ReasonFinInFinWait2, ReasonFinAndAck, ReasonSimultaneousClose); i >= 0 &&
+		c.Transitions[i].Confidence == Inferred {
+		t.revise(c, e, i, ReasonNoSocket)
+	}
+	switch c.State[e] {
+	case FinWait1:
+		t.set(c, e, FinWait2, ReasonFinAcked, Inferred)
+	case Closing:
+		return false
+	}
+	if c.State[e] != FinWait2 {
+		return false
+	}
+	t.set(c, e, Closed, ReasonFinWait2Timeout, Assumed)
+	t.note(c, e, NoteFinWait2Orphan)
+	return true
+}
+
+// inFinWait1: e sent its FIN and waits for its ACK (§3.10.7.4).
+func (t *Tracker) inFinWait1(c *Conn, e Role, s *Segment, own bool) {
+	if own {
+		if s.Flags&RST != 0 && !t.orphanRst(c, e, s) {
+			t.set(c, e, Closed, ReasonRstSent, Seen)
+		}
+		return
+	}
+	switch {
+	case s.Flags&RST != 0:
+		if t.rstOK(c, e, s) {
+			t.set(c, e, Closed, ReasonAborted, Inferred)
+		}
+	case s.Flags&(ACK|SYN) == ACK && c.ep[e].finAcked(s.Ack):
+		// "If our FIN is now acknowledged, then enter FIN-WAIT-2" —
+		// unless this segment's FIN is taken now too: then TIME_WAIT
+		// (finFrom).
+		if s.Flags&FIN != 0 && c.reachable(e.Peer(), s.Seq.Add(s.Len)) {
+			return
+		}
+		t.set(c, e, FinWait2, ReasonFinAcked, Inferred)
+	}
+}
+
+// inFinWait2: e's FIN is acknowledged; it waits for the peer's FIN.
+func (t *Tracker) inFinWait2(c *Conn, e Role, s *Segment, own bool) {
+	me := &c.ep[e]
+	if !own {
+		if s.Flags&RST != 0 && t.rstOK(c, e, s) {
+			t.set(c, e, Closed, ReasonAborted, Inferred)
+		}
+		return
+	}
+	switch {
+	case s.Flags&RST != 0:
+		if !t.orphanRst(c, e, s) {
+			t.set(c, e, Closed, ReasonRstSent, Seen)
+		}
+	case s.Flags&(SYN|FIN) == FIN && me.finSent && s.Seq.Add(s.Len) == me.finSeq:
+		// e sends its FIN again although we saw the peer acknowledge
+		// it: that ACK never reached e, which is still in FIN_WAIT_1.
+		if i := c.byReason(e, ReasonFinAcked); i >= 0 {
+			t.revise(c, e, i, ReasonFinAckLost)
+		}
+	}
+}
+
+// inCloseWait: e took the peer's FIN and waits for its own close().
+func (t *Tracker) inCloseWait(c *Conn, e Role, s *Segment, own bool) {
+	if !own {
+		if s.Flags&RST != 0 && t.rstOK(c, e, s) {
+			t.set(c, e, Closed, ReasonAborted, Inferred)
+		}
+		return
+	}
+	p := &c.ep[e.Peer()]
+	switch {
+	case s.Flags&RST != 0:
+		t.set(c, e, Closed, ReasonRstSent, Seen)
+	case s.Flags&(SYN|FIN) == FIN && s.Flags&ACK != 0 && p.finSent && !p.finSeq.LessThan(s.Ack):
+		// e's FIN does not acknowledge the peer's: e sent it before the
+		// peer's FIN arrived (§3.6, Figure 13). e was still ESTABLISHED
+		// — never CLOSE_WAIT —, its close() took it to FIN_WAIT_1, and
+		// the peer's FIN, on its way, then takes it to CLOSING.
+		if i := c.byReason(e, ReasonFinReceived); i >= 0 {
+			t.revise(c, e, i, ReasonFinNotArrived)
+		}
+		t.set(c, e, FinWait1, ReasonActiveClose, Seen)
+		t.closes(c, e, s)
+		if !p.finTaken && c.reachable(e.Peer(), p.finSeq) {
+			t.takeFIN(c, e, Inferred)
+		}
+	case s.Flags&(SYN|FIN) == FIN:
+		// The passive closer's close() → FIN: CLOSE_WAIT → LAST_ACK.
+		t.set(c, e, LastAck, ReasonPassiveClose, Seen)
+		t.closes(c, e, s)
+	}
+}
+
+// inClosing: the FINs crossed; e waits for the ACK of its own.
+func (t *Tracker) inClosing(c *Conn, e Role, s *Segment, own bool) {
+	switch {
+	case own && s.Flags&RST != 0:
+		t.set(c, e, Closed, ReasonRstSent, Seen)
+	case own:
+	case s.Flags&RST != 0:
+		if t.rstOK(c, e, s) {
+			t.set(c, e, Closed, ReasonAborted, Inferred)
+		}
+	case s.Flags&(ACK|SYN) == ACK && c.ep[e].finAcked(s.Ack):
+		// "If the ACK acknowledges our FIN, then enter the TIME-WAIT
+		// state."
+		t.set(c, e, TimeWait, ReasonClosingAcked, Inferred)
+	}
+}
+
+// inLastAck: the passive closer waits for the ACK of its FIN.
+func (t *Tracker) inLastAck(c *Conn, e Role, s *Segment, own bool) {
+	switch {
+	case own && s.Flags&RST != 0:
+		t.set(c, e, Closed, ReasonRstSent, Seen)
+	case own:
+	case s.Flags&RST != 0:
+		if t.rstOK(c, e, s) {
+			t.set(c, e, Closed, ReasonAborted, Inferred)
+		}
+	case s.Flags&(ACK|SYN) == ACK && c.ep[e].finAcked(s.Ack):
+		// "If our FIN is now acknowledged, delete the TCB, enter the
+		// CLOSED state" — no TIME_WAIT for the passive closer.
+		t.set(c, e, Closed, ReasonLastAck, Inferred)
+	}
+}
+
+// inTimeWait: the active closer waits 2MSL (§3.10.7.4, Linux
+// tcp_timewait_state_process).
+func (t *Tracker) inTimeWait(c *Conn, e Role, s *Segment, own bool) {
+	me, p := &c.ep[e], &c.ep[e.Peer()]
+	if !own {
+		if s.Flags&RST == 0 {
+			return // a FIN again restarts the timer (finFrom)
+		}
+		// Linux kills a TIME_WAIT socket on an RST at exactly RCV.NXT
+		// (net.ipv4.tcp_rfc1337 = 0, the default).
+		if n, ok := me.rcvNxt(p); ok && s.Seq != n {
+			t.note(c, e.Peer(), NoteRstOutOfWindow)
+			return
+		}
+		t.note(c, e, NoteTimeWaitAssassin)
+		t.set(c, e, Closed, ReasonAborted, Inferred)
+		return
+	}
+	switch {
+	case s.Flags&RST != 0:
+		if !t.orphanRst(c, e, s) {
+			t.set(c, e, Closed, ReasonRstSent, Seen)
+		}
+	case s.Flags&(SYN|FIN) == FIN && me.finSent && s.Seq.Add(s.Len) == me.finSeq:
+		// e sends its FIN again: no ACK of it ever reached e. Every
+		// belief that one did is withdrawn; e is still in FIN_WAIT_1, or
+		// CLOSING if this FIN acknowledges the peer's (it took that FIN
+		// but not the ACK of its own).
+		i := c.firstByReason(e, ReasonFinAcked, ReasonFinAndAck, ReasonClosingAcked)
+		if i < 0 {
+			return
+		}
+		t.revise(c, e, i, ReasonFinAckLost)
+		if c.State[e] == FinWait1 && s.Flags&ACK != 0 && p.finSent && p.finSeq.LessThan(s.Ack) {
+			t.set(c, e, Closing, ReasonSimultaneousClose, Seen)
+			p.finTaken = true
+		}
+	}
+}
+
+// closes records that e's FIN (this segment's) is sent.
+func (t *Tracker) closes(c *Conn, e Role, s *Segment) {
+	me := &c.ep[e]
+	me.finSent, me.finSeq = true, s.Seq.Add(s.Len)
+	me.finAck, me.finHasAck = s.Ack, s.Flags&ACK != 0
+	me.finTime = s.Time
+}
+
+// finFrom handles the FIN of a segment from X once the states have
+// reacted to the rest of it (§3.10.7.4, eighth check): the receiver takes
+// it in sequence order only.
+func (t *Tracker) finFrom(c *Conn, X Role, s *Segment, wasSent bool) {
+	Y := X.Peer()
 	x := &c.ep[X]
-	finSeq := s.Seq.Add(s.Len)
-	if x.finSent {
-		if finSeq != x.finSeq {
-			t.note(c, X, NoteUnexpectedFlags)
+	if !x.finSent {
+		return // the sender's state refused it (noted there)
+	}
+	if wasSent {
+		if s.Seq.Add(s.Len) != x.finSeq {
+			t.note(c, X, NoteUnexpectedFlags) // a second, different FIN
 			return
 		}
 		t.note(c, X, NoteFinRetransmit)
-		// X sends its FIN again although we saw Y acknowledge it: that
-		// ACK never reached X, which is still waiting for it.
-		switch c.State[X] {
-		case FinWait2:
-			t.set(c, X, FinWait1, ReasonFinAckLost)
-		case TimeWait:
-			if c.lastReason(X) == ReasonClosingAcked {
-				t.set(c, X, Closing, ReasonFinAckLost)
-			}
-		case Closed:
-			if c.lastReason(X) == ReasonLastAck {
-				t.set(c, X, LastAck, ReasonFinAckLost)
-			}
+		if c.State[Y] == TimeWait && x.finTaken {
+			// "Restart the 2 MSL time-out" (§3.10.7.4; Linux
+			// inet_twsk_reschedule), and acknowledge the FIN again.
+			t.startTimeWait(c, Y)
+			t.note(c, Y, NoteTimeWaitRestarted)
 		}
-		if !x.finTaken {
-			t.finArrives(c, X, s)
-		}
+	}
+	if x.finTaken {
 		return
 	}
-
-	// The sender: close() → FIN.
-	Y := X.Peer()
-	y := &c.ep[Y]
-	switch c.State[X] {
-	case Established, SynRecv:
-		t.set(c, X, FinWait1, ReasonActiveClose)
-	case CloseWait:
-		if y.finSent && !(s.Flags&ACK != 0 && y.finAcked(s.Ack)) {
-			// X's FIN does not acknowledge Y's: X sent it before Y's FIN
-			// arrived. The FINs crossed (§3.6, Figure 13): X was still
-			// ESTABLISHED, its close() took it to FIN_WAIT_1 (correcting
-			// the CLOSE_WAIT the observer assumed), and Y's FIN then moves
-			// it to CLOSING.
-			t.set(c, X, FinWait1, ReasonFinCrossed)
-			t.set(c, X, Closing, ReasonSimultaneousClose)
-		} else {
-			t.set(c, X, LastAck, ReasonPassiveClose)
-		}
-	default:
-		// No FIN is sent from SYN_SENT (close() there just deletes the
-		// TCB, §3.10.4) nor twice: a stack doing so anyway is noted.
-		t.note(c, X, NoteUnexpectedFlags)
-		return
-	}
-	x.finSent, x.finSeq = true, finSeq
-	t.finArrives(c, X, s)
-}
-
-// finArrives applies X's FIN to the receiver Y. A FIN without ACK is
-// dropped by a synchronized receiver (§3.10.7.4: "if the ACK bit is off
-// drop the segment"); its retransmission with ACK is taken then.
-func (t *Tracker) finArrives(c *Conn, X Role, s *Segment) {
-	Y := X.Peer()
-	x, y := &c.ep[X], &c.ep[Y]
 	if s.Flags&ACK == 0 {
+		// A synchronized receiver drops a segment without ACK
+		// (§3.10.7.4: "if the ACK bit is off drop the segment"); the
+		// retransmission, with ACK, is taken.
 		t.note(c, Y, NoteUnexpectedFlags)
 		return
 	}
-	acksPeerFin := y.finAcked(s.Ack)
-	switch c.State[Y] {
-	case Established, SynRecv:
-		t.set(c, Y, CloseWait, ReasonFinReceived)
+	if !c.reachable(X, x.finSeq) {
+		// Data before the FIN is missing: the receiver cannot take the
+		// FIN until the hole is filled (or its ACK shows it did).
+		x.finGap = true
+		t.note(c, Y, NoteFinOutOfOrder)
+		return
+	}
+	t.takeFIN(c, Y, Inferred)
+}
+
+// takeFIN moves e on receipt of its peer's FIN (§3.10.7.4, eighth check).
+func (t *Tracker) takeFIN(c *Conn, e Role, conf Confidence) {
+	me, p := &c.ep[e], &c.ep[e.Peer()]
+	switch c.State[e] {
+	case Established:
+		t.set(c, e, CloseWait, ReasonFinReceived, conf)
 	case FinWait1:
-		if acksPeerFin {
+		if me.closeAssumed {
+			conf = Assumed // closeOrderUnseen: which edge is not in the packets
+		}
+		if p.finHasAck && me.finAcked(p.finAck) {
 			// "If our FIN has been ACKed (perhaps in this segment), then
 			// enter TIME-WAIT": the 3-segment close, ACK riding on the FIN.
-			t.set(c, Y, TimeWait, ReasonFinAndAck)
+			t.set(c, e, TimeWait, ReasonFinAndAck, conf)
 		} else {
-			t.set(c, Y, Closing, ReasonSimultaneousClose)
+			t.set(c, e, Closing, ReasonSimultaneousClose, conf)
 		}
 	case FinWait2:
-		t.set(c, Y, TimeWait, ReasonFinInFinWait2)
+		t.set(c, e, TimeWait, ReasonFinInFinWait2, conf)
 	default:
 		return // a listener or a closed socket ignores it (§3.10.7.2)
 	}
-	x.finTaken = true
+	p.finTaken, p.finGap = true, false
 }
 
-// rcvNxt is the endpoint's RCV.NXT as far as the observer knows: what it
-// last acknowledged of its peer p, or else what p has sent.
-func (e *endpoint) rcvNxt(p *endpoint) (Seq, bool) {
-	switch {
-	case e.ackValid:
-		return e.acked, true
-	case p.nxtValid:
-		return p.nxt, true
+// pendingFINs takes a FIN that waited for the data before it, once that
+// data is seen.
+func (t *Tracker) pendingFINs(c *Conn) {
+	for _, r := range []Role{Client, Server} {
+		p := &c.ep[r]
+		if p.finSent && !p.finTaken && p.finGap && p.finHasAck && c.reachable(r, p.finSeq) {
+			t.takeFIN(c, r.Peer(), Inferred)
+		}
 	}
-	return 0, false
 }

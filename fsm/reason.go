@@ -42,6 +42,19 @@ const (
 	ReasonRstInSyn Reason = "rst-in-syn-recv" // RST in SYN_RECV: the half-open server socket goes away
 )
 
+// Observer v2 transition and revision reasons: what a later packet (or an
+// ACK number) showed. A Revision's Reason is one of these or an older key
+// (fin-ack-lost, handshake-ack-dropped, not-listening, refused).
+const (
+	ReasonSynAckLost      Reason = "synack-lost"        // SYN sent again after a SYN+ACK: the SYN+ACK never arrived, still SYN_SENT
+	ReasonFinNotArrived   Reason = "fin-not-arrived"    // its FIN does not ack the peer's: that FIN had not arrived, ESTABLISHED → FIN_WAIT_1
+	ReasonNoSocket        Reason = "no-socket"          // bare RST (no ACK, seq = the ack it got): no socket had the connection
+	ReasonFinNotSeen      Reason = "fin-not-seen"       // an ACK one past everything the peer sent proves a FIN the capture lacks
+	ReasonAckNotSeen      Reason = "ack-not-seen"       // one direction only: its FIN was not sent again, so its ACK (not captured) is assumed to have arrived
+	ReasonFinWait2Timeout Reason = "fin-wait-2-timeout" // an orphan FIN_WAIT_2 ended by Linux's tcp_fin_timeout, with no packet
+	ReasonSynNotSeen      Reason = "syn-not-seen"       // an RST,ACK with seq 0 answers a SYN the capture lacks: SYN_SENT
+)
+
 // Note reasons: annotations that change no state.
 const (
 	NoteSynRetransmit    Reason = "syn-retransmission"
@@ -73,6 +86,22 @@ const (
 	NoteTimeWaitAssassin Reason = "rst-in-time-wait"        // RST closed a TIME_WAIT endpoint early (RFC 1337)
 )
 
+// Observer v2 notes: evidence the packets carry, and what they cannot tell.
+const (
+	NoteDuplicate           Reason = "duplicate"               // same seq/ack/flags/len and TSval: a network copy, not a retransmission
+	NoteDupOrRetransmit     Reason = "duplicate-or-retransmit" // a copy without timestamps: duplicate and retransmission look the same
+	NoteRstToListen         Reason = "rst-to-listen"           // RST reaching a listener: ignored (RFC 9293 §3.10.7.2)
+	NoteSynSentSurvivesRst  Reason = "syn-sent-rst"            // RST from SYN_SENT answering an old ACK: it stays SYN_SENT (Figure 8)
+	NoteTimeWaitSynRejected Reason = "time-wait-syn-rejected"  // SYN to TIME_WAIT refused (PAWS or old ISN): TIME_WAIT answers an ACK
+	NoteTimeWaitRestarted   Reason = "time-wait-restarted"     // FIN again into TIME_WAIT: 2MSL timer restarted
+	NoteFinOutOfOrder       Reason = "fin-out-of-order"        // FIN beyond missing data: taken when the hole fills
+	NoteFinWait2Orphan      Reason = "fin-wait-2-orphan"       // FIN_WAIT_2 may end silently (tcp_fin_timeout): cannot be seen
+	NoteSynUnanswered       Reason = "syn-unanswered"          // a lone SYN may have been answered out of sight
+	NoteKeepAliveUnanswered Reason = "keepalive-unanswered"    // probes unanswered: the RST that ends it may never be seen
+	NoteCloseOrderUnseen    Reason = "close-order-unseen"      // one direction: FIN_WAIT_2 or straight to TIME_WAIT (or CLOSING) cannot be seen
+	NoteClosedUnseen        Reason = "closed-unseen"           // a bare RST shows the socket had gone; when it went is not in the packets
+)
+
 // Reasons lists every key, transitions first, in declaration order. The UI
 // tests check that each one has a translation.
 func Reasons() []Reason {
@@ -82,10 +111,14 @@ func Reasons() []Reason {
 		ReasonActiveClose, ReasonFinReceived, ReasonPassiveClose, ReasonFinCrossed, ReasonFinAcked, ReasonFinInFinWait2,
 		ReasonSimultaneousClose, ReasonFinAndAck, ReasonClosingAcked, ReasonLastAck, ReasonFinAckLost, ReasonTimeWaitExpired, ReasonReused,
 		ReasonRstSent, ReasonRefused, ReasonAborted, ReasonRstInSyn,
+		ReasonSynAckLost, ReasonFinNotArrived, ReasonNoSocket, ReasonFinNotSeen, ReasonAckNotSeen, ReasonFinWait2Timeout, ReasonSynNotSeen,
 		NoteSynRetransmit, NoteSynAckRetransmit, NoteFinRetransmit, NoteRetransmit, NoteKeepAlive,
 		NoteBadSynAckAck, NoteBadHandshakeAck, NoteSynData, NoteSynDataAcked, NoteSynDataNotAcked,
 		NoteHalfClose, NoteDataAfterFin, NoteRstOutOfWindow, NoteRstChallenge, NoteRstAfterClose, NoteAfterClosed,
 		NotePortReuse, NoteOneDirection, NoteSeqWrap, NoteZeroWindow,
 		NoteUnexpectedAck, NoteUnexpectedSyn, NoteUnexpectedFlags, NoteDataInSynSent, NoteOutOfOrder, NoteTimeWaitAssassin,
+		NoteDuplicate, NoteDupOrRetransmit, NoteRstToListen, NoteSynSentSurvivesRst, NoteTimeWaitSynRejected,
+		NoteTimeWaitRestarted, NoteFinOutOfOrder, NoteFinWait2Orphan, NoteSynUnanswered, NoteKeepAliveUnanswered,
+		NoteCloseOrderUnseen, NoteClosedUnseen,
 	}
 }

@@ -20,7 +20,7 @@ import (
 //	client 10.0.0.1:40000        addresses (these are the defaults)
 //	server 10.0.0.2:80
 //	timewait 60s                 tracker configuration
-//	C>S SYN seq=1000 len=0 win=65535 wscale=7 @0.5s
+//	C>S SYN seq=1000 len=0 win=65535 wscale=7 ts=7 tsecr=0 @0.5s
 //	S>C SYN,ACK seq=5000 ack=1001
 //	advance 61s                  fire timers up to that capture time
 //
@@ -140,6 +140,10 @@ func parseScript(t *testing.T, path string) script {
 				s.Window = uint16(n)
 			case "wscale":
 				s.Options.WScale = int8(n)
+			case "ts":
+				s.Options.Timestamp, s.Options.TSval = true, uint32(n)
+			case "tsecr":
+				s.Options.Timestamp, s.Options.TSecr = true, uint32(n)
 			default:
 				bad("unknown key %q", k)
 			}
@@ -173,7 +177,10 @@ func transcript(sc script) string {
 				if ev.Packet == 0 {
 					fmt.Fprintf(&b, "timer at +%s conn %d\n", ev.Time.Sub(epoch), ev.Conn.ID)
 				}
-				fmt.Fprintf(&b, "    %s %s -> %s (%s)\n", ev.Endpoint, ev.Old, ev.New, ev.Reason)
+				fmt.Fprintf(&b, "    %s %s -> %s (%s, %s)\n", ev.Endpoint, ev.Old, ev.New, ev.Reason, ev.Confidence)
+			case fsm.KindRevision:
+				rv := ev.Revision
+				fmt.Fprintf(&b, "    revise %s: believed %v since #%d, now %s (%s)\n", ev.Endpoint, rv.Believed, rv.Packet, ev.New, rv.Reason)
 			case fsm.KindNote:
 				fmt.Fprintf(&b, "    note %s: %s\n", ev.Endpoint, ev.Reason)
 			case fsm.KindEnd:
@@ -205,6 +212,18 @@ func transcript(sc script) string {
 		fmt.Fprintf(&b, "conn %d %s -> %s%s: client %s, server %s, conn_state %s, history %s, packets %d/%d, bytes %d/%d, notes [%s]\n",
 			c.ID, c.Client, c.Server, late, c.ClientState(), c.ServerState(), c.ConnState(), c.History(),
 			c.Packets[fsm.Client], c.Packets[fsm.Server], c.Bytes[fsm.Client], c.Bytes[fsm.Server], strings.Join(notes, " "))
+		for _, r := range []fsm.Role{fsm.Client, fsm.Server} {
+			var path []string
+			for _, tr := range c.Path() {
+				if tr.Endpoint == r {
+					path = append(path, fmt.Sprintf("%s(%s)", tr.To, tr.Confidence))
+				}
+			}
+			fmt.Fprintf(&b, "  %s path: %s\n", r, strings.Join(path, " "))
+		}
+		for _, rv := range c.Revisions {
+			fmt.Fprintf(&b, "  revision: %s believed %v from #%d, corrected by #%d (%s)\n", rv.Endpoint, rv.Believed, rv.Packet, rv.CorrectedBy, rv.Reason)
+		}
 	}
 	return b.String()
 }

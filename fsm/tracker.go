@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"fmt"
 	"net/netip"
 	"sort"
 	"time"
@@ -36,18 +37,54 @@ type endpoint struct {
 	synSeen    bool   // sent a SYN: iss is its real ISN
 	synAckSent bool   // sent a SYN+ACK
 	isnKnown   bool   // iss is usable as the base of relative numbers
+	isnReal    bool   // iss is its real ISN: its SYN was seen, or a SYN+ACK acknowledged it
 	iss        Seq    // initial send sequence number (RFC 9293 §3.4), or inferred base
-	nxt        Seq    // one past the highest sequence number it sent (its SND.NXT as seen)
-	nxtValid   bool   // nxt was set from a segment it sent
+	nxt        Seq    // one past the highest sequence number it sent (its SND.NXT as seen, or proven by the peer's ACKs)
+	nxtValid   bool   // nxt was set
 	acked      Seq    // highest ack it sent: its RCV.NXT as announced
 	ackValid   bool   //
 	finSent    bool   //
 	finTaken   bool   // the peer took its FIN (moved on it)
+	finGap     bool   // its FIN waits for data before it (sequence order, §3.10.7.4 eighth check)
 	finSeq     Seq    // sequence number of its FIN
+	finAck     Seq    // the ack its FIN segment carried
+	finHasAck  bool   // the FIN segment had the ACK bit
 	synLen     uint32 // payload carried on its SYN (TCP Fast Open)
 	wscale     int8   // window scale from its SYN, -1 unknown
 	window     uint32 // last advertised window, scaled when known
 	wrapped    bool   // its sequence numbers wrapped past 2^32 (noted once)
+
+	// contig is the end of the sequence space it sent without a hole, as
+	// far as the capture shows: what the peer's RCV.NXT can have reached.
+	// ooo holds the ranges it sent beyond a hole (bounded).
+	contig      Seq
+	contigValid bool
+	ooo         []seqRange
+
+	// TCP timestamps (RFC 7323): the last TSval it sent (ts_recent for
+	// its peer), and its last segments, to tell a network duplicate (same
+	// TSval) from a retransmission (a new one).
+	tsRecent uint32
+	tsValid  bool
+	recent   [4]segSig
+	nrecent  int
+	dupNoted bool // NoteDupOrRetransmit said once
+
+	synTime      time.Time // when its SYN was seen
+	finTime      time.Time // when its FIN was seen
+	closeAssumed bool      // how it left FIN_WAIT_1 is not in the packets (closeOrderUnseen)
+}
+
+// seqRange is [start, end) in sequence space.
+type seqRange struct{ start, end Seq }
+
+// segSig is what makes two segments copies of each other.
+type segSig struct {
+	seq, ack Seq
+	flags    Flags
+	len      uint32
+	ts       bool
+	tsval    uint32
 }
 
 // connKey identifies a connection: VLAN and both ends (16-byte address,
@@ -122,7 +159,20 @@ type Tracker struct {
 
 	// The segment being processed, copied into every event it causes.
 	cur Event
+	// noBook is set by a rule that keeps the segment out of the sequence
+	// bookkeeping (a SYN with a new ISN that Linux answers with a
+	// challenge ACK belongs to no connection's numbers).
+	noBook bool
+	// resent: the segment's bytes were all seen before (dataNotes).
+	resent bool
+	// prevPkt is the connection's packet before the one being processed.
+	prevPkt uint64
 }
+
+// strictEdges makes set panic on a transition that is not an Edge. Tests
+// turn it on (export_test.go); in production an impossible transition is
+// dropped, never shown.
+var strictEdges = false
 
 // NewTracker returns an empty tracker.
 func NewTracker(cfg Config) *Tracker {
@@ -140,23 +190,49 @@ func (t *Tracker) Open() int { return len(t.conns) }
 
 // Observe feeds one segment. It first fires the timers due at s.Time (see
 // Advance), then returns a KindSegment event for s followed by the
-// transitions and notes it caused and KindEnd for connections it let go.
-// The returned slice is reused by the next call to Observe, Advance or
-// Flush.
+// transitions, revisions and notes it caused and KindEnd for connections
+// it let go. The returned slice is reused by the next call to Observe,
+// Advance or Flush.
 func (t *Tracker) Observe(s Segment) []Event {
 	t.evs = t.evs[:0]
 	t.fire(s.Time)
 
 	key := keyOf(s.VLAN, s.Src, s.Dst)
 	c := t.conns[key]
+	if c != nil && c.prev != nil && !c.prev.done && t.refusedAfterAll(c, &s) {
+		return t.evs
+	}
+	if c != nil && c.prev != nil && !c.prev.done && c.prev.inTimeWait() && c.prev.takes(&s) {
+		// A segment of the old connection whose TIME_WAIT is still
+		// there (its ACK answering the rejected SYN, the RST that answers
+		// that ACK): it belongs to the old numbers.
+		t.segment(c.prev, &s, false)
+		if !c.prev.inTimeWait() {
+			t.cur.Conn = c
+			t.note(c, c.roleOf(s.Src), NoteSynSentSurvivesRst)
+		}
+		return t.evs
+	}
 	reused := false
+	var old *Conn
 	if c != nil && t.startsNew(c, &s) {
 		reused = s.Flags&SYN != 0
-		t.reuse(c, &s)
+		if t.timeWaitRejects(c, &s) {
+			// Linux's TIME_WAIT does not accept this SYN
+			// (tcp_timewait_state_process): it stays, and answers with
+			// an ACK of the old connection. The new connection takes the
+			// map slot; the old one is kept until its TIME_WAIT ends.
+			t.cur = Event{Conn: c, Packet: s.Packet, Time: s.Time, From: c.roleOf(s.Src), Flags: s.Flags}
+			t.note(c, c.roleOf(s.Dst), NoteTimeWaitSynRejected)
+			old = c
+		} else if t.reuse(c, &s) {
+			old = c
+		}
 		c = nil
 	}
 	if c == nil {
 		c = t.newConn(&s)
+		c.prev = old
 		t.conns[key] = c
 	}
 	t.segment(c, &s, reused)
@@ -179,6 +255,9 @@ func (t *Tracker) Flush() []Event {
 	t.evs = t.evs[:0]
 	open := make([]*Conn, 0, len(t.conns))
 	for _, c := range t.conns {
+		if c.prev != nil && !c.prev.done {
+			open = append(open, c.prev)
+		}
 		open = append(open, c)
 	}
 	sort.Slice(open, func(i, j int) bool { return open[i].ID < open[j].ID })
@@ -201,12 +280,13 @@ func (t *Tracker) fire(now time.Time) {
 		}
 		c := tm.conn
 		if c.done || c.State[tm.role] != TimeWait || c.twUntil[tm.role].UnixNano() != tm.at {
-			continue // gone, or left TIME_WAIT another way (RST, reuse)
+			continue // gone, left TIME_WAIT another way (RST, reuse), or restarted
 		}
 		// RFC 9293 §3.10.8: "If the time-wait timeout expires on a
-		// connection, delete the TCB, enter the CLOSED state".
+		// connection, delete the TCB, enter the CLOSED state". Nothing
+		// on the wire shows it.
 		t.cur = Event{Conn: c, Time: c.twUntil[tm.role]}
-		t.set(c, tm.role, Closed, ReasonTimeWaitExpired)
+		t.set(c, tm.role, Closed, ReasonTimeWaitExpired, Assumed)
 	}
 	for {
 		tm, ok := t.linger.due(n)
@@ -214,8 +294,7 @@ func (t *Tracker) fire(now time.Time) {
 			break
 		}
 		c := tm.conn
-		if !c.done && c.State[Client] == Closed && c.State[Server] == Closed &&
-			c.closedAt.Add(t.cfg.Linger).UnixNano() == tm.at {
+		if !c.done && c.over() && c.closedAt.Add(t.cfg.Linger).UnixNano() == tm.at {
 			t.end(c)
 		}
 	}
@@ -226,16 +305,11 @@ func (t *Tracker) end(c *Conn) {
 	if c.done {
 		return
 	}
-	if c.Packets[Client] == 0 || c.Packets[Server] == 0 {
-		silent := Client
-		if c.Packets[Client] != 0 {
-			silent = Server
-		}
-		if c.State[silent].Synchronized() || c.State[silent] == SynRecv {
-			t.cur = Event{Conn: c, Time: c.LastTime}
-			t.note(c, silent, NoteOneDirection)
-		}
+	if c.prev != nil && !c.prev.done {
+		t.end(c.prev)
 	}
+	t.cur = Event{Conn: c, Time: c.LastTime}
+	t.finalNotes(c)
 	c.done = true
 	if key := c.key(); t.conns[key] == c {
 		delete(t.conns, key)
@@ -243,31 +317,58 @@ func (t *Tracker) end(c *Conn) {
 	t.evs = append(t.evs, Event{Kind: KindEnd, Conn: c, Time: c.LastTime, States: c.State})
 }
 
-// set moves endpoint r of c to state to, recording why. It is the only
-// place a state changes.
-func (t *Tracker) set(c *Conn, r Role, to State, why Reason) {
+// set moves endpoint r of c to state to, recording why and how it is
+// known. It is the only place a state changes (revise only withdraws).
+// A change that is not an Edge is refused: it is never shown.
+func (t *Tracker) set(c *Conn, r Role, to State, why Reason, conf Confidence) {
 	from := c.State[r]
 	if from == to {
 		return
 	}
+	if !Legal(from, to) {
+		if strictEdges {
+			panic(fmt.Sprintf("fsm: %s %s -> %s (%s) is not an edge of RFC 9293's diagram (packet %d)", r, from, to, why, t.cur.Packet))
+		}
+		return
+	}
 	c.State[r] = to
-	tr := Transition{Packet: t.cur.Packet, Time: t.cur.Time, Endpoint: r, From: from, To: to, Reason: why}
+	tr := Transition{Packet: t.cur.Packet, Time: t.cur.Time, Endpoint: r, From: from, To: to, Reason: why, Confidence: conf}
 	c.Transitions = append(c.Transitions, tr)
 	t.evs = append(t.evs, t.cur)
 	ev := &t.evs[len(t.evs)-1]
 	ev.Kind = KindTransition
 	ev.Conn = c
-	ev.Endpoint, ev.Old, ev.New, ev.Reason = r, from, to, why
+	ev.Endpoint, ev.Old, ev.New, ev.Reason, ev.Confidence = r, from, to, why, conf
+	ev.Revision = nil
 	ev.States = c.State
 
 	if to == TimeWait {
-		c.twUntil[r] = t.cur.Time.Add(t.cfg.TimeWait)
-		t.tw.push(timer{at: c.twUntil[r].UnixNano(), conn: c, role: r})
+		t.startTimeWait(c, r)
 	}
-	if c.State[Client] == Closed && c.State[Server] == Closed {
+	if c.over() {
 		c.closedAt = t.cur.Time
 		t.linger.push(timer{at: t.cur.Time.Add(t.cfg.Linger).UnixNano(), conn: c})
 	}
+}
+
+// startTimeWait (re)starts the 2MSL timer of r (RFC 9293 §3.10.7.4: a
+// FIN retransmitted into TIME_WAIT restarts it; Linux
+// inet_twsk_reschedule).
+func (t *Tracker) startTimeWait(c *Conn, r Role) {
+	c.twUntil[r] = t.cur.Time.Add(t.cfg.TimeWait)
+	t.tw.push(timer{at: c.twUntil[r].UnixNano(), conn: c, role: r})
+}
+
+// over reports whether the connection is finished: both endpoints CLOSED,
+// or one CLOSED and the other back to (or never more than) a listener.
+func (c *Conn) over() bool {
+	gone := func(s State) bool { return s == Closed || s == Listen || s == Unknown }
+	return gone(c.State[Client]) && gone(c.State[Server]) &&
+		(c.State[Client] == Closed || c.State[Server] == Closed)
+}
+
+func (c *Conn) inTimeWait() bool {
+	return c.State[Client] == TimeWait || c.State[Server] == TimeWait
 }
 
 // note records an annotation about endpoint r.
@@ -280,6 +381,7 @@ func (t *Tracker) note(c *Conn, r Role, why Reason) {
 	ev.Kind = KindNote
 	ev.Conn = c
 	ev.Endpoint, ev.Reason = r, why
+	ev.Revision = nil
 	ev.States = c.State
 }
 
@@ -328,9 +430,10 @@ func (t *Tracker) newConn(s *Segment) *Conn {
 
 // startsNew reports whether s, a segment on the 4-tuple of c, opens a new
 // connection rather than continuing c: a SYN without ACK from an endpoint
-// that is not (or no longer) in the middle of its own open.
+// that is not (or no longer) in the middle of its own open, sent to an
+// endpoint that is not synchronized.
 func (t *Tracker) startsNew(c *Conn, s *Segment) bool {
-	if c.State[Client] == Closed && c.State[Server] == Closed && s.Time.Sub(c.closedAt) > t.cfg.Linger {
+	if c.over() && s.Time.Sub(c.closedAt) > t.cfg.Linger {
 		return true // lingered long enough: anything now is a new story
 	}
 	if s.Flags&SYN == 0 || s.Flags&(ACK|RST) != 0 {
@@ -347,20 +450,111 @@ func (t *Tracker) startsNew(c *Conn, s *Segment) bool {
 	if !ex.synSeen && ex.isnKnown && Seq(s.Seq) == ex.iss {
 		return false // the SYN the peer's SYN+ACK already acknowledged, late
 	}
+	if ys := c.State[x.Peer()]; ys.Synchronized() && ys != TimeWait {
+		// A SYN with a new ISN reaching a synchronized endpoint does not
+		// open anything: Linux answers with a challenge ACK and keeps the
+		// connection (RFC 5961 §4, tcp_validate_incoming).
+		return false
+	}
 	return true
 }
 
-// reuse ends c because s starts a new connection on its 4-tuple.
-func (t *Tracker) reuse(c *Conn, s *Segment) {
+// timeWaitRejects reports whether s, a SYN that would start a new
+// connection on c's 4-tuple, reaches an endpoint of c in TIME_WAIT that
+// refuses it. Linux (tcp_timewait_state_process) accepts the SYN only if
+// it passes PAWS and its ISN is after the TIME_WAIT's RCV.NXT, or both
+// ends use timestamps and its TSval is newer than the last one seen.
+// Otherwise TIME_WAIT stays and answers with an ACK of the old connection
+// (RFC 9293 Figure 8's old duplicate SYN).
+func (t *Tracker) timeWaitRejects(c *Conn, s *Segment) bool {
+	if s.Flags&SYN == 0 || s.Flags&(ACK|RST) != 0 {
+		return false
+	}
+	x := c.roleOf(s.Src)
+	if c.State[x.Peer()] != TimeWait || c.over() {
+		return false
+	}
+	ex := &c.ep[x]
+	ts := s.Options.Timestamp && ex.tsValid
+	if ts && int32(s.Options.TSval-ex.tsRecent) < 0 {
+		return true // PAWS (RFC 7323 §5): an older timestamp
+	}
+	rcvNxt, known := c.ep[x.Peer()].rcvNxt(ex)
+	if known && rcvNxt.LessThan(s.Seq) {
+		return false
+	}
+	if ts && int32(ex.tsRecent-s.Options.TSval) < 0 {
+		return false
+	}
+	return known || ts
+}
+
+// takes reports whether s belongs to c, an old connection in TIME_WAIT
+// that a newer one superseded in the map: the TIME_WAIT endpoint's ACK
+// carrying its old numbers, or an RST at its RCV.NXT.
+func (c *Conn) takes(s *Segment) bool {
+	if s.Flags&SYN != 0 {
+		return false
+	}
+	x := c.roleOf(s.Src)
+	ex, ey := &c.ep[x], &c.ep[x.Peer()]
+	if s.Flags&RST != 0 {
+		n, ok := ey.rcvNxt(ex)
+		return c.State[x.Peer()] == TimeWait && ok && s.Seq == n
+	}
+	return c.State[x] == TimeWait && ex.nxtValid && s.Seq == ex.nxt
+}
+
+// reuse ends c because s starts a new connection on its 4-tuple. When
+// the SYN took over the peer's TIME_WAIT, that end is only inferred (the
+// capture point may be before the peer, which may still refuse it): c is
+// kept, and reuse reports true, so that the TIME_WAIT's answer can
+// revise it (refusedAfterAll).
+func (t *Tracker) reuse(c *Conn, s *Segment) (kept bool) {
 	t.cur = Event{Conn: c, Packet: s.Packet, Time: s.Time, From: c.roleOf(s.Src), Flags: s.Flags}
 	for _, r := range []Role{Client, Server} {
 		if c.State[r] == TimeWait {
 			// Linux lets a SYN with a higher ISN (or timestamp) take over a
 			// 4-tuple in TIME_WAIT (tcp_timewait_state_process: TCP_TW_SYN).
-			t.set(c, r, Closed, ReasonReused)
+			conf := Seen
+			if r != c.roleOf(s.Src) {
+				conf, kept = Inferred, true
+			}
+			t.set(c, r, Closed, ReasonReused, conf)
 		}
 	}
-	t.end(c)
+	if !kept {
+		t.end(c)
+	}
+	return kept
+}
+
+// refusedAfterAll handles the case where the capture (taken before the
+// peer) showed a SYN that should take over a TIME_WAIT, and the TIME_WAIT
+// answers with an ACK of the old connection: the peer refused it after all
+// (PAWS with a timestamp rewritten on the way, or an old ISN). The
+// TIME_WAIT is given back to the old connection (a revision) and the ACK
+// is shown there.
+func (t *Tracker) refusedAfterAll(c *Conn, s *Segment) bool {
+	p := c.prev
+	r := p.roleOf(s.Src)
+	if s.Flags&(SYN|RST|FIN) != 0 || s.Flags&ACK == 0 || c.Packets[c.roleOf(s.Src)] != 0 ||
+		p.State[r] != Closed || !p.ep[r].nxtValid || s.Seq != p.ep[r].nxt {
+		return false
+	}
+	i := p.byReason(r, ReasonReused)
+	if i < 0 || p.Transitions[i].Confidence != Inferred {
+		return false
+	}
+	t.segment(p, s, false) // the segment's event first, then what it showed
+	t.revise(p, r, i, NoteTimeWaitSynRejected)
+	for k := len(t.evs) - 1; k >= 0; k-- {
+		if t.evs[k].Kind == KindSegment {
+			t.evs[k].States = p.State // the states after the segment, revised
+			break
+		}
+	}
+	return true
 }
 
 func (c *Conn) roleOf(a netip.AddrPort) Role {

@@ -12,8 +12,11 @@ import "github.com/synfin/synfin/fsm"
 //	x, x1            the client's ISN and x+1 (raw)
 //	y, y1            the server's ISN and y+1 (raw)
 //	flags            the segment's flags, e.g. "SYN,ACK"
+//	n, by            for a revision: the packet of the first withdrawn
+//	                 transition (Revision.Packet) and the packet that
+//	                 corrected it (Revision.CorrectedBy)
 func ReasonArgs() []string {
-	return []string{"who", "peer", "sender", "receiver", "seq", "ack", "len", "rawseq", "rawack", "x", "x1", "y", "y1", "flags"}
+	return []string{"who", "peer", "sender", "receiver", "seq", "ack", "len", "rawseq", "rawack", "x", "x1", "y", "y1", "flags", "n", "by"}
 }
 
 // reasons explains every fsm.Reason. The vocabulary follows the course

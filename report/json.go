@@ -35,6 +35,7 @@ type Conn struct {
 	JoinedLate    bool         `json:"joined_late"`
 	Notes         []string     `json:"notes"`
 	Transitions   []Transition `json:"transitions"`
+	Revisions     []Revision   `json:"revisions"`
 }
 
 // Transition is one state change in a Conn record. Packet is 0 for a
@@ -46,6 +47,19 @@ type Transition struct {
 	From     string    `json:"from"`
 	To       string    `json:"to"`
 	Reason   string    `json:"reason"`
+	// Confidence is "seen", "inferred" or "assumed" (fsm.Confidence).
+	Confidence string `json:"confidence"`
+}
+
+// Revision is an earlier belief that a later packet showed wrong: the
+// states Endpoint was believed to pass through from Packet on, withdrawn
+// when packet CorrectedBy arrived. Transitions holds the corrected path.
+type Revision struct {
+	Packet      uint64   `json:"packet"`
+	Endpoint    string   `json:"endpoint"`
+	Believed    []string `json:"believed"`
+	CorrectedBy uint64   `json:"corrected_by"`
+	Reason      string   `json:"reason"`
 }
 
 // NewConn converts a tracker connection into its JSON record.
@@ -60,19 +74,30 @@ func NewConn(c *fsm.Conn) Conn {
 		ClientBytes: c.Bytes[fsm.Client], ServerBytes: c.Bytes[fsm.Server],
 		FirstPacket: c.FirstPacket, LastPacket: c.LastPacket,
 		Start: c.FirstTime.UTC(), Duration: c.Duration().Seconds(),
-		JoinedLate:  c.JoinedLate,
-		Notes:       []string{},
-		Transitions: make([]Transition, len(c.Transitions)),
+		JoinedLate: c.JoinedLate,
+		Notes:      []string{},
+		Revisions:  []Revision{},
 	}
+	path := c.Path()
+	r.Transitions = make([]Transition, len(path))
 	r.VLAN, r.InnerVLAN = fsm.SplitVLAN(c.VLAN)
 	for _, n := range c.NoteKeys() {
 		r.Notes = append(r.Notes, string(n))
 	}
-	for i, t := range c.Transitions {
+	for i, t := range path {
 		r.Transitions[i] = Transition{
 			Packet: t.Packet, Time: t.Time.UTC(), Endpoint: t.Endpoint.String(),
 			From: t.From.String(), To: t.To.String(), Reason: string(t.Reason),
+			Confidence: t.Confidence.String(),
 		}
+	}
+	for _, rv := range c.Revisions {
+		b := make([]string, len(rv.Believed))
+		for i, s := range rv.Believed {
+			b[i] = s.String()
+		}
+		r.Revisions = append(r.Revisions, Revision{Packet: rv.Packet, Endpoint: rv.Endpoint.String(),
+			Believed: b, CorrectedBy: rv.CorrectedBy, Reason: string(rv.Reason)})
 	}
 	return r
 }
@@ -152,7 +177,7 @@ func AppendJSON(b []byte, c *fsm.Conn) []byte {
 	b = append(b, ']')
 	b = appendKey(b, "transitions")
 	b = append(b, '[')
-	for i, t := range c.Transitions {
+	for i, t := range c.Path() {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -168,6 +193,34 @@ func AppendJSON(b []byte, c *fsm.Conn) []byte {
 		b = appendSafe(b, t.To.String())
 		b = appendKey(b, "reason")
 		b = appendSafe(b, string(t.Reason))
+		b = appendKey(b, "confidence")
+		b = appendSafe(b, t.Confidence.String())
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	b = appendKey(b, "revisions")
+	b = append(b, '[')
+	for i, rv := range c.Revisions {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"packet":`...)
+		b = strconv.AppendUint(b, rv.Packet, 10)
+		b = appendKey(b, "endpoint")
+		b = appendSafe(b, rv.Endpoint.String())
+		b = appendKey(b, "believed")
+		b = append(b, '[')
+		for j, st := range rv.Believed {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendSafe(b, st.String())
+		}
+		b = append(b, ']')
+		b = appendKey(b, "corrected_by")
+		b = strconv.AppendUint(b, rv.CorrectedBy, 10)
+		b = appendKey(b, "reason")
+		b = appendSafe(b, string(rv.Reason))
 		b = append(b, '}')
 	}
 	return append(b, "]}\n"...)

@@ -15,7 +15,7 @@ import (
 )
 
 // conns builds finished connections covering the JSON writer's branches:
-// VLANs, notes, a timer transition, tiny and large durations.
+// VLANs, notes, a timer transition, a revision, tiny and large durations.
 func conns() []*fsm.Conn {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 123456789, time.UTC)
 	c := netip.MustParseAddrPort("10.0.0.1:40000")
@@ -36,6 +36,8 @@ func conns() []*fsm.Conn {
 		{Time: t0.Add(2 * time.Millisecond), Src: s, Dst: c, Flags: fsm.FIN | fsm.ACK, Seq: 10, Ack: 3, VLAN: 10<<12 | 20},
 		{Time: t0.Add(2 * time.Millisecond), Src: s, Dst: c, Flags: fsm.FIN | fsm.ACK, Seq: 10, Ack: 3, VLAN: 10<<12 | 20},
 		{Time: t0.Add(3 * time.Millisecond), Src: c, Dst: s, Flags: fsm.ACK, Seq: 3, Ack: 11, VLAN: 10<<12 | 20},
+		// The server's FIN again after the client's ACK: a revision.
+		{Time: t0.Add(300 * time.Millisecond), Src: s, Dst: c, Flags: fsm.FIN | fsm.ACK, Seq: 10, Ack: 3, VLAN: 10<<12 | 20},
 		{Time: t0, Src: s, Dst: c, Flags: fsm.ACK | fsm.PSH, Seq: 9, Ack: 2, Len: 5, VLAN: 7},
 	}
 	for i, seg := range segs {
@@ -53,6 +55,9 @@ func TestJSONMatchesEncoding(t *testing.T) {
 	cs := conns()
 	if len(cs) != 2 {
 		t.Fatalf("want 2 connections, got %d", len(cs))
+	}
+	if len(cs[0].Revisions) == 0 {
+		t.Fatal("conn 1 should hold a revision (the FIN sent again after its ACK)")
 	}
 	for _, c := range cs {
 		var want bytes.Buffer

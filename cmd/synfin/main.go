@@ -28,6 +28,7 @@ Usage:
   synfin server [--addr :7788] [--model goroutine|process|iterative] [--backlog N]
   synfin client [--addr 127.0.0.1:7788]
   synfin diagram -r FILE [--conn N] [--format text|svg|mermaid]
+  synfin export -r FILE [--conn N] [--lang en|zh] [-o OUT.html]
 
 Run 'synfin COMMAND -h' for a command's flags.
 `
@@ -96,6 +97,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return runClient(ctx, args[1:], e)
 	case "diagram":
 		return runDiagram(ctx, args[1:], e)
+	case "export":
+		return runExport(ctx, args[1:], e)
 	}
 	if len(args[0]) > 0 && args[0][0] == '-' {
 		// tcpdump style: synfin -r FILE, synfin -i IFACE, with options.
