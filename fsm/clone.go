@@ -16,7 +16,8 @@ func (t *Tracker) Clone() *Tracker {
 		nextID: t.nextID,
 	}
 	copies := make(map[*Conn]*Conn, len(t.conns))
-	dup := func(c *Conn) *Conn {
+	var dup func(c *Conn) *Conn
+	dup = func(c *Conn) *Conn {
 		if c == nil {
 			return nil
 		}
@@ -28,6 +29,7 @@ func (t *Tracker) Clone() *Tracker {
 		}
 		d := c.clone()
 		copies[c] = d
+		d.prev = dup(c.prev) // the same copy the timers name
 		return d
 	}
 	for k, c := range t.conns {
@@ -41,7 +43,7 @@ func (t *Tracker) Clone() *Tracker {
 	return n
 }
 
-// clone copies c and every slice it owns.
+// clone copies c and every slice it owns; the caller sets prev.
 func (c *Conn) clone() *Conn {
 	d := *c
 	d.Transitions = append(make([]Transition, 0, cap(c.Transitions)), c.Transitions...)
@@ -54,6 +56,11 @@ func (c *Conn) clone() *Conn {
 		}
 	}
 	d.zeek.history = append([]byte(nil), c.zeek.history...)
+	for r := range d.zeek.ep {
+		// These are rewritten in place: each copy needs its own.
+		d.zeek.ep[r].reasm.blocks = append([]zBlock(nil), c.zeek.ep[r].reasm.blocks...)
+		d.ep[r].ooo = append([]seqRange(nil), c.ep[r].ooo...)
+	}
 	return &d
 }
 

@@ -13,8 +13,8 @@ func TestCloneKnowsEveryReference(t *testing.T) {
 	known := map[string]bool{
 		"Tracker.conns": true, "Tracker.evs": true, "Tracker.tw": true, "Tracker.linger": true, "Tracker.cur": true,
 		"timerQueue.q": true, "timer.conn": true,
-		"Conn.Transitions": true, "Conn.Revisions": true, "Conn.Notes": true,
-		"zeekState.history": true, "Revision.Believed": true,
+		"Conn.Transitions": true, "Conn.Revisions": true, "Conn.Notes": true, "Conn.prev": true, "endpoint.ooo": true,
+		"zeekState.history": true, "zReassembler.blocks": true, "Revision.Believed": true,
 		"Event.Conn": true, "Event.Revision": true,
 	}
 	seen := map[reflect.Type]bool{}

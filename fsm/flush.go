@@ -14,6 +14,9 @@ func (t *Tracker) FlushBatches(n int, fn func([]Event)) {
 	}
 	open := make([]*Conn, 0, len(t.conns))
 	for _, c := range t.conns {
+		if c.prev != nil && !c.prev.done {
+			open = append(open, c.prev)
+		}
 		open = append(open, c)
 	}
 	slices.SortFunc(open, func(a, b *Conn) int {
