@@ -23,7 +23,13 @@ type DialOptions struct {
 	// server sends (and its FIN). Without it, data waits in the receive
 	// queue until Recv: that is how "close with unread data" is shown.
 	AutoRead bool
-	Events   Sink
+	// KeepAlive turns TCP keep-alive on. Off by default in the demo: its
+	// probes are a lesson of their own, not noise.
+	KeepAlive bool
+	Events    Sink
+	// register, when set, lists the client before its KindConnected
+	// event: an action may follow the event at once.
+	register func(*Client)
 }
 
 // Client is the demo TCP client: one connection.
@@ -33,6 +39,7 @@ type Client struct {
 	p             *peer
 	wg            sync.WaitGroup
 	readMu        sync.Mutex
+	autoRead      bool
 }
 
 // Dial connects to the server at addr. A refused connection is reported
@@ -49,10 +56,12 @@ func Dial(ctx context.Context, addr netip.AddrPort, opt DialOptions) (*Client, e
 		c   *net.TCPConn
 		err error
 	)
+	var local netip.AddrPort // known before connect: a refusal names its connection too
 	if opt.Local.IsValid() {
 		c, err = dialFrom(opt.Local, addr)
+		local = opt.Local
 	} else {
-		var d net.Dialer
+		d := net.Dialer{KeepAlive: -1, Control: bindAnyPort(addr, &local)}
 		var nc net.Conn
 		nc, err = d.DialContext(ctx, "tcp", addr.String())
 		if err == nil {
@@ -61,23 +70,27 @@ func Dial(ctx context.Context, addr netip.AddrPort, opt DialOptions) (*Client, e
 	}
 	if err != nil {
 		if isRefused(err) {
-			ev(Event{Kind: KindRefused, Remote: addr, Text: err.Error()})
+			ev(Event{Kind: KindRefused, Local: local, Remote: addr, Text: err.Error()})
 		} else {
-			ev(Event{Kind: KindError, Remote: addr, Text: err.Error()})
+			ev(Event{Kind: KindError, Local: local, Remote: addr, Text: err.Error()})
 		}
 		return nil, err
 	}
-	cl := &Client{name: name, local: addrPort(c.LocalAddr()), remote: addrPort(c.RemoteAddr())}
+	setKeepAlive(c, opt.KeepAlive)
+	cl := &Client{name: name, local: addrPort(c.LocalAddr()), remote: addrPort(c.RemoteAddr()), autoRead: opt.AutoRead}
 	cl.p = newPeer(c, func(k Kind, text string) {
 		opt.Events.emit(Event{Who: name, Kind: k, Local: cl.local, Remote: cl.remote, Text: text})
 	})
+	if opt.register != nil {
+		opt.register(cl)
+	}
 	ev(Event{Kind: KindConnected, Local: cl.local, Remote: cl.remote,
 		Text: fmt.Sprintf("connected from %v", cl.local)})
 	if opt.AutoRead {
 		cl.wg.Add(1)
 		go func() {
 			defer cl.wg.Done()
-			cl.p.readLoop(true)
+			cl.p.readLoop(hold)
 		}()
 	}
 	return cl, nil
@@ -129,6 +142,20 @@ func (c *Client) Recv(timeout time.Duration) (string, error) {
 	c.p.failed("recv", err)
 	return "", err
 }
+
+// StopReading stops an AutoRead client's reader: what the server sends
+// from now on waits, unread, in the receive queue (so that Close sends
+// RST). It returns once the reader has stopped.
+func (c *Client) StopReading() {
+	if !c.autoRead || c.p.stopRead.Swap(true) {
+		return
+	}
+	_ = c.p.c.SetReadDeadline(time.Now()) // wakes the reader
+	c.wg.Wait()
+}
+
+// Unread returns the bytes waiting in the receive queue.
+func (c *Client) Unread() int { return unread(c.p.c) }
 
 // Close closes the socket: FIN, or RST if data sent by the server was
 // never read.

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // peer is one side's socket and the actions on it, shared by the server's
@@ -19,8 +21,11 @@ type peer struct {
 	mu     sync.Mutex
 	closed atomic.Bool // closed or aborted by us: read errors are expected
 	wrShut atomic.Bool // shutdown(SHUT_WR) done: our FIN is already out
-	done   chan struct{}
-	once   sync.Once
+	// stopRead makes readLoop return at its next read deadline, leaving
+	// what arrives in the receive queue (Client.StopReading).
+	stopRead atomic.Bool
+	done     chan struct{}
+	once     sync.Once
 }
 
 func newPeer(c *net.TCPConn, emit func(Kind, string)) *peer {
@@ -102,10 +107,21 @@ func (p *peer) abort() error {
 	return nil
 }
 
+// eofPolicy is what a reader does when recv returns 0 (the peer's FIN):
+// send reply first (when set), then close after delay (0 at once,
+// negative: never, the owner closes).
+type eofPolicy struct {
+	delay time.Duration
+	reply string
+}
+
+// hold is the policy that keeps the socket open after the peer's FIN.
+func hold() eofPolicy { return eofPolicy{delay: HoldClose} }
+
 // readLoop reads until EOF or error, reporting what it gets. On EOF it
-// closes the socket too unless hold is set (like the course's server,
-// which closes as soon as recv returns 0). It returns true on EOF.
-func (p *peer) readLoop(hold bool) {
+// follows policy (asked then): like the course's server, which closes as
+// soon as recv returns 0, or later, or never.
+func (p *peer) readLoop(policy func() eofPolicy) {
 	buf := make([]byte, 64<<10)
 	for {
 		n, err := p.c.Read(buf)
@@ -118,9 +134,29 @@ func (p *peer) readLoop(hold bool) {
 		if p.closed.Load() {
 			return
 		}
+		if p.stopRead.Load() && errors.Is(err, os.ErrDeadlineExceeded) {
+			_ = p.c.SetReadDeadline(time.Time{})
+			return // StopReading: the data now waits in the receive queue
+		}
 		if errors.Is(err, io.EOF) {
 			p.emit(KindPeerClosed, "recv returned 0: the peer sent FIN")
-			if !hold {
+			pol := policy()
+			if pol.reply != "" {
+				_ = p.send(pol.reply)
+			}
+			if pol.delay < 0 {
+				return
+			}
+			if pol.delay > 0 {
+				t := time.NewTimer(pol.delay)
+				select {
+				case <-t.C:
+				case <-p.done:
+					t.Stop()
+					return
+				}
+			}
+			if !p.closed.Load() {
 				_ = p.close()
 			}
 			return

@@ -6,6 +6,9 @@ import (
 )
 
 func TestController(t *testing.T) {
+	if !inOwnNetns(t) {
+		return
+	}
 	addr := loop(9750)
 	c, err := NewController(ControllerConfig{Addr: addr, HoldOnEOF: true})
 	if err != nil {

@@ -37,10 +37,17 @@
 // serves one accepted socket. Every program that starts a process-model
 // Server must call MaybeRunChild first thing in main (and in TestMain).
 //
-// A Controller (the interactive demo the UI drives) runs each action on a
-// goroutine of its own, one action at a time in the order asked, so its
-// methods return at once; Close cancels pending actions and waits for
-// them.
+// A Controller runs each action on a goroutine of its own, one action at
+// a time in the order asked, so its methods return at once; Close cancels
+// pending actions and waits for them.
+//
+// Live is the interactive demo the TUI drives: a Controller whose server
+// can be switched and restarted, the keys' actions (Do), the server log
+// in the UI's language (Log), and the kernel's view of its sockets. One
+// watcher goroutine reads that view through sock_diag when a packet
+// (Packet) or a demo event pokes it, and once a second for timers; the
+// UI's calls only read memory, so they are safe on the draw path. The
+// reads are kept, so KernelAt answers for a past step. Close stops both.
 //
 // Scenarios run on the calling goroutine and start peers as above; Record
 // adds one goroutine that pumps the live capture into a buffer the

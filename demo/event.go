@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/synfin/synfin/i18n"
 )
 
 // Kind says what happened to a demo peer. The values are stable keys: the
@@ -33,7 +35,18 @@ const (
 	KindHalfClosed   Kind = "half-closed"   // shutdown(SHUT_WR): FIN sent, still reading
 	KindAborted      Kind = "aborted"       // close with SO_LINGER 0: RST sent
 	KindError        Kind = "error"         // any other failure (Text says what)
+	KindChildLimit   Kind = "child-limit"   // process model: MaxChildren children serve; accept waits for one to end
+	KindNote         Kind = "note"          // the demo says something (Note and Args say what, in any language)
+	KindReplyArmed   Kind = "reply-armed"   // the server will answer when recv returns 0 (ReplyOnEOF)
 )
+
+// ListenInfo is how a server listens: the model, backlog and
+// SO_REUSEADDR of a KindListening or KindBindError event.
+type ListenInfo struct {
+	Model     Model
+	Backlog   int
+	ReuseAddr bool
+}
 
 // Event is one thing a demo peer did or saw.
 type Event struct {
@@ -44,6 +57,12 @@ type Event struct {
 	// Local and Remote are the socket's addresses when known.
 	Local, Remote netip.AddrPort
 	Text          string // detail in English: payload, error message...
+	// Listen is set on KindListening and KindBindError events.
+	Listen *ListenInfo
+	// Note, when set, is the i18n key of what the demo says (KindNote,
+	// and KindError for the demo's own errors); Args fill it.
+	Note i18n.Key
+	Args i18n.Args
 }
 
 func (e Event) String() string {

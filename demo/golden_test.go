@@ -136,6 +136,8 @@ var expectations = map[string][]struct {
 	"concurrent":         {{"all connected", fsm.Established, fsm.Established}, {"all closed", fsm.TimeWait, fsm.Closed}},
 	"backlog":            {{"accept queue full, third SYN dropped", fsm.SynSent, fsm.Listen}, {"all served", fsm.TimeWait, fsm.Closed}},
 	"reuseaddr":          {{"server stopped, its old connection in TIME_WAIT", fsm.Closed, fsm.TimeWait}, {"restarted with SO_REUSEADDR", fsm.TimeWait, fsm.Closed}},
+	"teardown":           {{"client closed, server not yet", fsm.FinWait2, fsm.CloseWait}, {"server closed too", fsm.TimeWait, fsm.Closed}},
+	"parent-copy":        {{"child closed and exited, the parent's copy open", fsm.FinWait2, fsm.CloseWait}, {"the parent closed its copy", fsm.TimeWait, fsm.Closed}},
 }
 
 func checkExpect(t *testing.T, scenario string, cmp *demo.Comparison) {

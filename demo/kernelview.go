@@ -79,13 +79,32 @@ func (kv KernelView) Parts() (baseline []KernelSocket, cps []Checkpoint, err err
 	return baseline, cps, nil
 }
 
-// WriteKernelView writes kv as indented JSON to path.
+// WriteKernelView writes kv as indented JSON to path. It never follows a
+// symbolic link and writes only to a regular file (as root, a device or
+// a link planted at path must not be written through).
 func WriteKernelView(path string, kv KernelView) error {
 	b, err := json.MarshalIndent(kv, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	f, err := openNoFollow(path)
+	if err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("%q is not a regular file", path)
+	}
+	if err == nil {
+		err = f.Truncate(0)
+	}
+	if err == nil {
+		_, err = f.Write(append(b, '\n'))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // ReadKernelView reads a file written by WriteKernelView.

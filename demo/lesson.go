@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -15,9 +16,65 @@ import (
 // embedded in the binary: what the demo replays where live capture is
 // impossible (no CAP_NET_RAW and no unprivileged user namespaces).
 var LessonScenarios = []string{
-	"client-close", "server-close", "half-close", "refused", "abort",
-	"unread-rst", "simultaneous-open", "simultaneous-close", "port-reuse",
-	"short-connections", "backlog",
+	"client-close", "teardown", "server-close", "half-close", "refused", "abort",
+	"unread-rst", "simultaneous-open", "simultaneous-close", "reuseaddr", "port-reuse",
+	"short-connections", "long-connection", "backlog", "concurrent", "parent-copy",
+}
+
+// LessonPlan is one lesson of synfin lesson: the scenarios it runs live,
+// in order. Where live capture is impossible, the same scenarios are in
+// the built-in recording: Filter keeps their packets.
+type LessonPlan struct {
+	Name      string
+	Scenarios []string
+}
+
+var lessonPlans = []LessonPlan{
+	{"handshake", []string{"client-close"}},
+	{"teardown", []string{"teardown", "server-close"}},
+	{"time-wait", []string{"reuseaddr", "port-reuse"}},
+	{"half-close", []string{"half-close"}},
+	{"reset", []string{"refused", "abort", "unread-rst"}},
+	{"backlog", []string{"backlog"}},
+	{"concurrency", []string{"concurrent", "parent-copy"}},
+	{"long-short", []string{"short-connections", "long-connection"}},
+	{"simultaneous", []string{"simultaneous-open", "simultaneous-close"}},
+}
+
+// LessonPlans lists the lessons in teaching order.
+func LessonPlans() []LessonPlan {
+	out := make([]LessonPlan, len(lessonPlans))
+	for i, p := range lessonPlans {
+		out[i] = LessonPlan{p.Name, append([]string(nil), p.Scenarios...)}
+	}
+	return out
+}
+
+// LookupLessonPlan finds a lesson by name.
+func LookupLessonPlan(name string) (LessonPlan, bool) {
+	for _, p := range LessonPlans() {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return LessonPlan{}, false
+}
+
+// Filter returns the capture filter of the lesson's scenarios' ports
+// (scenarios never share ports): applied to the built-in recording, it
+// keeps this lesson's packets.
+func (p LessonPlan) Filter() string {
+	var parts []string
+	for _, name := range p.Scenarios {
+		sc, ok := Lookup(name)
+		if !ok {
+			continue
+		}
+		for i := range sc.Ports {
+			parts = append(parts, fmt.Sprintf("port %d", sc.Base+i))
+		}
+	}
+	return "tcp and (" + strings.Join(parts, " or ") + ")"
 }
 
 // lessonGap separates the recordings in the lesson's time line.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/synfin/synfin/capture"
@@ -59,5 +60,58 @@ func TestLessonReads(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("lesson holds %d segments, want the recordings' (more than 100)", n)
+	}
+}
+
+// TestLessonPlans: every lesson of synfin lesson has scenarios that exist
+// and are in the built-in recording, whose packets its Filter keeps.
+func TestLessonPlans(t *testing.T) {
+	want := []string{"handshake", "teardown", "time-wait", "half-close", "reset", "backlog", "concurrency", "long-short", "simultaneous"}
+	plans := demo.LessonPlans()
+	if len(plans) != len(want) {
+		t.Fatalf("%d lessons, want %v", len(plans), want)
+	}
+	path, err := demo.WriteLesson()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(path)
+	for i, p := range plans {
+		if p.Name != want[i] {
+			t.Errorf("lesson %d is %q, want %q", i, p.Name, want[i])
+		}
+		if _, ok := demo.LookupLessonPlan(p.Name); !ok {
+			t.Errorf("LookupLessonPlan(%q) fails", p.Name)
+		}
+		for _, name := range p.Scenarios {
+			if _, ok := demo.Lookup(name); !ok {
+				t.Errorf("lesson %s: no scenario %q", p.Name, name)
+			}
+			if !slices.Contains(demo.LessonScenarios, name) {
+				t.Errorf("lesson %s: scenario %q is not in the built-in recording", p.Name, name)
+			}
+		}
+		src, err := capture.OpenFileFiltered(path, p.Filter())
+		if err != nil {
+			t.Fatalf("lesson %s: filter %q: %v", p.Name, p.Filter(), err)
+		}
+		ports := map[uint16]bool{}
+		for {
+			seg, err := src.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ports[seg.Dst.Port()], ports[seg.Src.Port()] = true, true
+		}
+		src.Close()
+		for _, name := range p.Scenarios {
+			sc, _ := demo.Lookup(name)
+			if !ports[sc.Base] {
+				t.Errorf("lesson %s: the built-in recording has no packet of %s (port %d) under %q", p.Name, name, sc.Base, p.Filter())
+			}
+		}
 	}
 }

@@ -28,6 +28,9 @@ func needLive(t testing.TB) {
 // TestScenariosLive runs every scenario under a live capture and fails on
 // any disagreement between the kernel's view and the fsm's.
 func TestScenariosLive(t *testing.T) {
+	if !demo.InOwnNetns(t) {
+		return
+	}
 	needLive(t)
 	for _, sc := range demo.Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {

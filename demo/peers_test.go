@@ -38,6 +38,9 @@ func kernelState(t *testing.T, local, remote netip.AddrPort) fsm.State {
 // closes: the server reports what it received and recv returning 0, and
 // closes in turn, leaving the client in TIME_WAIT.
 func TestServerModels(t *testing.T) {
+	if !inOwnNetns(t) {
+		return
+	}
 	for i, m := range Models() {
 		t.Run(string(m), func(t *testing.T) {
 			log := &EventLog{}
@@ -91,6 +94,9 @@ func TestServerModels(t *testing.T) {
 // its copy of the accepted socket: if the parent keeps it, the child's
 // close sends no FIN; the FIN goes out only when the last copy closes.
 func TestParentKeepsCopy(t *testing.T) {
+	if !inOwnNetns(t) {
+		return
+	}
 	log := &EventLog{}
 	addr := loop(9710)
 	srv, err := StartServer(ServerConfig{Addr: addr, Model: Process, ReuseAddr: true, HoldOnEOF: true, KeepParentCopy: true, Events: log.Sink()})
@@ -142,6 +148,9 @@ func TestParentKeepsCopy(t *testing.T) {
 // with the course's "address already in use", with or without
 // SO_REUSEADDR (it only helps against TIME_WAIT, not a live listener).
 func TestListenWithoutReuseAddr(t *testing.T) {
+	if !inOwnNetns(t) {
+		return
+	}
 	addr := loop(9711)
 	l, err := Listen(addr, 1, false)
 	if err != nil {
@@ -169,6 +178,9 @@ func TestListenWithoutReuseAddr(t *testing.T) {
 // TestRefusedAndAbort: connect to a closed port is refused; an abort
 // resets the server's side.
 func TestRefusedAndAbort(t *testing.T) {
+	if !inOwnNetns(t) {
+		return
+	}
 	log := &EventLog{}
 	addr := loop(9712)
 	if _, err := Dial(context.Background(), addr, DialOptions{Events: log.Sink()}); !errors.Is(err, syscall.ECONNREFUSED) {

@@ -22,6 +22,9 @@ type RecordOptions struct {
 	FSM  fsm.Config // for the comparison
 	// Events receives the peers' events as they happen (may be nil).
 	Events Sink
+	// Opened, when set, is called once the capture socket is open, before
+	// the scenario starts: where a root caller drops its privileges.
+	Opened func()
 }
 
 // Recording is what Record saw.
@@ -84,9 +87,13 @@ func Record(ctx context.Context, name string, opt RecordOptions) (*Recording, er
 	if err != nil {
 		return nil, err
 	}
+	if opt.Opened != nil {
+		opt.Opened()
+	}
 	var (
 		mu      sync.Mutex
 		segs    []fsm.Segment
+		arrived = make(chan struct{}) // closed at the next packet
 		pumpErr error
 		done    = make(chan struct{})
 	)
@@ -109,6 +116,8 @@ func Record(ctx context.Context, name string, opt RecordOptions) (*Recording, er
 			s.Payload = nil
 			mu.Lock()
 			segs = append(segs, s)
+			close(arrived)
+			arrived = make(chan struct{})
 			mu.Unlock()
 		}
 	}()
@@ -117,13 +126,10 @@ func Record(ctx context.Context, name string, opt RecordOptions) (*Recording, er
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]fsm.Segment(nil), segs...)
-	}, LastPacket: func() time.Time {
+	}, Arrived: func() <-chan struct{} {
 		mu.Lock()
 		defer mu.Unlock()
-		if len(segs) == 0 {
-			return time.Time{}
-		}
-		return segs[len(segs)-1].Time
+		return arrived
 	}}
 	start := time.Now()
 	runErr := sc.Execute(ctx, r)

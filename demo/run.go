@@ -34,10 +34,9 @@ type Run struct {
 	// captured so far. It lets Checkpoint wait for quiet and lets the
 	// simultaneous-close scenario see whether the FINs really crossed.
 	Segments func() []fsm.Segment
-	// LastPacket, when set, returns the capture time of the newest
-	// segment (zero if none): a cheaper way for WaitQuiet to watch the
-	// line than Segments.
-	LastPacket func() time.Time
+	// Arrived, when set, returns a channel closed when the next packet is
+	// captured: WaitQuiet waits on it.
+	Arrived func() <-chan struct{}
 
 	mu              sync.Mutex
 	checkpoints     []Checkpoint
@@ -83,32 +82,35 @@ func (r *Run) Checkpoints() []Checkpoint {
 // quiet (loopback delivers in microseconds; delayed ACKs take up to 40 ms).
 const quietGap = 60 * time.Millisecond
 
-// WaitQuiet waits until no packet has been captured for quietGap (or, with
-// no capture, sleeps that long).
+// quietLimit bounds the wait for quiet.
+const quietLimit = 5 * time.Second
+
+// WaitQuiet waits until the capture has gone quietGap without a packet:
+// it waits on the capture's packets (Arrived), restarting the gap at each
+// one, rather than polling. With no capture it waits quietGap.
 func (r *Run) WaitQuiet(ctx context.Context) error {
-	last := r.LastPacket
-	if last == nil && r.Segments != nil {
-		last = func() time.Time {
-			segs := r.Segments()
-			if len(segs) == 0 {
-				return time.Time{}
-			}
-			return segs[len(segs)-1].Time
-		}
-	}
-	if last == nil {
+	if r.Arrived == nil {
 		return sleep(ctx, quietGap)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	limit := time.NewTimer(quietLimit)
+	defer limit.Stop()
+	gap := time.NewTimer(quietGap)
+	defer gap.Stop()
 	for {
-		if err := sleep(ctx, quietGap/3); err != nil {
-			return err
-		}
-		if time.Since(last()) >= quietGap {
-			return nil
-		}
-		if time.Now().After(deadline) {
+		next := r.Arrived()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-limit.C:
 			return errors.New("the network never went quiet")
+		case <-next:
+			// A packet: the gap starts again from it.
+			if !gap.Stop() {
+				<-gap.C
+			}
+			gap.Reset(quietGap)
+		case <-gap.C:
+			return nil
 		}
 	}
 }

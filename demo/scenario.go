@@ -24,7 +24,10 @@ type Scenario struct {
 	Base  uint16 // default first port; scenarios do not share ports
 	Ports uint16 // ports used: Base .. Base+Ports-1
 	DefN  int    // default count for repeating scenarios (0: none)
-	run   func(ctx context.Context, r *Run) error
+	// Filters: the scenario attaches socket filters to its sockets, which
+	// some kernels allow only with CAP_NET_ADMIN.
+	Filters bool
+	run     func(ctx context.Context, r *Run) error
 }
 
 // ErrNotReproduced is returned (wrapped) by a scenario whose kernel timing
@@ -70,14 +73,16 @@ var scenarios = []Scenario{
 	{Name: "abort", Desc: "the client aborts with SO_LINGER 0: RST instead of FIN, no TIME_WAIT", Base: 7830, Ports: 1, run: abort},
 	{Name: "unread-rst", Desc: "the client closes with unread data in its receive queue: the kernel sends RST", Base: 7840, Ports: 1, run: unreadRST},
 	{Name: "half-close", Desc: "the client shuts down writing (FIN_WAIT_2 / CLOSE_WAIT) and still receives the server's reply", Base: 7850, Ports: 1, run: halfClose},
-	{Name: "simultaneous-close", Desc: "both ends send FIN at the same instant: the FINs cross, both go through CLOSING to TIME_WAIT", Base: 7860, Ports: 1, run: simultaneousClose},
-	{Name: "simultaneous-open", Desc: "two sockets bound to fixed ports connect to each other: the SYNs cross (first SYNs swallowed, retransmitted together after 1 s)", Base: 7870, Ports: 2, run: simultaneousOpen},
+	{Name: "simultaneous-close", Desc: "both ends send FIN at the same instant: the FINs cross, both go through CLOSING to TIME_WAIT", Base: 7860, Ports: 1, Filters: true, run: simultaneousClose},
+	{Name: "simultaneous-open", Desc: "two sockets bound to fixed ports connect to each other: the SYNs cross (first SYNs swallowed, retransmitted together after 1 s)", Base: 7870, Ports: 2, Filters: true, run: simultaneousOpen},
 	{Name: "short-connections", Desc: "N short connections: connect, send one line, close, again", Base: 7880, Ports: 1, DefN: 5, run: shortConnections},
 	{Name: "long-connection", Desc: "N lines on one long connection, then close", Base: 7890, Ports: 1, DefN: 5, run: longConnection},
 	{Name: "concurrent", Desc: "N clients connected at once to the goroutine-per-connection server", Base: 7900, Ports: 1, DefN: 5, run: concurrent},
 	{Name: "backlog", Desc: "iterative server, listen backlog 1, not accepting: the 3rd client's SYN is dropped and retransmitted", Base: 7910, Ports: 1, run: backlog},
 	{Name: "reuseaddr", Desc: "restart a server while its old connection sits in TIME_WAIT: without SO_REUSEADDR bind fails, with it it works", Base: 7920, Ports: 1, run: reuseAddr},
 	{Name: "port-reuse", Desc: "a client bound to a fixed port reconnects while its old connection is in TIME_WAIT", Base: 7930, Ports: 2, run: portReuse},
+	{Name: "teardown", Desc: "the textbook four-way teardown: the client closes, the server waits before its close() (client FIN_WAIT_2, server CLOSE_WAIT), then FIN, ACK", Base: 7950, Ports: 1, run: fourWayTeardown},
+	{Name: "parent-copy", Desc: "multi-process server whose parent forgets to close its copy: the child's close sends no FIN (CLOSE_WAIT / FIN_WAIT_2) until the parent closes", Base: 7960, Ports: 1, run: parentCopy},
 	{Name: "stress", Desc: "N short connections as fast as possible from 8 clients at once (loopback only)", Base: 7940, Ports: 1, DefN: 2000, run: stress},
 }
 
@@ -429,7 +434,7 @@ func afterOpen(ctx context.Context, r *Run, ca, cb *net.TCPConn, a, b netip.Addr
 	sink.emit(Event{Who: "peer B", Kind: KindConnected, Local: b, Remote: a, Text: "simultaneous open"})
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); pb.readLoop(false) }()
+	go func() { defer wg.Done(); pb.readLoop(func() eofPolicy { return eofPolicy{} }) }()
 	err := func() error {
 		if err := r.Checkpoint(ctx, "SYNs crossed"); err != nil {
 			return err
@@ -686,6 +691,55 @@ func reuseAddr(ctx context.Context, r *Run) error {
 		return err
 	}
 	return r.Checkpoint(ctx, "restarted with SO_REUSEADDR")
+}
+
+// fourWayTeardown is the teardown of the textbooks, four segments: the
+// server does not close as soon as recv returns 0 (Linux would then send
+// its FIN with the ACK, three segments), so the client's FIN is ACKed
+// alone and FIN_WAIT_2 / CLOSE_WAIT last until the server's close().
+func fourWayTeardown(ctx context.Context, r *Run) error {
+	srv, c, ev, err := openOne(ctx, r, ServerConfig{ReuseAddr: true, HoldOnEOF: true}, "hello")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	defer c.Release()
+	if err := clientDoes(r, c, c.Close, KindPeerClosed); err != nil {
+		return err
+	}
+	if err := r.Checkpoint(ctx, "client closed, server not yet"); err != nil {
+		return err
+	}
+	if err := clientDoes(r, c, func() error { return srv.CloseConn(ev.Conn) }, KindClosed); err != nil {
+		return err
+	}
+	return r.Checkpoint(ctx, "server closed too")
+}
+
+// parentCopy is the notes' multi-process mistake: the parent keeps its
+// copy of the accepted socket, so when the child closes (and exits) the
+// socket lives on and no FIN goes out, until the parent closes it.
+func parentCopy(ctx context.Context, r *Run) error {
+	srv, c, ev, err := openOne(ctx, r, ServerConfig{ReuseAddr: true, Model: Process, KeepParentCopy: true}, "hello")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	defer c.Release()
+	from := r.Log.Len()
+	if err := c.Close(); err != nil {
+		return err
+	}
+	if _, _, err := r.Log.Wait(from, 3*time.Second, func(e Event) bool { return e.Kind == KindChildExited && e.Conn == ev.Conn }); err != nil {
+		return fmt.Errorf("the child never exited: %w", err)
+	}
+	if err := r.Checkpoint(ctx, "child closed and exited, the parent's copy open"); err != nil {
+		return err
+	}
+	if n := srv.CloseParentCopies(); n != 1 {
+		return fmt.Errorf("the parent closed %d copies, want 1", n)
+	}
+	return r.Checkpoint(ctx, "the parent closed its copy")
 }
 
 func portReuse(ctx context.Context, r *Run) error {

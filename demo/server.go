@@ -15,6 +15,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"github.com/synfin/synfin/i18n"
 )
 
 // Model is how a Server serves its clients, as in the course notes.
@@ -65,9 +68,27 @@ type ServerConfig struct {
 	// each accepted socket, to show why the notes close it: the child's
 	// close then sends no FIN, the socket lives on in the parent.
 	KeepParentCopy bool
-	Name           string // Who in events; default "server"
-	Events         Sink
+	// CloseDelay is how long the server waits after the client's FIN
+	// (recv returned 0) before its own close(): 0 at once, as the notes'
+	// servers do; negative: until CloseConn (as HoldOnEOF). SetCloseDelay
+	// changes it for the next FINs.
+	CloseDelay time.Duration
+	// MaxChildren bounds the process model's children (0:
+	// DefaultMaxChildren): with that many serving, accept waits until one
+	// ends (a KindChildLimit event says so).
+	MaxChildren int
+	// KeepAlive turns TCP keep-alive on for accepted sockets. Off by
+	// default: its probes every 15 s are a lesson of their own, not noise.
+	KeepAlive bool
+	Name      string // Who in events; default "server"
+	Events    Sink
 }
+
+// DefaultMaxChildren is the process model's default bound on children.
+const DefaultMaxChildren = 16
+
+// HoldClose is the CloseDelay that waits for CloseConn.
+const HoldClose time.Duration = -1
 
 // Server is the demo TCP server.
 type Server struct {
@@ -76,13 +97,18 @@ type Server struct {
 
 	mu      sync.Mutex
 	ln      *net.TCPListener
+	stop    chan struct{} // closed when ln stops
 	conns   map[int]*serverConn
 	resume  chan struct{}
 	resumed bool
 	closed  bool
 
-	nextID atomic.Int64
-	wg     sync.WaitGroup
+	nextID     atomic.Int64
+	wg         sync.WaitGroup
+	closeDelay atomic.Int64 // time.Duration
+	keepParent atomic.Bool
+	keepAlive  atomic.Bool
+	children   chan struct{} // process model: one token per child serving
 }
 
 // serverConn is one accepted connection, served here or in a child.
@@ -92,9 +118,14 @@ type serverConn struct {
 	remote netip.AddrPort
 	p      *peer // in-process models
 
+	// reply, when set, is sent when recv returns 0, before the close:
+	// the half-close lesson's answer after the client's FIN.
+	reply atomic.Pointer[string]
+
 	// process model
 	cmd        *exec.Cmd
 	stdin      io.WriteCloser
+	stdinMu    sync.Mutex
 	parentCopy *net.TCPConn
 	childDone  atomic.Bool
 }
@@ -111,10 +142,21 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 	if cfg.Backlog <= 0 {
 		cfg.Backlog = DefaultBacklog
 	}
-	s := &Server{cfg: cfg, name: cfg.Name, conns: map[int]*serverConn{}, resume: make(chan struct{})}
+	if cfg.MaxChildren <= 0 {
+		cfg.MaxChildren = DefaultMaxChildren
+	}
+	s := &Server{cfg: cfg, name: cfg.Name, conns: map[int]*serverConn{}, resume: make(chan struct{}),
+		children: make(chan struct{}, cfg.MaxChildren)}
 	if s.name == "" {
 		s.name = "server"
 	}
+	d := cfg.CloseDelay
+	if cfg.HoldOnEOF {
+		d = HoldClose
+	}
+	s.closeDelay.Store(int64(d))
+	s.keepParent.Store(cfg.KeepParentCopy)
+	s.keepAlive.Store(cfg.KeepAlive)
 	if !cfg.Paused {
 		s.resumed = true
 		close(s.resume)
@@ -131,6 +173,43 @@ func (s *Server) Addr() netip.AddrPort { return s.cfg.Addr }
 // Model returns the server model.
 func (s *Server) Model() Model { return s.cfg.Model }
 
+// ListenAddr returns the address the server listens on now (the kernel's
+// port when Addr's port was 0); invalid when it does not listen.
+func (s *Server) ListenAddr() netip.AddrPort {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return netip.AddrPort{}
+	}
+	return addrPort(s.ln.Addr())
+}
+
+// SetCloseDelay sets how long the server waits after a client's FIN
+// before its own close() (0 at once, HoldClose until CloseConn), for the
+// FINs to come. The process model's children take the delay they were
+// started with.
+func (s *Server) SetCloseDelay(d time.Duration) { s.closeDelay.Store(int64(d)) }
+
+// CloseDelay returns the delay set by SetCloseDelay.
+func (s *Server) CloseDelay() time.Duration { return time.Duration(s.closeDelay.Load()) }
+
+// SetKeepParentCopy sets whether the process model's parent keeps its
+// copy of the sockets it accepts from now on.
+func (s *Server) SetKeepParentCopy(on bool) { s.keepParent.Store(on) }
+
+// KeepParentCopy reports the setting of SetKeepParentCopy.
+func (s *Server) KeepParentCopy() bool { return s.keepParent.Load() }
+
+// SetKeepAlive sets TCP keep-alive for the sockets accepted from now on.
+func (s *Server) SetKeepAlive(on bool) { s.keepAlive.Store(on) }
+
+// ReuseAddr reports whether the listening socket was made with
+// SO_REUSEADDR (the last Listen's choice).
+func (s *Server) ReuseAddr() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.ReuseAddr
+}
 func (s *Server) emit(e Event) {
 	if e.Who == "" {
 		e.Who = s.name
@@ -150,20 +229,23 @@ func (s *Server) Listen(reuseAddr bool) error {
 	if s.ln != nil {
 		return fmt.Errorf("already listening on %v", s.cfg.Addr)
 	}
+	s.cfg.ReuseAddr = reuseAddr
+	info := &ListenInfo{Model: s.cfg.Model, Backlog: s.cfg.Backlog, ReuseAddr: reuseAddr}
 	ln, err := Listen(s.cfg.Addr, s.cfg.Backlog, reuseAddr)
 	if err != nil {
-		s.emit(Event{Kind: KindBindError, Local: s.cfg.Addr, Text: err.Error()})
+		s.emit(Event{Kind: KindBindError, Local: s.cfg.Addr, Text: err.Error(), Listen: info})
 		return err
 	}
 	s.ln = ln
+	s.stop = make(chan struct{})
 	onoff := "off"
 	if reuseAddr {
 		onoff = "on"
 	}
-	s.emit(Event{Kind: KindListening, Local: s.cfg.Addr,
+	s.emit(Event{Kind: KindListening, Local: addrPort(ln.Addr()), Listen: info,
 		Text: fmt.Sprintf("%s model, backlog %d, SO_REUSEADDR %s", s.cfg.Model, s.cfg.Backlog, onoff)})
 	s.wg.Add(1)
-	go s.acceptLoop(ln)
+	go s.acceptLoop(ln, s.stop)
 	return nil
 }
 
@@ -172,6 +254,9 @@ func (s *Server) StopListening() error {
 	s.mu.Lock()
 	ln := s.ln
 	s.ln = nil
+	if ln != nil {
+		close(s.stop)
+	}
 	s.mu.Unlock()
 	if ln == nil {
 		return errors.New("not listening")
@@ -191,10 +276,32 @@ func (s *Server) Resume() {
 	}
 }
 
-func (s *Server) acceptLoop(ln *net.TCPListener) {
+// childToken takes one of the MaxChildren tokens, waiting (and saying
+// so) while every child is busy; false when the listener stops first.
+func (s *Server) childToken(stop <-chan struct{}) bool {
+	select {
+	case s.children <- struct{}{}:
+		return true
+	default:
+	}
+	n := cap(s.children)
+	s.emit(Event{Kind: KindChildLimit, Local: s.cfg.Addr, Args: i18n.Args{"n": n},
+		Text: fmt.Sprintf("%d children are serving (--max-children): the next connection waits in the backlog until one ends", n)})
+	select {
+	case s.children <- struct{}{}:
+		return true
+	case <-stop:
+		return false
+	}
+}
+
+func (s *Server) acceptLoop(ln *net.TCPListener, stop <-chan struct{}) {
 	defer s.wg.Done()
 	<-s.resume
 	for {
+		if s.cfg.Model == Process && !s.childToken(stop) {
+			return
+		}
 		c, err := ln.AcceptTCP()
 		if err != nil {
 			s.mu.Lock()
@@ -203,14 +310,22 @@ func (s *Server) acceptLoop(ln *net.TCPListener) {
 			if !stopped {
 				s.emit(Event{Kind: KindError, Text: "accept: " + err.Error()})
 			}
+			if s.cfg.Model == Process {
+				<-s.children
+			}
 			return
 		}
+		setKeepAlive(c, s.keepAlive.Load())
 		sc := &serverConn{id: int(s.nextID.Add(1)), local: addrPort(c.LocalAddr()), remote: addrPort(c.RemoteAddr())}
-		s.emit(Event{Kind: KindAccepted, Conn: sc.id, Local: sc.local, Remote: sc.remote,
-			Text: fmt.Sprintf("new socket for client %v", sc.remote)})
+		accepted := Event{Kind: KindAccepted, Conn: sc.id, Local: sc.local, Remote: sc.remote,
+			Text: fmt.Sprintf("new socket for client %v", sc.remote)}
 		if s.cfg.Model == Process {
+			// The child's start comes after; the connection is listed
+			// (Conns, ConnFor) by the KindChildStarted event.
+			s.emit(accepted)
 			// startChild lists sc once its fields are set.
 			if err := s.startChild(sc, c); err != nil {
+				<-s.children
 				s.emit(Event{Kind: KindError, Conn: sc.id, Text: "child: " + err.Error()})
 				c.Close()
 			}
@@ -223,6 +338,7 @@ func (s *Server) acceptLoop(ln *net.TCPListener) {
 			c.Close()
 			return
 		}
+		s.emit(accepted) // listed first: an action on it may follow at once
 		if s.cfg.Model == Iterative {
 			s.serve(sc)
 			continue
@@ -248,9 +364,79 @@ func (s *Server) add(sc *serverConn) bool {
 
 // serve reads from an in-process connection until it is closed.
 func (s *Server) serve(sc *serverConn) {
-	sc.p.readLoop(s.cfg.HoldOnEOF)
+	sc.p.readLoop(func() eofPolicy {
+		pol := eofPolicy{delay: s.CloseDelay()}
+		if r := sc.reply.Load(); r != nil {
+			pol.reply = *r
+		}
+		return pol
+	})
 	<-sc.p.done
 	s.forget(sc.id)
+}
+
+// ReplyOnEOF makes connection id answer text when recv returns 0 (the
+// client's FIN), before it closes: on a half-closed connection the reply
+// still reaches the client. A KindReplyArmed event says when it holds (in
+// the process model the child says so, after this returns).
+func (s *Server) ReplyOnEOF(id int, text string) error {
+	sc, err := s.conn(id)
+	if err != nil {
+		return err
+	}
+	if sc.cmd != nil {
+		return sc.tellChild("reply", text) // the child reports KindReplyArmed
+	}
+	sc.reply.Store(&text)
+	s.emit(Event{Kind: KindReplyArmed, Conn: sc.id, Local: sc.local, Remote: sc.remote, Text: text})
+	return nil
+}
+
+// ConnFor returns the number of the open connection whose client is
+// remote.
+func (s *Server) ConnFor(remote netip.AddrPort) (int, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	best := 0
+	for id, sc := range s.conns {
+		if sc.remote == remote && id > best {
+			best = id
+		}
+	}
+	return best, best > 0
+}
+
+// CloseParentCopies closes the process model parent's kept copies of
+// its sockets (KeepParentCopy): where the child has already closed, the
+// FIN goes out now. It returns how many copies it closed.
+func (s *Server) CloseParentCopies() int {
+	s.mu.Lock()
+	var kept []*serverConn
+	for _, sc := range s.conns {
+		if sc.parentCopy != nil {
+			kept = append(kept, sc)
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(kept, func(a, b *serverConn) int { return a.id - b.id })
+	n := 0
+	for _, sc := range kept {
+		s.mu.Lock()
+		pc := sc.parentCopy
+		sc.parentCopy = nil
+		s.mu.Unlock()
+		if pc == nil {
+			continue
+		}
+		pc.Close()
+		n++
+		s.emit(Event{Kind: KindParentClosed, Conn: sc.id, Local: sc.local, Remote: sc.remote,
+			Text: "the parent closed its copy at last"})
+		if sc.childDone.Load() {
+			s.forget(sc.id)
+		}
+	}
+	return n
 }
 
 func (s *Server) forget(id int) {
@@ -318,8 +504,7 @@ func (s *Server) act(id int, verb, text string) error {
 		}
 	}
 	if sc.cmd != nil {
-		_, err := fmt.Fprintf(sc.stdin, "%s %s\n", verb, text)
-		return err
+		return sc.tellChild(verb, text)
 	}
 	if sc.p == nil {
 		return fmt.Errorf("connection #%d not served yet", id)
@@ -334,6 +519,14 @@ func (s *Server) act(id int, verb, text string) error {
 	}
 }
 
+// tellChild sends the child a command line.
+func (sc *serverConn) tellChild(verb, text string) error {
+	sc.stdinMu.Lock()
+	defer sc.stdinMu.Unlock()
+	_, err := fmt.Fprintf(sc.stdin, "%s %s\n", verb, strings.ReplaceAll(text, "\n", " "))
+	return err
+}
+
 // Close stops listening, closes every connection (children are told to
 // close theirs) and waits for every goroutine and child to end.
 func (s *Server) Close() error {
@@ -345,6 +538,9 @@ func (s *Server) Close() error {
 	s.closed = true
 	ln := s.ln
 	s.ln = nil
+	if ln != nil {
+		close(s.stop)
+	}
 	if !s.resumed {
 		s.resumed = true
 		close(s.resume)
@@ -385,9 +581,10 @@ const (
 	// probeEnv makes MaybeRunChild exit at once: EnsureCapture starts
 	// this binary in a private namespace with it to learn whether that
 	// works here.
-	probeEnv     = "SYNFIN_DEMO_NETNS_PROBE"
-	childEnv     = "SYNFIN_DEMO_CHILD" // set to the connection number
-	childHoldEnv = "SYNFIN_DEMO_HOLD"
+	probeEnv      = "SYNFIN_DEMO_NETNS_PROBE"
+	childEnv      = "SYNFIN_DEMO_CHILD" // set to the connection number
+	childDelayEnv = "SYNFIN_DEMO_DELAY" // close delay after EOF, a time.Duration; negative: hold
+	childKAEnv    = "SYNFIN_DEMO_KEEPALIVE"
 )
 
 // childEvent is the child's report, one JSON object per line on stdout.
@@ -407,8 +604,9 @@ func (s *Server) startChild(sc *serverConn, c *net.TCPConn) error {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), childEnv+"="+strconv.Itoa(sc.id))
-	if s.cfg.HoldOnEOF {
-		cmd.Env = append(cmd.Env, childHoldEnv+"=1")
+	cmd.Env = append(cmd.Env, childDelayEnv+"="+s.CloseDelay().String())
+	if s.keepAlive.Load() {
+		cmd.Env = append(cmd.Env, childKAEnv+"=1")
 	}
 	cmd.ExtraFiles = []*os.File{f}
 	// The child's complaints become events: the TUI owns the terminal.
@@ -431,7 +629,8 @@ func (s *Server) startChild(sc *serverConn, c *net.TCPConn) error {
 	}
 	f.Close()
 	sc.cmd, sc.stdin = cmd, stdin
-	if s.cfg.KeepParentCopy {
+	keep := s.keepParent.Load()
+	if keep {
 		sc.parentCopy = c
 	}
 	if !s.add(sc) {
@@ -443,7 +642,7 @@ func (s *Server) startChild(sc *serverConn, c *net.TCPConn) error {
 	who := fmt.Sprintf("%s child %d", s.name, cmd.Process.Pid)
 	s.emit(Event{Kind: KindChildStarted, Who: who, Conn: sc.id, Local: sc.local, Remote: sc.remote,
 		Text: fmt.Sprintf("process %d serves the connection", cmd.Process.Pid)})
-	if s.cfg.KeepParentCopy {
+	if keep {
 		s.emit(Event{Kind: KindParentKept, Conn: sc.id, Local: sc.local, Remote: sc.remote,
 			Text: "the parent keeps its copy of the socket: the child's close will not send FIN"})
 	} else {
@@ -469,7 +668,8 @@ func (s *Server) startChild(sc *serverConn, c *net.TCPConn) error {
 			text = err.Error()
 		}
 		sc.childDone.Store(true)
-		s.emit(Event{Kind: KindChildExited, Who: who, Conn: sc.id, Text: text})
+		s.emit(Event{Kind: KindChildExited, Who: who, Conn: sc.id, Local: sc.local, Remote: sc.remote, Text: text})
+		<-s.children // after the event: the log shows the exit before the next child
 		s.mu.Lock()
 		kept := sc.parentCopy != nil && !s.closed
 		s.mu.Unlock()
@@ -492,10 +692,14 @@ func MaybeRunChild() {
 	if id == "" {
 		return
 	}
-	os.Exit(runChild(os.Getenv(childHoldEnv) == "1"))
+	delay, err := time.ParseDuration(os.Getenv(childDelayEnv))
+	if err != nil {
+		delay = 0
+	}
+	os.Exit(runChild(delay, os.Getenv(childKAEnv) == "1"))
 }
 
-func runChild(hold bool) int {
+func runChild(delay time.Duration, keepAlive bool) int {
 	f := os.NewFile(3, "accepted socket")
 	c, err := net.FileConn(f)
 	f.Close() // FileConn made its own dup: close ours, or close(2) would not send FIN
@@ -503,9 +707,12 @@ func runChild(hold bool) int {
 		fmt.Fprintln(os.Stderr, "synfin demo child:", err)
 		return 1
 	}
+	tc := c.(*net.TCPConn)
+	setKeepAlive(tc, keepAlive) // net.FileConn turned it on
 	var outMu sync.Mutex
+	var reply atomic.Pointer[string]
 	enc := json.NewEncoder(os.Stdout)
-	p := newPeer(c.(*net.TCPConn), func(k Kind, text string) {
+	p := newPeer(tc, func(k Kind, text string) {
 		outMu.Lock()
 		defer outMu.Unlock()
 		_ = enc.Encode(childEvent{Kind: k, Text: text})
@@ -521,6 +728,11 @@ func runChild(hold bool) int {
 				_ = p.close()
 			case "abort":
 				_ = p.abort()
+			case "reply":
+				reply.Store(&text)
+				outMu.Lock()
+				_ = enc.Encode(childEvent{Kind: KindReplyArmed, Text: text})
+				outMu.Unlock()
 			}
 		}
 		// The parent is gone or closing: close our socket.
@@ -528,7 +740,13 @@ func runChild(hold bool) int {
 			_ = p.close()
 		}
 	}()
-	p.readLoop(hold)
+	p.readLoop(func() eofPolicy {
+		pol := eofPolicy{delay: delay}
+		if r := reply.Load(); r != nil {
+			pol.reply = *r
+		}
+		return pol
+	})
 	<-p.done
 	return 0
 }

@@ -44,11 +44,47 @@ func Listen(addr netip.AddrPort, backlog int, reuseAddr bool) (*net.TCPListener,
 	return l.(*net.TCPListener), nil
 }
 
+// bindAnyPort returns a Dialer.Control that binds the socket to an
+// ephemeral port before connect and stores the address in *local: a
+// connection that is refused is then known by its 4-tuple too.
+func bindAnyPort(raddr netip.AddrPort, local *netip.AddrPort) func(string, string, syscall.RawConn) error {
+	return func(network, address string, c syscall.RawConn) error {
+		var serr error
+		err := c.Control(func(fd uintptr) {
+			var sa unix.Sockaddr = &unix.SockaddrInet4{}
+			if raddr.Addr().Unmap().Is6() {
+				sa = &unix.SockaddrInet6{}
+			}
+			if serr = unix.Bind(int(fd), sa); serr != nil {
+				return
+			}
+			got, err := unix.Getsockname(int(fd))
+			if err != nil {
+				serr = err
+				return
+			}
+			// The source address is the route's; on loopback (the demo),
+			// the destination's own.
+			switch a := got.(type) {
+			case *unix.SockaddrInet4:
+				*local = netip.AddrPortFrom(raddr.Addr().Unmap(), uint16(a.Port))
+			case *unix.SockaddrInet6:
+				*local = netip.AddrPortFrom(raddr.Addr().Unmap(), uint16(a.Port))
+			}
+		})
+		if err != nil {
+			return err
+		}
+		return serr
+	}
+}
+
 // dialFrom makes a TCP socket bound to laddr (SO_REUSEADDR set, so a
 // port whose old connection sits in TIME_WAIT can be bound again) and
 // connects it to raddr: the course's client that binds its own port.
 func dialFrom(laddr, raddr netip.AddrPort) (*net.TCPConn, error) {
 	d := net.Dialer{
+		KeepAlive: -1,
 		LocalAddr: net.TCPAddrFromAddrPort(laddr),
 		Control: func(network, address string, c syscall.RawConn) error {
 			var serr error
@@ -177,4 +213,10 @@ func crossConnect(a, b netip.AddrPort) (*net.TCPConn, *net.TCPConn, error) {
 		conns[i] = c.(*net.TCPConn)
 	}
 	return conns[0], conns[1], nil
+}
+
+// openNoFollow opens path for writing, creating it, without following a
+// symbolic link and without blocking on a FIFO.
+func openNoFollow(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0o644)
 }

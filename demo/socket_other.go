@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"os"
+	"syscall"
 )
 
 var errNeedsLinux = errors.New("the demo's raw sockets (listen backlog, SO_REUSEADDR off, fixed client ports) need Linux")
@@ -28,3 +30,11 @@ func crossOpenByTimer(a, b netip.AddrPort) (*net.TCPConn, *net.TCPConn, error) {
 func crossShutdown(a, b *net.TCPConn, shutA, shutB func() error) error { return errNeedsLinux }
 
 func unread(c *net.TCPConn) int { return 0 }
+
+func bindAnyPort(raddr netip.AddrPort, local *netip.AddrPort) func(string, string, syscall.RawConn) error {
+	return nil
+}
+
+func openNoFollow(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+}

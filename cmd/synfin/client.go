@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strings"
 	"sync"
 
 	"github.com/synfin/synfin/demo"
@@ -16,7 +17,8 @@ const clientUsage = `Usage: synfin client [--addr 127.0.0.1:7788]
 
 Runs the course's TCP client: it connects, sends each line read from
 standard input, and closes the connection at the end of input (Ctrl-D).
-What the server sends back is printed.
+What the server sends back is printed, with bytes that are not printable
+text escaped (as \x1b): a server cannot drive the terminal.
 
 Flags:
 `
@@ -45,7 +47,9 @@ func runClient(ctx context.Context, args []string, e env) error {
 		case demo.KindConnected:
 			fmt.Fprintf(e.stderr, "connected to %v from %v\n", ev.Remote, ev.Local)
 		case demo.KindReceived:
-			fmt.Fprintln(e.stdout, ev.Text)
+			for _, line := range strings.Split(ev.Text, "\n") {
+				fmt.Fprintln(e.stdout, demo.Escape(line))
+			}
 		case demo.KindPeerClosed, demo.KindReset:
 			fmt.Fprintf(e.stderr, "server closed the connection (%s)\n", ev.Kind)
 			once.Do(func() { close(peerClosed) })

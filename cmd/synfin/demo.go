@@ -6,20 +6,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/netip"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/demo"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/internal/privs"
+	"github.com/synfin/synfin/session"
 	"github.com/synfin/synfin/ui"
 )
 
@@ -27,11 +27,17 @@ const demoUsage = `Usage: synfin demo [--scenario NAME] [--port N] [--model M] [
        synfin                       (the same, with defaults)
 
 Runs a real TCP server and client on loopback, captures their packets live
-and shows both endpoints' states. Keys in the demo panel drive the peers
-(c connect, s send, x client close, X server close, h half-close,
-a abort, A server abort, u close with unread data, r refused, b burst,
-l long connection, m server model); ? lists every key. Needs CAP_NET_RAW (or runs in a private network namespace
-when the system allows it).
+and shows both endpoints' states. Keys in the demo panel drive the peers,
+acting on the connection selected in the list (the newest if none):
+c connect, s send, x client close, X server close, h half-close (the
+server still replies), a abort, A server abort, u close with unread data,
+r refused, b burst, l long connection, m server model, d the server's
+delay before close() (none / 1 s / until X), k the multi-process parent
+that forgets to close its copy (again: it closes), R restart the server,
+e SO_REUSEADDR for the next restart, K TCP keep-alive (off by default);
+? lists every key. Needs CAP_NET_RAW (or runs in a private network
+namespace when the system allows it); as root it drops every capability
+once the capture is open.
 
 Flags:
   --scenario NAME    also run a recorded scenario unattended (synfin record --list)
@@ -41,6 +47,7 @@ Flags:
   --lang en|zh       language (default: from LC_ALL, LC_MESSAGES, LANG)
   --time-wait D      TIME_WAIT duration (2MSL) the observer assumes (default 60s)
   --log FILE         write diagnostics to FILE
+  --keep N|D         keep only the newest N steps or D of capture time (e.g. 10m)
 `
 
 func runDemo(ctx context.Context, args []string, e env) error {
@@ -114,6 +121,9 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		if writer, err = capture.CreatePcap(*write); err != nil {
 			return fmt.Errorf("demo: -w %s: %w", *write, err)
 		}
+		if err := privs.GiveToInvoker(*write); err != nil {
+			logger.Error("-w file stays root's", "err", err)
+		}
 		defer func() {
 			if cerr := writer.Close(); cerr != nil {
 				logger.Error("close -w file", "file", *write, "err", cerr)
@@ -125,20 +135,29 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("demo: capture on %s: %w", lo, err)
 	}
 	defer src.Close()
+	dropPrivileges(p, sc != nil && sc.Filters, logger)
 
-	ctl := newDemoCtl(ctx, netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), p), m, logger)
-	if err := ctl.start(m); err != nil {
+	var ports []uint16
+	if sc != nil {
+		for i := range sc.Ports {
+			ports = append(ports, sc.Base+i)
+		}
+	}
+	live, err := demo.StartLive(demo.LiveConfig{Addr: netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), p),
+		Model: m, Ports: ports, Log: logger})
+	if err != nil {
 		return fmt.Errorf("demo: server on port %d: %w (try --port)", p, err)
 	}
 	scCtx, stopScenario := context.WithCancel(ctx)
-	defer ctl.close()
+	defer live.Close()
 	defer stopScenario() // runs first: the scenario stops before the peers close
-	name := fmt.Sprintf("demo %s :%d", lo, p)
+	// The status bar's source, in the language the demo starts in.
+	name := lang.F(i18n.KeyDemoSource, i18n.Args{"iface": lo, "port": p})
 	if *write != "" {
 		name += " → " + filepath.Base(*write)
 	}
 	if sc != nil {
-		name = "demo " + sc.Name
+		name = lang.F(i18n.KeyDemoSourceScenario, i18n.Args{"name": sc.Name})
 	}
 	if capture.InPrivateNetns() {
 		// Say why this works without root, and that other programs' traffic
@@ -146,251 +165,100 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		name += " · " + lang.T(i18n.KeyStatusNetns)
 	}
 	if sc != nil {
-		ctl.runScenario(scCtx, *sc)
+		live.RunScenario(scCtx, *sc)
 	}
 	logger.Info("demo", "port", p, "model", m, "filter", filter)
+	s := session.New(tf.keep.sessionConfig(fsm.Config{TimeWait: tf.timeWait}))
+	live.SetConnIDs(sessionConnIDs(s))
 	return runTUI(ctx, tuiRun{
-		src: src, name: name, mode: ui.Demo, lang: lang,
-		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger, demo: ctl, keep: tf.keep,
+		src: watchedSource{src, live}, name: name, mode: ui.Demo, lang: lang, session: s,
+		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger, demo: live,
 	})
 }
 
-// demoCtl is the demo panel's side of the demo (ui.DemoControl): it maps
-// keys to a demo.Controller's actions, which return at once, and keeps
-// the events for the server log. Switching the server model replaces the
-// Controller; the log goes on.
-type demoCtl struct {
-	ctx  context.Context
-	addr netip.AddrPort
-	log  logger
-
-	mu      sync.Mutex
-	ctl     *demo.Controller // nil while the model switches
-	model   demo.Model
-	lines   []demo.Event // newest last, at most maxLog
-	wg      sync.WaitGroup
-	version atomic.Uint64
-
-	kmu      sync.Mutex
-	kernel   []demo.KernelSocket // the kernel's view of the demo's port
-	kernelOK bool
-	kernelAt time.Time
+// dropPrivileges gives up the capabilities a root demo no longer needs
+// once its capture socket is open: all of them, but for binding a port
+// below 1024 (R restarts the server) and attaching socket filters (a
+// crossing scenario run next to the demo). sock_diag, the peers' sockets
+// and the -w file (already open) need none.
+func dropPrivileges(port uint16, filters bool, logger *slog.Logger) {
+	var keep []privs.Cap
+	if port < 1024 {
+		keep = append(keep, privs.NetBindService)
+	}
+	if filters {
+		keep = append(keep, privs.NetAdmin)
+	}
+	if err := privs.Drop(keep...); err != nil {
+		logger.Error("capabilities not dropped", "err", err)
+		return
+	}
+	if eff, err := privs.Effective(); err == nil {
+		logger.Info("capabilities dropped", "CapEff", fmt.Sprintf("%#x", eff))
+	}
 }
 
-// kernelEvery bounds how often the kernel is asked (sock_diag).
-const kernelEvery = 250 * time.Millisecond
-
-// kernelView returns the kernel's sockets on the demo's port, read again
-// when older than kernelEvery; changed reports a change since last read.
-func (d *demoCtl) kernelView() (socks []demo.KernelSocket, ok, changed bool) {
-	d.kmu.Lock()
-	defer d.kmu.Unlock()
-	if time.Since(d.kernelAt) >= kernelEvery {
-		d.kernelAt = time.Now()
-		s, err := demo.KernelSockets(d.addr.Port())
-		ok := err == nil
-		changed = ok != d.kernelOK || !slices.Equal(s, d.kernel)
-		d.kernel, d.kernelOK = s, ok
-	}
-	return d.kernel, d.kernelOK, changed
+// watchedSource tells the demo of each packet, so that it reads the
+// kernel's sockets after it (the kernel's state at that step).
+type watchedSource struct {
+	capture.Source
+	live *demo.Live
 }
 
-// KernelStates implements ui.KernelViewer.
-func (d *demoCtl) KernelStates(client, server netip.AddrPort) (cs, ss fsm.State, ok bool) {
-	socks, ok, _ := d.kernelView()
-	if !ok {
-		return 0, 0, false
+func (w watchedSource) Next() (fsm.Segment, error) {
+	seg, err := w.Source.Next()
+	if err == nil {
+		w.live.Packet(seg.Time)
 	}
-	cs, ss = fsm.Closed, fsm.Closed
-	for _, k := range socks {
-		switch {
-		case k.Local == client && k.Remote == server:
-			cs = k.State
-		case k.Local == server && k.Remote == client:
-			ss = k.State
+	return seg, err
+}
+
+// connSlack is how much earlier than a connection's first packet an
+// event about it may be stamped (connect() is logged before its SYN).
+const connSlack = 20 * time.Millisecond
+
+// sessionConnIDs finds the connection list's number of a connection: of
+// the connections on the 4-tuple (a fixed client port reuses one), the
+// latest that had begun by the event's time. Answers found are kept (a
+// connection's number never changes), so that the log, redrawn often,
+// does not scan the session each time.
+func sessionConnIDs(s *session.Session) demo.ConnIDs {
+	type key struct {
+		c, s netip.AddrPort
+		at   int64
+	}
+	var mu sync.Mutex
+	found := map[key]uint64{}
+	return func(client, server netip.AddrPort, at time.Time) (uint64, bool) {
+		k := key{client, server, at.UnixNano()}
+		mu.Lock()
+		id, ok := found[k]
+		mu.Unlock()
+		if ok {
+			return id, true
 		}
-	}
-	return cs, ss, true
-}
-
-type logger interface {
-	Info(msg string, args ...any)
-	Error(msg string, args ...any)
-}
-
-const maxLog = 200
-
-func newDemoCtl(ctx context.Context, addr netip.AddrPort, m demo.Model, log logger) *demoCtl {
-	return &demoCtl{ctx: ctx, addr: addr, model: m, log: log}
-}
-
-// sink records a peer's event for the server log (any goroutine).
-func (d *demoCtl) sink(ev demo.Event) {
-	d.log.Info("demo event", "event", ev.String())
-	d.mu.Lock()
-	d.lines = append(d.lines, ev)
-	if len(d.lines) > maxLog {
-		d.lines = append(d.lines[:0], d.lines[len(d.lines)-maxLog:]...)
-	}
-	d.mu.Unlock()
-	d.version.Add(1)
-}
-
-// start starts the server with model m.
-func (d *demoCtl) start(m demo.Model) error {
-	ctl, err := demo.NewController(demo.ControllerConfig{Addr: d.addr, Model: m, Events: d.sink})
-	if err != nil {
-		return err
-	}
-	d.mu.Lock()
-	d.ctl, d.model = ctl, m
-	d.mu.Unlock()
-	d.version.Add(1)
-	return nil
-}
-
-// close stops the peers and waits for them.
-func (d *demoCtl) close() {
-	d.wg.Wait()
-	d.mu.Lock()
-	ctl := d.ctl
-	d.ctl = nil
-	d.mu.Unlock()
-	if ctl != nil {
-		ctl.Close()
-	}
-}
-
-func (d *demoCtl) failed(what string, err error) {
-	d.sink(demo.Event{Time: time.Now(), Who: "demo", Kind: demo.KindError, Text: what + ": " + err.Error()})
-}
-
-// Do implements ui.DemoControl.
-func (d *demoCtl) Do(r rune) bool {
-	d.mu.Lock()
-	ctl := d.ctl
-	d.mu.Unlock()
-	acts := map[rune]func(*demo.Controller){
-		'c': (*demo.Controller).Connect,
-		's': (*demo.Controller).Send,
-		'x': (*demo.Controller).ClientClose,
-		'X': (*demo.Controller).ServerClose,
-		'h': (*demo.Controller).HalfClose,
-		'a': (*demo.Controller).Abort,
-		'A': (*demo.Controller).ServerAbort,
-		'u': (*demo.Controller).UnreadRST,
-		'r': (*demo.Controller).Refused,
-		'b': func(c *demo.Controller) { c.Burst(5) },
-		'l': func(c *demo.Controller) { c.Long(5) },
-	}
-	if f, ok := acts[r]; ok {
-		if ctl == nil {
-			d.failed(string(r), errors.New("the server is restarting"))
-			return true
-		}
-		f(ctl)
-		return true
-	}
-	if r != 'm' {
-		return false
-	}
-	if ctl == nil {
-		return true // already switching
-	}
-	d.mu.Lock()
-	d.ctl = nil
-	m := d.model
-	d.mu.Unlock()
-	models := demo.Models()
-	next := models[0]
-	for i, x := range models {
-		if x == m {
-			next = models[(i+1)%len(models)]
-		}
-	}
-	d.wg.Add(1)
-	go func() {
-		defer d.wg.Done()
-		if err := ctl.Close(); err != nil {
-			d.failed("close server", err)
-		}
-		if err := d.start(next); err != nil {
-			d.failed("start "+string(next)+" server", err)
-		}
-	}()
-	return true
-}
-
-// runScenario runs sc unattended next to the interactive peers.
-func (d *demoCtl) runScenario(ctx context.Context, sc demo.Scenario) {
-	d.wg.Add(1)
-	go func() {
-		defer d.wg.Done()
-		if err := sc.Execute(ctx, &demo.Run{Log: &demo.EventLog{Forward: d.sink}}); err != nil && ctx.Err() == nil {
-			d.failed("scenario "+sc.Name, err)
-		}
-	}()
-}
-
-// Help implements ui.DemoControl.
-func (d *demoCtl) Help(l i18n.Lang) []string {
-	keys := []i18n.Key{i18n.KeyDemoConnect, i18n.KeyDemoSend, i18n.KeyDemoClientQuit, i18n.KeyDemoServerQuit,
-		i18n.KeyDemoHalfClose, i18n.KeyDemoAbort, i18n.KeyDemoRefused, i18n.KeyDemoBurst, i18n.KeyDemoLong,
-		i18n.KeyDemoServerAbort, i18n.KeyDemoUnread, i18n.KeyDemoModel}
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = l.T(k)
-	}
-	return out
-}
-
-// Keys implements ui.DemoControl.
-func (d *demoCtl) Keys(l i18n.Lang) string { return l.T(i18n.KeyDemoKeyLine) }
-
-// Log implements ui.DemoControl: "15:04:05 server #1: recv() "hello"".
-func (d *demoCtl) Log(l i18n.Lang, n int) []string {
-	d.mu.Lock()
-	evs := d.lines[max(0, len(d.lines)-n):]
-	evs = append([]demo.Event(nil), evs...)
-	d.mu.Unlock()
-	out := make([]string, len(evs))
-	for i, ev := range evs {
-		s := ev.Time.Format("15:04:05") + " " + ev.Who
-		if ev.Conn > 0 {
-			s += fmt.Sprintf(" #%d", ev.Conn)
-		}
-		s += ": " + l.DemoKind(string(ev.Kind))
-		switch ev.Kind {
-		case demo.KindSent, demo.KindReceived:
-			s += " " + strconv.Quote(strings.TrimSuffix(ev.Text, "\n"))
-		case demo.KindError, demo.KindBindError, demo.KindListening:
-			s += " " + ev.Text
-		case demo.KindAccepted, demo.KindConnected:
-			if ev.Remote.IsValid() {
-				s += " ← " + ev.Remote.String()
+		ids, _ := s.Match(session.ParseFilter(client.String()+" "+server.String()), 0)
+		var best uint64
+		for _, id := range ids {
+			c, ok := s.ConnAt(id, s.Len())
+			if !ok || c.FirstTime.After(at.Add(connSlack)) {
+				continue
+			}
+			if (c.Client == client && c.Server == server) || (c.Client == server && c.Server == client) {
+				best = id
 			}
 		}
-		out[i] = s
+		if best == 0 {
+			return 0, false
+		}
+		mu.Lock()
+		if len(found) >= 1<<14 {
+			clear(found)
+		}
+		found[k] = best
+		mu.Unlock()
+		return best, true
 	}
-	return out
-}
-
-// Model implements ui.DemoControl.
-func (d *demoCtl) Model(l i18n.Lang) string {
-	d.mu.Lock()
-	m := d.model
-	d.mu.Unlock()
-	return fmt.Sprintf(":%d · ", d.addr.Port()) + l.F(i18n.KeyStatusDemoModel, i18n.Args{"model": m})
-}
-
-// Version implements ui.DemoControl.
-// A change in the kernel's view counts too (a TIME_WAIT ending, say), so
-// the panel follows the kernel without a packet.
-func (d *demoCtl) Version() uint64 {
-	if _, _, changed := d.kernelView(); changed {
-		d.version.Add(1)
-	}
-	return d.version.Load()
 }
 
 // replayLesson is the demo where live capture is impossible (no

@@ -274,6 +274,9 @@ type tuiRun struct {
 	log  *slog.Logger
 	demo ui.DemoControl
 	keep keepFlag // --keep
+	// session, when set, is the session to fill (the demo asks it for
+	// connection numbers); default a new one (bounded by keep).
+	session *session.Session
 	// screen replaces the terminal (tests: tcell.SimulationScreen).
 	screen tcell.Screen
 }
@@ -288,7 +291,10 @@ func runTUI(ctx context.Context, r tuiRun) error {
 		// by about a sixth (401 -> 338 MB on a 1M-packet file).
 		debug.SetGCPercent(50)
 	}
-	s := session.New(r.keep.sessionConfig(r.fsm))
+	s := r.session
+	if s == nil {
+		s = session.New(r.keep.sessionConfig(r.fsm))
+	}
 	app := ui.New(ui.Config{
 		Session: s, Mode: r.mode, Source: r.name, Lang: r.lang,
 		Ladder: ui.NewLadder(), States: ui.NewStateDiagram(), Explain: ui.NewExplain(),

@@ -25,7 +25,7 @@ Usage:
   synfin -i IFACE [FILTER]        live capture in the TUI (default iface: loopback)
   synfin summary -r FILE [--format text|json|zeek]
   synfin record --scenario NAME -w FILE
-  synfin server [--addr :7788] [--model goroutine|process|iterative] [--backlog N]
+  synfin server [--addr 127.0.0.1:7788] [--model goroutine|process|iterative] [--backlog N] [--max-children N]
   synfin client [--addr 127.0.0.1:7788]
   synfin diagram -r FILE [--conn N] [--format text|svg|mermaid]
   synfin export -r FILE [--conn N] [--lang en|zh] [-o OUT.html]
@@ -50,7 +50,10 @@ type env struct {
 
 func main() {
 	demo.MaybeRunChild() // the process-model demo server re-executes this binary
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (the terminal went away: ssh dropped, tmux window killed) ends
+	// synfin as SIGTERM does: the terminal is restored and -w files are
+	// flushed, instead of the default of dying on the spot.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, os.Args[1:], env{os.Stdin, os.Stdout, os.Stderr})
 	stop()
 	os.Exit(code)

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/synfin/synfin/demo"
+	"github.com/synfin/synfin/internal/privs"
 )
 
 const recordUsage = `Usage: synfin record --scenario NAME -w FILE [--kernel FILE.json] [--port N] [-n N] [-v]
@@ -69,7 +70,20 @@ func runRecord(ctx context.Context, args []string, e env) error {
 	if mode == demo.ModeNamespace {
 		return demo.RunInNamespace(ctx, append([]string{"record"}, args...), e.stdin, e.stdout, e.stderr)
 	}
-	opt := demo.RecordOptions{Base: uint16(*port), N: *n, Pcap: *out}
+	opt := demo.RecordOptions{Base: uint16(*port), N: *n, Pcap: *out, Opened: func() {
+		if err := privs.GiveToInvoker(*out); err != nil {
+			fmt.Fprintf(e.stderr, "synfin: record: %v\n", err)
+		}
+		// The scenarios' fixed ports are above 1024; the crossing ones
+		// attach socket filters (see privs.NetAdmin).
+		var keep []privs.Cap
+		if sc.Filters {
+			keep = append(keep, privs.NetAdmin)
+		}
+		if err := privs.Drop(keep...); err != nil {
+			fmt.Fprintf(e.stderr, "synfin: record: %v\n", err)
+		}
+	}}
 	if *verbose {
 		opt.Events = func(ev demo.Event) { fmt.Fprintln(e.stderr, ev) }
 	}
@@ -89,6 +103,9 @@ func runRecord(ctx context.Context, args []string, e env) error {
 	}
 	if *kernel != "" {
 		if err := demo.WriteKernelView(*kernel, rec.KernelView()); err != nil {
+			return fmt.Errorf("record: --kernel: %w", err)
+		}
+		if err := privs.GiveToInvoker(*kernel); err != nil {
 			return fmt.Errorf("record: --kernel: %w", err)
 		}
 	}
