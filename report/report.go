@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -96,7 +97,9 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 			batches.stop()
 		}
 	}
-	emit(tr.Flush())
+	// The connections still open at the end, in batches: the writer
+	// formats and forgets them while the rest are ended.
+	tr.FlushBatches(64, emit)
 	cw.c <- pending
 	close(cw.c)
 	<-cw.done
@@ -143,9 +146,10 @@ func whyNoTCP(st capture.Stats) string {
 	return " (" + strings.Join(parts, "; ") + ")"
 }
 
-// seconds formats a duration as seconds with microsecond precision.
-func seconds(d time.Duration) string {
-	return fmt.Sprintf("%.6f", d.Seconds())
+// appendSeconds appends a duration as seconds with microsecond
+// precision, as fmt's %.6f would.
+func appendSeconds(b []byte, d time.Duration) []byte {
+	return strconv.AppendFloat(b, d.Seconds(), 'f', 6, 64)
 }
 
 // batch is a run of segments read ahead, or the error that ended reading.

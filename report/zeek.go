@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/synfin/synfin/fsm"
@@ -12,7 +13,8 @@ import (
 // with synfin's own final states as two extra columns. uid is "S" and the
 // connection's number: deterministic, unlike Zeek's random uids.
 type zeekWriter struct {
-	w *bufio.Writer
+	w   *bufio.Writer
+	buf []byte // the line being formatted
 }
 
 var zeekFields = []string{"ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto",
@@ -29,20 +31,56 @@ func (z *zeekWriter) header() error {
 }
 
 func (z *zeekWriter) conn(c *fsm.Conn) error {
-	vlan := "-"
-	if c.VLAN != 0 {
-		vlan = vlanString(c.VLAN)
-	}
-	hist := c.History()
-	if hist == "" {
-		hist = "-"
-	}
+	b := z.buf[:0]
 	ts := c.FirstTime
-	_, err := fmt.Fprintf(z.w, "%d.%06d\tS%d\t%s\t%d\t%s\t%d\ttcp\t%s\t%d\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n",
-		ts.Unix(), ts.Nanosecond()/1000, c.ID,
-		c.Client.Addr(), c.Client.Port(), c.Server.Addr(), c.Server.Port(),
-		seconds(c.Duration()), c.Bytes[fsm.Client], c.Bytes[fsm.Server], c.ConnState(), hist,
-		c.Packets[fsm.Client], c.Packets[fsm.Server], vlan, c.ClientState(), c.ServerState())
+	b = strconv.AppendInt(b, ts.Unix(), 10)
+	b = append(b, '.')
+	us := ts.Nanosecond() / 1000
+	for d := 100000; d > 1 && us < d; d /= 10 {
+		b = append(b, '0')
+	}
+	b = strconv.AppendInt(b, int64(us), 10)
+	b = append(b, "\tS"...)
+	b = strconv.AppendUint(b, c.ID, 10)
+	b = append(b, '\t')
+	b = appendIP(b, c.Client.Addr())
+	b = append(b, '\t')
+	b = strconv.AppendUint(b, uint64(c.Client.Port()), 10)
+	b = append(b, '\t')
+	b = appendIP(b, c.Server.Addr())
+	b = append(b, '\t')
+	b = strconv.AppendUint(b, uint64(c.Server.Port()), 10)
+	b = append(b, "\ttcp\t"...)
+	b = appendSeconds(b, c.Duration())
+	b = append(b, '\t')
+	b = strconv.AppendUint(b, c.Bytes[fsm.Client], 10)
+	b = append(b, '\t')
+	b = strconv.AppendUint(b, c.Bytes[fsm.Server], 10)
+	b = append(b, '\t')
+	b = append(b, c.ConnState()...)
+	b = append(b, '\t')
+	if hist := c.History(); hist != "" {
+		b = append(b, hist...)
+	} else {
+		b = append(b, '-')
+	}
+	b = append(b, '\t')
+	b = strconv.AppendUint(b, c.Packets[fsm.Client], 10)
+	b = append(b, '\t')
+	b = strconv.AppendUint(b, c.Packets[fsm.Server], 10)
+	b = append(b, '\t')
+	if c.VLAN != 0 {
+		b = appendVLAN(b, c.VLAN)
+	} else {
+		b = append(b, '-')
+	}
+	b = append(b, '\t')
+	b = append(b, c.ClientState().String()...)
+	b = append(b, '\t')
+	b = append(b, c.ServerState().String()...)
+	b = append(b, '\n')
+	z.buf = b
+	_, err := z.w.Write(b)
 	return err
 }
 

@@ -15,14 +15,27 @@
 // # Memory
 //
 // A Session keeps at most Config.MaxSteps steps (DefaultMaxSteps, 2M).
-// A step costs about 300 bytes with its share of the per-connection index,
-// its transitions and a payload preview of at most PreviewLen bytes; the
-// tracker's connections add about 1 KB each. Measured: a 1M-packet file
-// of 100k connections (1.09M steps) peaks at 550 MB resident, Go's
-// garbage collector included. Beyond MaxSteps the oldest steps are
-// dropped, 4096 at a time, and Info.Dropped says how many, so the UI can
-// show a notice. A connection stays listed while any of its steps is kept
-// or it is still open; its last state is always kept.
+// A step is kept compact: a 72-byte record (its changes and notes as
+// 8-byte entries beside it, reasons interned, its payload preview of at
+// most PreviewLen bytes in its chunk's arena) and a 48-byte entry in its
+// connection's index; Step rebuilds the full value on demand. A
+// connection the tracker let go of is frozen into a compact copy (about
+// 500 bytes with its transitions), its tracker Conn left to the garbage
+// collector. Measured (TestMemory, live heap after a collection): 213
+// bytes per step for 100k short connections (1.09M steps), 518 before
+// this layout; the TUI on the 1M-packet synthetic file peaks at about
+// 350 MB resident (780 MB before), see README "Performance". Issue 10's
+// 200 MB needs about 100 bytes per step: the next steps are re-reading
+// a step's packet fields (raw numbers, window, options, payload preview:
+// 38 bytes a step) from the file at its offset, and deriving the index
+// entries from the steps with a checkpoint per connection every few
+// dozen steps (44 bytes). Keyframes of the tracker (fsm.Tracker.Clone)
+// do not pay while a Conn weighs about 2 KB: one copy per connection is
+// as large as today's whole store. Beyond
+// MaxSteps the oldest steps are dropped, 4096 at a time, and
+// Info.Dropped says how many, so the UI can show a notice. A connection
+// stays listed while any of its steps is kept or it is still open; its
+// last state is always kept.
 //
 // # Goroutines
 //

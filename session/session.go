@@ -2,6 +2,7 @@ package session
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,8 +14,8 @@ import (
 )
 
 // DefaultMaxSteps is the number of steps a Session keeps when
-// Config.MaxSteps is zero: enough for a 2M-packet file, about 1 GB at
-// worst (see the package doc).
+// Config.MaxSteps is zero: enough for a 2M-packet file, about 450 MB of
+// live heap for short connections (see the package doc).
 const DefaultMaxSteps = 2 << 20
 
 // chunkSize is how many steps are allocated (and dropped) at once.
@@ -26,7 +27,24 @@ type Config struct {
 	// MaxSteps bounds the steps kept; older ones are dropped oldest-first.
 	// Zero means DefaultMaxSteps. It is rounded up to a multiple of 4096.
 	MaxSteps int
+	// KeepFor, if positive, also drops steps older than KeepFor of capture
+	// time before the newest step (synfin --keep 10m, for long live
+	// demos), 4096 steps at a time: a dropped block is entirely older.
+	KeepFor time.Duration
+	// Keep says why steps are dropped, for the status bar: the flag's
+	// value as typed ("--keep 100000"), or "" for the memory cap.
+	Keep string
 }
+
+// DropReason says why a Session dropped its oldest steps.
+type DropReason uint8
+
+// Why steps were dropped (Info.DropWhy).
+const (
+	DropNone   DropReason = iota // nothing was dropped
+	DropMemory                   // DefaultMaxSteps, the memory cap
+	DropKeep                     // Config.MaxSteps or KeepFor as set by --keep (Info.Keep)
+)
 
 // Counts are the source's counters, for the status bar.
 type Counts struct {
@@ -43,9 +61,11 @@ type Counts struct {
 
 // Info describes the session as a whole.
 type Info struct {
-	Steps   int    // steps ever recorded (the next step's Index)
-	First   int    // Index of the oldest kept step
-	Dropped int    // steps dropped to bound memory (== First)
+	Steps   int // steps ever recorded (the next step's Index)
+	First   int // Index of the oldest kept step
+	Dropped int // steps dropped to bound memory (== First)
+	DropWhy DropReason
+	Keep    string // Config.Keep: the --keep value that bounds the steps, if any
 	Conns   int    // connections listed
 	Open    int    // connections the tracker still follows
 	Counts  Counts // from the source
@@ -56,21 +76,113 @@ type Info struct {
 // ent is one step in a connection's index, with what the connection
 // looked like after it (kept even when the step itself is dropped).
 type ent struct {
-	step   int
-	t      int64 // capture time, Unix nanoseconds
-	pkts   [2]uint32
+	step   int // its time is the step's (or connRec.lastT once dropped)
 	bytes  [2]uint64
+	pkts   [2]uint32
 	ntr    uint32 // len(Conn.Transitions) after the step
 	nnotes uint32 // len(Conn.Notes) after the step
 	hist   uint16 // len(Conn.History()) after the step
 	states [2]fsm.State
 }
 
+// connRec is one listed connection. While the tracker follows it, c is the
+// tracker's (read under the read lock); once the tracker lets go of it,
+// it is frozen into fz, a compact copy of what readers ask, and the
+// tracker's Conn (a transitions array with room to spare, sequence
+// tracking, Zeek state: about 1.8 KB) is left to the collector.
 type connRec struct {
-	c     *fsm.Conn // the tracker's; read under the read lock
-	first int       // Index of the first step
+	id    uint64
+	c     *fsm.Conn
+	fz    *frozen
+	first int // Index of the first step
 	ents  []ent
-	ended int // Index of the last step before the tracker let go of it, or -1
+	ended int   // Index of the last step before the tracker let go of it, or -1
+	gone  bool  // dropped with its steps (bounded memory)
+	lastT int64 // time of ents[0] once its step is dropped (Unix ns)
+}
+
+// frozen is a finished connection, compact: the fields ConnAt, RowAt and
+// Match read, transitions without their padding.
+type frozen struct {
+	client, server netip.AddrPort
+	vlan           uint32
+	joinedLate     bool
+	firstPacket    uint64
+	firstTime      time.Time
+	history        string
+	trs            []frozenTr
+	notes          []fsm.Note
+}
+
+// frozenTr is an fsm.Transition in 32 bytes instead of 72 (the reason is
+// an index in the session's table of reasons, the time Unix nanoseconds
+// in the connection's location).
+type frozenTr struct {
+	packet, withdrawnBy uint64
+	t                   int64
+	ep                  fsm.Role
+	from, to            fsm.State
+	conf                fsm.Confidence
+	reason              uint16
+}
+
+func (r *connRec) client() netip.AddrPort {
+	if r.c != nil {
+		return r.c.Client
+	}
+	return r.fz.client
+}
+
+func (r *connRec) server() netip.AddrPort {
+	if r.c != nil {
+		return r.c.Server
+	}
+	return r.fz.server
+}
+
+// stepRec is a Step in 72 bytes instead of 208 (plus its slices): its
+// changes and notes are dets in its chunk, its payload preview is in the
+// chunk's arena, its revisions (rare) in the chunk's map.
+type stepRec struct {
+	packet                        uint64
+	t                             int64 // Unix nanoseconds, in the session's location
+	conn                          uint64
+	seq, ack, rawSeq, rawAck, len uint32
+	tsval, tsecr                  uint32
+	pay                           uint32 // 1 + offset of the preview (a length byte, then the bytes) in the arena; 0: none
+	det                           uint32 // offset of the first det in the chunk
+	mss, window                   uint16
+	flags                         fsm.Flags
+	bits                          uint8 // recFrom | recSide | option booleans
+	wscale                        int8
+	states                        [2]fsm.State
+	ndet                          uint16
+}
+
+const (
+	recServer    = 1 << iota // From is fsm.Server
+	recSide                  // Side
+	recSACKPerm              // Options.SACKPerm
+	recTimestamp             // Options.Timestamp
+	recTFOCookie             // Options.TFOCookie
+)
+
+// det is one change or note of a step.
+type det struct {
+	note     bool
+	ep       fsm.Role
+	from, to fsm.State
+	conf     fsm.Confidence
+	reason   uint16
+}
+
+// chunk holds chunkSize steps and what they point to: dropping the chunk
+// frees all of it.
+type chunk struct {
+	recs  []stepRec
+	dets  []det
+	arena []byte
+	revs  map[int][]fsm.Revision // by step Index
 }
 
 // Session records steps and connections. See the package doc for its
@@ -79,18 +191,26 @@ type Session struct {
 	mu      sync.RWMutex
 	version atomic.Uint64
 
-	tr      *fsm.Tracker
-	max     int
-	chunks  [][]Step // chunks[0][0] has Index base
-	base    int
-	n       int
-	conns   map[uint64]*connRec
-	order   []*connRec // by ID, which is also by first step
-	arena   []byte     // payload previews are sliced from here
-	counts  Counts
-	done    bool
-	err     error
-	lastSeg time.Time
+	tr        *fsm.Tracker
+	max       int
+	keepFor   int64 // Config.KeepFor in nanoseconds, 0: no bound by time
+	keep      string
+	keepSteps bool // max was set by --keep
+	dropWhy   DropReason
+	chunks    []*chunk // chunks[0].recs[0] has Index base
+	base      int
+	n         int
+	conns     map[uint64]*connRec
+	order     []*connRec // by ID, which is also by first step
+	counts    Counts
+	done      bool
+	err       error
+	lastSeg   time.Time
+
+	loc      *time.Location // of the capture's timestamps (the first step's)
+	reasons  []fsm.Reason   // interned: dets and frozen transitions hold indexes
+	reasonID map[fsm.Reason]uint16
+	build    Step // the step being recorded
 }
 
 // New returns an empty session.
@@ -101,9 +221,13 @@ func New(cfg Config) *Session {
 	}
 	max = (max + chunkSize - 1) / chunkSize * chunkSize
 	return &Session{
-		tr:    fsm.NewTracker(cfg.FSM),
-		max:   max,
-		conns: map[uint64]*connRec{},
+		tr:        fsm.NewTracker(cfg.FSM),
+		max:       max,
+		keepFor:   int64(max0(int(cfg.KeepFor))),
+		keep:      cfg.Keep,
+		keepSteps: cfg.Keep != "" && cfg.MaxSteps > 0,
+		conns:     map[uint64]*connRec{},
+		reasonID:  map[fsm.Reason]uint16{},
 	}
 }
 
@@ -134,13 +258,16 @@ func (s *Session) Advance(now time.Time) {
 // (a capture that ends does not close them) and are marked ended.
 func (s *Session) Flush() {
 	s.mu.Lock()
-	for _, ev := range s.tr.Flush() {
-		if ev.Kind == fsm.KindEnd {
-			if r := s.conns[ev.Conn.ID]; r != nil {
-				r.ended = s.n - 1
+	s.tr.FlushBatches(256, func(evs []fsm.Event) {
+		for _, ev := range evs {
+			if ev.Kind == fsm.KindEnd {
+				if r := s.conns[ev.Conn.ID]; r != nil {
+					r.ended = s.n - 1
+					s.freeze(r)
+				}
 			}
 		}
-	}
+	})
 	s.mu.Unlock()
 	s.version.Add(1)
 }
@@ -180,7 +307,7 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 		switch ev.Kind {
 		case fsm.KindSegment:
 			flush()
-			cur = s.newStep()
+			cur = s.begin()
 			curC, isSeg = ev.Conn, true
 			cur.Packet, cur.Time, cur.ConnID = ev.Packet, ev.Time, ev.Conn.ID
 			cur.From, cur.Flags, cur.Seq, cur.Ack, cur.Len = ev.From, ev.Flags, ev.Seq, ev.Ack, ev.Len
@@ -188,7 +315,7 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 			if seg != nil {
 				cur.RawSeq, cur.RawAck = uint32(seg.Seq), uint32(seg.Ack)
 				cur.Window, cur.Options = seg.Window, seg.Options
-				cur.Payload = s.preview(seg.Payload)
+				cur.Payload = seg.Payload
 			}
 		case fsm.KindTransition, fsm.KindNote, fsm.KindRevision:
 			segEvent := isSeg && ev.Conn == curC && ev.Packet == cur.Packet
@@ -197,7 +324,7 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 				// connection (a new SYN superseding one in TIME_WAIT):
 				// a step of its own.
 				flush()
-				cur = s.newStep()
+				cur = s.begin()
 				curC, isSeg = ev.Conn, false
 				cur.Packet, cur.Time, cur.ConnID = ev.Packet, ev.Time, ev.Conn.ID
 				cur.From = ev.From
@@ -227,24 +354,116 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 			}
 			if r := s.conns[ev.Conn.ID]; r != nil {
 				r.ended = s.n - 1
+				s.freeze(r)
 			}
 		}
 	}
 	flush()
 }
 
-// newStep reserves the next step slot. The caller fills it and commits.
-func (s *Session) newStep() *Step {
-	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1]) == chunkSize {
+// begin starts building the next step. The caller fills it and commits.
+func (s *Session) begin() *Step {
+	b := &s.build
+	*b = Step{Index: s.n, Changes: b.Changes[:0], Notes: b.Notes[:0], Revisions: b.Revisions[:0]}
+	return b
+}
+
+// store appends the built step st to the chunks, compact. Called by commit.
+func (s *Session) store(st *Step) {
+	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1].recs) == chunkSize {
 		if s.n-s.base >= s.max {
-			s.dropChunk()
+			s.dropChunk(DropMemory)
 		}
-		s.chunks = append(s.chunks, make([]Step, 0, chunkSize))
+		// --keep 10m: blocks whose newest step is older than that.
+		for s.keepFor > 0 && len(s.chunks) > 0 && st.Time.UnixNano()-s.chunks[0].recs[chunkSize-1].t > s.keepFor {
+			s.dropChunk(DropKeep)
+		}
+		s.chunks = append(s.chunks, &chunk{recs: make([]stepRec, 0, chunkSize)})
 	}
-	last := &s.chunks[len(s.chunks)-1]
-	*last = append(*last, Step{Index: s.n})
+	if s.loc == nil {
+		s.loc = st.Time.Location()
+	}
+	ch := s.chunks[len(s.chunks)-1]
+	rec := stepRec{
+		packet: st.Packet, t: st.Time.UnixNano(), conn: st.ConnID,
+		seq: st.Seq, ack: st.Ack, rawSeq: st.RawSeq, rawAck: st.RawAck, len: st.Len,
+		tsval: st.Options.TSval, tsecr: st.Options.TSecr,
+		mss: st.Options.MSS, window: st.Window, flags: st.Flags, wscale: st.Options.WScale,
+		states: st.States, det: uint32(len(ch.dets)),
+	}
+	if st.From == fsm.Server {
+		rec.bits |= recServer
+	}
+	for _, b := range []struct {
+		on  bool
+		bit uint8
+	}{{st.Side, recSide}, {st.Options.SACKPerm, recSACKPerm}, {st.Options.Timestamp, recTimestamp}, {st.Options.TFOCookie, recTFOCookie}} {
+		if b.on {
+			rec.bits |= b.bit
+		}
+	}
+	if p := st.Payload; len(p) > 0 {
+		if len(p) > PreviewLen {
+			p = p[:PreviewLen]
+		}
+		rec.pay = uint32(len(ch.arena)) + 1
+		ch.arena = append(ch.arena, byte(len(p)))
+		ch.arena = append(ch.arena, p...)
+	}
+	for _, c := range st.Changes {
+		ch.dets = append(ch.dets, det{ep: c.Endpoint, from: c.From, to: c.To, conf: c.Confidence, reason: s.reasonIndex(c.Reason)})
+	}
+	for _, r := range st.Notes {
+		ch.dets = append(ch.dets, det{note: true, reason: s.reasonIndex(r)})
+	}
+	rec.ndet = uint16(len(ch.dets) - int(rec.det))
+	if len(st.Revisions) > 0 {
+		if ch.revs == nil {
+			ch.revs = map[int][]fsm.Revision{}
+		}
+		rvs := make([]fsm.Revision, len(st.Revisions))
+		copy(rvs, st.Revisions)
+		ch.revs[st.Index] = rvs
+	}
+	ch.recs = append(ch.recs, rec)
 	s.n++
-	return &(*last)[len(*last)-1]
+}
+
+// reasonIndex interns a reason.
+func (s *Session) reasonIndex(r fsm.Reason) uint16 {
+	if i, ok := s.reasonID[r]; ok {
+		return i
+	}
+	i := uint16(len(s.reasons))
+	s.reasons = append(s.reasons, r)
+	s.reasonID[r] = i
+	return i
+}
+
+// freeze replaces the tracker's Conn of a connection it let go of by a
+// compact copy.
+func (s *Session) freeze(r *connRec) {
+	c := r.c
+	if c == nil {
+		return
+	}
+	fz := &frozen{
+		client: c.Client, server: c.Server, vlan: c.VLAN, joinedLate: c.JoinedLate,
+		firstPacket: c.FirstPacket, firstTime: c.FirstTime, history: c.History(),
+	}
+	if len(c.Transitions) > 0 {
+		fz.trs = make([]frozenTr, len(c.Transitions))
+		for i, t := range c.Transitions {
+			fz.trs[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
+				ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
+		}
+	}
+	if len(c.Notes) > 0 {
+		fz.notes = append([]fsm.Note(nil), c.Notes...)
+	}
+	r.fz, r.c = fz, nil
+	r.ents = slices.Clone(r.ents) // without the room append left
+
 }
 
 // commit indexes a filled step under its connection. A segment's own step
@@ -252,15 +471,16 @@ func (s *Session) newStep() *Step {
 // a timer or side step adds its own changes to the previous entry, so
 // that it does not count what a later event of the same batch did.
 func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
+	s.store(st)
 	r := s.conns[c.ID]
 	if r == nil {
-		r = &connRec{c: c, first: st.Index, ended: -1}
+		r = &connRec{id: c.ID, c: c, first: st.Index, ended: -1}
 		s.conns[c.ID] = r
 		s.order = append(s.order, r)
-		if n := len(s.order); n > 1 && s.order[n-2].c.ID > c.ID {
+		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
 			// IDs come in order of first packet; keep order sorted if a
 			// tracker ever reports out of order.
-			sort.Slice(s.order, func(i, j int) bool { return s.order[i].c.ID < s.order[j].c.ID })
+			sort.Slice(s.order, func(i, j int) bool { return s.order[i].id < s.order[j].id })
 		}
 	}
 	var e ent
@@ -277,19 +497,25 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 		e.ntr += uint32(len(st.Changes))
 		e.nnotes += uint32(len(st.Notes))
 	}
-	e.step, e.t, e.states = st.Index, st.Time.UnixNano(), st.States
+	e.step, e.states = st.Index, st.States
 	r.ents = append(r.ents, e)
 }
 
-// dropChunk forgets the oldest chunk of steps. Called with the write lock.
-func (s *Session) dropChunk() {
-	old := s.chunks[0]
+// dropChunk forgets the oldest chunk of steps, for reason why. Called
+// with the write lock.
+func (s *Session) dropChunk(why DropReason) {
+	if why == DropMemory && s.keepSteps {
+		why = DropKeep // the cap is --keep's
+	}
+	s.dropWhy = why
+	old := s.chunks[0].recs
+	oldBase := s.base
 	s.chunks[0] = nil
 	s.chunks = s.chunks[1:]
 	s.base += len(old)
 	touched := map[uint64]bool{}
 	for i := range old {
-		touched[old[i].ConnID] = true
+		touched[old[i].conn] = true
 	}
 	removed := false
 	for id := range touched {
@@ -302,20 +528,23 @@ func (s *Session) dropChunk() {
 		k := sort.Search(len(r.ents), func(i int) bool { return r.ents[i].step >= s.base })
 		if k == len(r.ents) {
 			k = len(r.ents) - 1
+			if st := r.ents[k].step; st >= oldBase {
+				r.lastT = old[st-oldBase].t
+			}
 		}
 		if k > 0 {
 			r.ents = append([]ent(nil), r.ents[k:]...)
 		}
 		if r.ended >= 0 && r.ents[len(r.ents)-1].step < s.base {
 			delete(s.conns, id)
-			r.c = nil
+			r.gone = true
 			removed = true
 		}
 	}
 	if removed {
 		kept := s.order[:0]
 		for _, r := range s.order {
-			if r.c != nil {
+			if !r.gone {
 				kept = append(kept, r)
 			}
 		}
@@ -324,28 +553,12 @@ func (s *Session) dropChunk() {
 	}
 }
 
-// preview copies at most PreviewLen bytes of p into the arena.
-func (s *Session) preview(p []byte) []byte {
-	if len(p) == 0 {
-		return nil
-	}
-	if len(p) > PreviewLen {
-		p = p[:PreviewLen]
-	}
-	if cap(s.arena)-len(s.arena) < len(p) {
-		s.arena = make([]byte, 0, 64<<10)
-	}
-	start := len(s.arena)
-	s.arena = append(s.arena, p...)
-	return s.arena[start:len(s.arena):len(s.arena)]
-}
-
 // Info returns counters about the whole session.
 func (s *Session) Info() Info {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return Info{
-		Steps: s.n, First: s.base, Dropped: s.base,
+		Steps: s.n, First: s.base, Dropped: s.base, DropWhy: s.dropWhy, Keep: s.keep,
 		Conns: len(s.order), Open: s.tr.Open(),
 		Counts: s.counts, Done: s.done, Err: s.err,
 	}
@@ -366,22 +579,64 @@ func (s *Session) First() int {
 	return s.base
 }
 
-func (s *Session) stepLocked(i int) *Step {
+// recLocked returns step i's record and chunk, or nil.
+func (s *Session) recLocked(i int) (*stepRec, *chunk) {
 	if i < s.base || i >= s.n {
-		return nil
+		return nil, nil
 	}
 	off := i - s.base
-	return &s.chunks[off/chunkSize][off%chunkSize]
+	ch := s.chunks[off/chunkSize]
+	return &ch.recs[off%chunkSize], ch
+}
+
+// stepLocked rebuilds step i from its record, or reports false.
+func (s *Session) stepLocked(i int) (Step, bool) {
+	rec, ch := s.recLocked(i)
+	if rec == nil {
+		return Step{}, false
+	}
+	st := Step{
+		Index: i, Packet: rec.packet, Time: time.Unix(0, rec.t).In(s.loc), ConnID: rec.conn,
+		Flags: rec.flags, Seq: rec.seq, Ack: rec.ack, RawSeq: rec.rawSeq, RawAck: rec.rawAck, Len: rec.len,
+		Window: rec.window, States: rec.states, Side: rec.bits&recSide != 0,
+		Options: fsm.Options{MSS: rec.mss, WScale: rec.wscale, TSval: rec.tsval, TSecr: rec.tsecr,
+			SACKPerm: rec.bits&recSACKPerm != 0, Timestamp: rec.bits&recTimestamp != 0, TFOCookie: rec.bits&recTFOCookie != 0},
+	}
+	if rec.bits&recServer != 0 {
+		st.From = fsm.Server
+	}
+	if rec.pay != 0 {
+		off := int(rec.pay - 1)
+		n := int(ch.arena[off])
+		st.Payload = ch.arena[off+1 : off+1+n : off+1+n]
+	}
+	for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
+		if d.note {
+			st.Notes = append(st.Notes, s.reasons[d.reason])
+			continue
+		}
+		st.Changes = append(st.Changes, fsm.Transition{Packet: st.Packet, Time: st.Time, Endpoint: d.ep,
+			From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: d.conf})
+	}
+	if rv, ok := ch.revs[i]; ok {
+		st.Revisions = rv
+	}
+	return st, true
 }
 
 // Step returns step i. Its slices are shared and must not be modified.
 func (s *Session) Step(i int) (Step, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if st := s.stepLocked(i); st != nil {
-		return *st, true
+	return s.stepLocked(i)
+}
+
+// entTime returns the capture time of entry e of r (Unix nanoseconds).
+func (s *Session) entTime(r *connRec, e *ent) int64 {
+	if rec, _ := s.recLocked(e.step); rec != nil {
+		return rec.t
 	}
-	return Step{}, false
+	return r.lastT
 }
 
 // latest returns the position in r.ents of the latest entry with step ≤ i,
@@ -407,19 +662,45 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	e := &r.ents[k]
 	// Only exported fields: the tracker's private ones are as of now.
 	// History() and ConnState() of the copy are empty: use RowOf.
-	c = fsm.Conn{
-		ID: r.c.ID, Client: r.c.Client, Server: r.c.Server, VLAN: r.c.VLAN,
-		JoinedLate: r.c.JoinedLate, State: e.states,
-		FirstPacket: r.c.FirstPacket, FirstTime: r.c.FirstTime,
-		Packets: [2]uint64{uint64(e.pkts[0]), uint64(e.pkts[1])},
-		Bytes:   e.bytes,
+	ntr, nnotes := int(e.ntr), int(e.nnotes)
+	if r.c != nil {
+		c = fsm.Conn{
+			ID: r.id, Client: r.c.Client, Server: r.c.Server, VLAN: r.c.VLAN,
+			JoinedLate: r.c.JoinedLate, FirstPacket: r.c.FirstPacket, FirstTime: r.c.FirstTime,
+		}
+		ntr, nnotes = min(ntr, len(r.c.Transitions)), min(nnotes, len(r.c.Notes))
+		if ntr > 0 {
+			c.Transitions = r.c.Transitions[:ntr:ntr]
+		}
+		if nnotes > 0 {
+			c.Notes = r.c.Notes[:nnotes:nnotes]
+		}
+	} else {
+		fz := r.fz
+		c = fsm.Conn{
+			ID: r.id, Client: fz.client, Server: fz.server, VLAN: fz.vlan,
+			JoinedLate: fz.joinedLate, FirstPacket: fz.firstPacket, FirstTime: fz.firstTime,
+		}
+		ntr, nnotes = min(ntr, len(fz.trs)), min(nnotes, len(fz.notes))
+		if ntr > 0 {
+			c.Transitions = make([]fsm.Transition, ntr)
+			loc := fz.firstTime.Location()
+			for i, t := range fz.trs[:ntr] {
+				c.Transitions[i] = fsm.Transition{Packet: t.packet, Time: time.Unix(0, t.t).In(loc), Endpoint: t.ep,
+					From: t.from, To: t.to, Reason: s.reasons[t.reason], Confidence: t.conf, WithdrawnBy: t.withdrawnBy}
+			}
+		}
+		if nnotes > 0 {
+			c.Notes = fz.notes[:nnotes:nnotes]
+		}
 	}
-	c.LastTime = time.Unix(0, e.t).In(c.FirstTime.Location())
-	if st := s.stepLocked(e.step); st != nil && st.Packet != 0 {
-		c.LastPacket = st.Packet
+	c.State = e.states
+	c.Packets = [2]uint64{uint64(e.pkts[0]), uint64(e.pkts[1])}
+	c.Bytes = e.bytes
+	c.LastTime = time.Unix(0, s.entTime(r, e)).In(c.FirstTime.Location())
+	if rec, _ := s.recLocked(e.step); rec != nil && rec.packet != 0 {
+		c.LastPacket = rec.packet
 	}
-	c.Transitions = r.c.Transitions[:min(int(e.ntr), len(r.c.Transitions)):min(int(e.ntr), len(r.c.Transitions))]
-	c.Notes = r.c.Notes[:min(int(e.nnotes), len(r.c.Notes)):min(int(e.nnotes), len(r.c.Notes))]
 	return c, true
 }
 
@@ -440,8 +721,8 @@ func (s *Session) ConnSteps(id uint64, i, max int) []Step {
 	}
 	out := make([]Step, 0, end-start)
 	for _, e := range r.ents[start:end] {
-		if st := s.stepLocked(e.step); st != nil {
-			out = append(out, *st)
+		if st, ok := s.stepLocked(e.step); ok {
+			out = append(out, st)
 		}
 	}
 	return out
@@ -575,17 +856,26 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 		return Row{}, false
 	}
 	e := &r.ents[k]
-	c := r.c
-	h := c.History()
+	row := Row{ID: r.id}
+	var h string
+	var first time.Time
+	if c := r.c; c != nil {
+		row.Client, row.Server, row.JoinedLate = c.Client, c.Server, c.JoinedLate
+		h, first = c.History(), c.FirstTime
+	} else {
+		fz := r.fz
+		row.Client, row.Server, row.JoinedLate = fz.client, fz.server, fz.joinedLate
+		h, first = fz.history, fz.firstTime
+	}
 	if int(e.hist) < len(h) {
 		h = h[:e.hist]
 	}
 	return Row{
-		ID: c.ID, Client: c.Client, Server: c.Server, JoinedLate: c.JoinedLate,
+		ID: row.ID, Client: row.Client, Server: row.Server, JoinedLate: row.JoinedLate,
 		States:   e.states,
 		Packets:  uint64(e.pkts[0]) + uint64(e.pkts[1]),
 		Bytes:    e.bytes[0] + e.bytes[1],
-		Duration: time.Duration(e.t - c.FirstTime.UnixNano()),
+		Duration: time.Duration(s.entTime(r, e) - first.UnixNano()),
 		History:  h,
 		Ended:    r.ended >= 0 && r.ended <= i,
 	}, true
@@ -596,8 +886,8 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 func (s *Session) IndexOf(id uint64) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	k := sort.Search(len(s.order), func(k int) bool { return s.order[k].c.ID >= id })
-	if k < len(s.order) && s.order[k].c.ID == id {
+	k := sort.Search(len(s.order), func(k int) bool { return s.order[k].id >= id })
+	if k < len(s.order) && s.order[k].id == id {
 		return k
 	}
 	return -1
@@ -609,13 +899,13 @@ func (s *Session) IndexOf(id uint64) int {
 func (s *Session) Match(f Filter, after uint64) (ids []uint64, last uint64) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	k := sort.Search(len(s.order), func(k int) bool { return s.order[k].c.ID > after })
+	k := sort.Search(len(s.order), func(k int) bool { return s.order[k].id > after })
 	last = after
 	for _, r := range s.order[k:] {
-		if f.Match(r.c.Client, r.c.Server) {
-			ids = append(ids, r.c.ID)
+		if f.Match(r.client(), r.server()) {
+			ids = append(ids, r.id)
 		}
-		last = r.c.ID
+		last = r.id
 	}
 	return ids, last
 }

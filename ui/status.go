@@ -8,6 +8,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/session"
 )
 
 // spinner turns while a file loads, so a big file visibly progresses.
@@ -80,7 +81,11 @@ func (a *App) drawStatus() {
 		add(5, tview.Escape(l.F(i18n.KeyStatusSkipped, i18n.Args{"n": info.Counts.Skipped})))
 	}
 	if info.Dropped > 0 {
-		add(2, "[orange]"+tview.Escape(l.F(i18n.KeyStatusMemDropped, i18n.Args{"n": info.Dropped}))+"[-]")
+		msg := l.F(i18n.KeyStatusMemDropped, i18n.Args{"n": info.Dropped})
+		if info.DropWhy == session.DropKeep {
+			msg = l.F(i18n.KeyStatusKeepDropped, i18n.Args{"n": info.Dropped, "keep": info.Keep})
+		}
+		add(2, "[orange]"+tview.Escape(msg)+"[-]")
 	}
 	add(6, l.String())
 	a.status.SetText(" " + fitStatus(parts, a.statusWidth()))

@@ -47,6 +47,7 @@ Flags:
   --lang en|zh       language (default: from LC_ALL, LC_MESSAGES, LANG)
   --time-wait D      TIME_WAIT duration (2MSL) the observer assumes (default 60s)
   --log FILE         write diagnostics to FILE
+  --keep N|D         keep only the newest N steps or D of capture time (e.g. 10m)
 `
 
 func runDemo(ctx context.Context, args []string, e env) (err error) {
@@ -95,7 +96,7 @@ func runDemo(ctx context.Context, args []string, e env) (err error) {
 	}
 	mode, err := demo.EnsureCapture()
 	if err != nil {
-		return replayLesson(ctx, e, tuiRun{lang: lang, fsm: fsm.Config{TimeWait: tf.timeWait}}, tf.logPath, err)
+		return replayLesson(ctx, e, tuiRun{lang: lang, fsm: fsm.Config{TimeWait: tf.timeWait}, keep: tf.keep}, tf.logPath, err)
 	}
 	if mode == demo.ModeNamespace {
 		return demo.RunInNamespace(ctx, append([]string{"demo"}, args...), e.stdin, e.stdout, e.stderr)
@@ -167,7 +168,7 @@ func runDemo(ctx context.Context, args []string, e env) (err error) {
 		live.RunScenario(scCtx, *sc)
 	}
 	logger.Info("demo", "port", p, "model", m, "filter", filter)
-	s := session.New(session.Config{FSM: fsm.Config{TimeWait: tf.timeWait}})
+	s := session.New(tf.keep.sessionConfig(fsm.Config{TimeWait: tf.timeWait}))
 	live.SetConnIDs(sessionConnIDs(s))
 	return runTUI(ctx, tuiRun{
 		src: watchedSource{src, live}, name: name, mode: ui.Demo, lang: lang, session: s,

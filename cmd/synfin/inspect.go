@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +38,10 @@ Flags:
   --lang en|zh       language (default: from LC_ALL, LC_MESSAGES, LANG)
   --time-wait D      TIME_WAIT duration (2MSL) the observer assumes (default 60s)
   --log FILE         write diagnostics to FILE (never to the terminal the TUI uses)
+  --keep N|D         keep only the newest N steps (about N packets) or D of
+                     capture time (e.g. 10m) for long live runs; older steps
+                     are dropped 4096 at a time and the status bar says so
+                     (default: a cap of 2M steps)
 `
 
 // tuiFlags are the flags the TUI commands share.
@@ -43,12 +49,44 @@ type tuiFlags struct {
 	lang     string
 	timeWait time.Duration
 	logPath  string
+	keep     keepFlag
 }
 
 func (f *tuiFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.lang, "lang", "", "language: en or zh")
 	fs.DurationVar(&f.timeWait, "time-wait", fsm.DefaultTimeWait, "TIME_WAIT duration (2MSL)")
 	fs.StringVar(&f.logPath, "log", "", "write diagnostics to this file")
+	fs.Var(&f.keep, "keep", "keep only the newest N steps or D of capture time (100000, 10m)")
+}
+
+// keepFlag is --keep: a number of steps or a duration of capture time.
+type keepFlag struct {
+	text  string
+	steps int
+	dur   time.Duration
+}
+
+func (k *keepFlag) String() string { return k.text }
+
+func (k *keepFlag) Set(v string) error {
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		*k = keepFlag{text: v, steps: n}
+		return nil
+	}
+	if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		*k = keepFlag{text: v, dur: d}
+		return nil
+	}
+	return errors.New(i18n.En.F(i18n.KeyFlagKeepBad, i18n.Args{"v": v}))
+}
+
+// sessionConfig is the session the TUI fills: --keep bounds it.
+func (k keepFlag) sessionConfig(cfg fsm.Config) session.Config {
+	c := session.Config{FSM: cfg, MaxSteps: k.steps, KeepFor: k.dur}
+	if k.text != "" {
+		c.Keep = k.text
+	}
+	return c
 }
 
 // resolve checks the shared flags; cmd names the command for messages.
@@ -228,7 +266,7 @@ func runInspect(ctx context.Context, args []string, e env) (err error) {
 	logger.Info("start", "source", name, "lang", lang.String())
 	return runTUI(ctx, tuiRun{
 		src: src, name: name, mode: mode, lang: lang,
-		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger,
+		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger, keep: tf.keep,
 	})
 }
 
@@ -241,8 +279,9 @@ type tuiRun struct {
 	fsm  fsm.Config
 	log  *slog.Logger
 	demo ui.DemoControl
+	keep keepFlag // --keep
 	// session, when set, is the session to fill (the demo asks it for
-	// connection numbers); default a new one.
+	// connection numbers); default a new one (bounded by keep).
 	session *session.Session
 	// screen replaces the terminal (tests: tcell.SimulationScreen).
 	screen tcell.Screen
@@ -255,9 +294,15 @@ type tuiRun struct {
 // until the user quits or ctx ends. A read error is shown in the status
 // bar while the UI runs, and returned after it.
 func runTUI(ctx context.Context, r tuiRun) error {
+	if os.Getenv("GOGC") == "" {
+		// The session's heap only grows while a file loads: collecting at
+		// 1.5x the live heap instead of 2x lowers the peak resident size
+		// by about a sixth (401 -> 338 MB on a 1M-packet file).
+		debug.SetGCPercent(50)
+	}
 	s := r.session
 	if s == nil {
-		s = session.New(session.Config{FSM: r.fsm})
+		s = session.New(r.keep.sessionConfig(r.fsm))
 	}
 	app := ui.New(ui.Config{
 		Session: s, Mode: r.mode, Source: r.name, Lang: r.lang,

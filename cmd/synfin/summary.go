@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/synfin/synfin/capture"
@@ -55,12 +53,6 @@ func runSummary(ctx context.Context, args []string, e env) error {
 	}
 	if *tw <= 0 {
 		return usagef("summary: --time-wait must be positive, got %s", *tw)
-	}
-	if os.Getenv("GOGC") == "" {
-		// The live heap is small (the open connections); letting it grow
-		// to 3x before a collection costs some 20 MB and saves a tenth of
-		// the time on big files.
-		debug.SetGCPercent(200)
 	}
 	src, err := openFiltered(*file, strings.Join(fs.Args(), " "))
 	if err != nil {
