@@ -27,6 +27,9 @@ func Drop(keep ...Cap) error {
 	if eff, err := Effective(); err == nil && eff&^want == 0 {
 		return nil
 	}
+	if !Supported() {
+		return fmt.Errorf("drop capabilities: not possible in a cgo build (build with CGO_ENABLED=0)")
+	}
 	for c := 0; c <= last; c++ {
 		if want&(1<<c) != 0 {
 			continue
