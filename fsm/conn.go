@@ -21,6 +21,9 @@ type Conn struct {
 
 	State [2]State // current state of [Client] and [Server]
 
+	done     bool // reported KindEnd
+	lastFrom Role // sender of the last segment
+
 	FirstPacket, LastPacket uint64
 	FirstTime, LastTime     time.Time
 	Packets                 [2]uint64 // segments sent by [Client], [Server]
@@ -35,7 +38,6 @@ type Conn struct {
 
 	ep       [2]endpoint // sequence tracking per sender
 	zeek     zeekState
-	done     bool         // reported KindEnd
 	twUntil  [2]time.Time // TIME_WAIT deadline per endpoint
 	closedAt time.Time    // when the connection was over (see over)
 	// prev is an older connection on the same 4-tuple whose TIME_WAIT
@@ -45,9 +47,8 @@ type Conn struct {
 	// one.
 	prev *Conn
 
-	probes   [2]int        // keep-alive probes sent by [Client], [Server]
-	lastFrom Role          // sender of the last segment
-	rtt      time.Duration // the client's SYN to its handshake ACK, at the capture point (0: unknown)
+	probes [2]int        // keep-alive probes sent by [Client], [Server]
+	rtt    time.Duration // the client's SYN to its handshake ACK, at the capture point (0: unknown)
 }
 
 // ClientState returns the client's current state.

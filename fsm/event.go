@@ -99,8 +99,8 @@ type Transition struct {
 	Time       time.Time
 	Endpoint   Role
 	From, To   State
+	Confidence Confidence // next to the one-byte fields: a Transition is 64 bytes, not 72
 	Reason     Reason
-	Confidence Confidence
 	// WithdrawnBy is the packet that showed this transition never
 	// happened (0: it stands). Conn.Transitions keeps withdrawn entries
 	// so that what was believed stays readable; Conn.Path skips them.

@@ -33,48 +33,53 @@ const maxNotes = 256
 
 // endpoint is what the observer knows of one endpoint's sending side.
 type endpoint struct {
-	seen       bool   // sent at least one segment
-	synSeen    bool   // sent a SYN: iss is its real ISN
-	synAckSent bool   // sent a SYN+ACK
-	isnKnown   bool   // iss is usable as the base of relative numbers
-	isnReal    bool   // iss is its real ISN: its SYN was seen, or a SYN+ACK acknowledged it
-	iss        Seq    // initial send sequence number (RFC 9293 §3.4), or inferred base
-	nxt        Seq    // one past the highest sequence number it sent (its SND.NXT as seen, or proven by the peer's ACKs)
-	nxtValid   bool   // nxt was set
-	acked      Seq    // highest ack it sent: its RCV.NXT as announced
-	ackValid   bool   //
-	finSent    bool   //
-	finTaken   bool   // the peer took its FIN (moved on it)
-	finGap     bool   // its FIN waits for data before it (sequence order, §3.10.7.4 eighth check)
-	finSeq     Seq    // sequence number of its FIN
-	finAck     Seq    // the ack its FIN segment carried
-	finHasAck  bool   // the FIN segment had the ACK bit
-	synLen     uint32 // payload carried on its SYN (TCP Fast Open)
-	wscale     int8   // window scale from its SYN, -1 unknown
-	window     uint32 // last advertised window, scaled when known
-	wrapped    bool   // its sequence numbers wrapped past 2^32 (noted once)
+	// The one-byte fields come first, together, so that the struct has
+	// no padding (the tracker holds two per connection).
+	seen       bool // sent at least one segment
+	synSeen    bool // sent a SYN: iss is its real ISN
+	synAckSent bool // sent a SYN+ACK
+	isnKnown   bool // iss is usable as the base of relative numbers
+	isnReal    bool // iss is its real ISN: its SYN was seen, or a SYN+ACK acknowledged it
+	nxtValid   bool // nxt was set
+	ackValid   bool //
+	finSent    bool //
+	finTaken   bool // the peer took its FIN (moved on it)
+	finGap     bool // its FIN waits for data before it (sequence order, §3.10.7.4 eighth check)
+	finHasAck  bool // the FIN segment had the ACK bit
+	wscale     int8 // window scale from its SYN, -1 unknown
+	wrapped    bool // its sequence numbers wrapped past 2^32 (noted once)
+	// contigValid: contig (below) was set.
+	contigValid bool
+	// TCP timestamps (RFC 7323): tsRecent (below) is valid.
+	tsValid  bool
+	dupNoted bool // NoteDupOrRetransmit said once
+
+	closeAssumed bool // how it left FIN_WAIT_1 is not in the packets (closeOrderUnseen)
+	finMaybe     bool // one direction: the peer's last ACK covered several unseen octets of it; the last may be a FIN
+	closeMaybe   bool // its FIN_WAIT_1 is assumed because of the peer's finMaybe (until the peer's FIN is proven later)
+
+	iss    Seq    // initial send sequence number (RFC 9293 §3.4), or inferred base
+	nxt    Seq    // one past the highest sequence number it sent (its SND.NXT as seen, or proven by the peer's ACKs)
+	acked  Seq    // highest ack it sent: its RCV.NXT as announced
+	finSeq Seq    // sequence number of its FIN
+	finAck Seq    // the ack its FIN segment carried
+	synLen uint32 // payload carried on its SYN (TCP Fast Open)
+	window uint32 // last advertised window, scaled when known
 
 	// contig is the end of the sequence space it sent without a hole, as
 	// far as the capture shows: what the peer's RCV.NXT can have reached.
 	// ooo holds the ranges it sent beyond a hole (bounded).
-	contig      Seq
-	contigValid bool
-	ooo         []seqRange
-
+	contig Seq
 	// TCP timestamps (RFC 7323): the last TSval it sent (ts_recent for
 	// its peer), and its last segments, to tell a network duplicate (same
 	// TSval) from a retransmission (a new one).
 	tsRecent uint32
-	tsValid  bool
+	ooo      []seqRange
 	recent   [4]segSig
 	nrecent  int
-	dupNoted bool // NoteDupOrRetransmit said once
 
-	synTime      time.Time // when its SYN was seen
-	finTime      time.Time // when its FIN was seen
-	closeAssumed bool      // how it left FIN_WAIT_1 is not in the packets (closeOrderUnseen)
-	finMaybe     bool      // one direction: the peer's last ACK covered several unseen octets of it; the last may be a FIN
-	closeMaybe   bool      // its FIN_WAIT_1 is assumed because of the peer's finMaybe (until the peer's FIN is proven later)
+	synTime time.Time // when its SYN was seen
+	finTime time.Time // when its FIN was seen
 }
 
 // seqRange is [start, end) in sequence space.
@@ -83,10 +88,10 @@ type seqRange struct{ start, end Seq }
 // segSig is what makes two segments copies of each other.
 type segSig struct {
 	seq, ack Seq
-	flags    Flags
 	len      uint32
-	ts       bool
 	tsval    uint32
+	flags    Flags
+	ts       bool
 }
 
 // connKey identifies a connection: VLAN and both ends (16-byte address,
