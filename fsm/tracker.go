@@ -340,7 +340,7 @@ func (t *Tracker) set(c *Conn, r Role, to State, why Reason, conf Confidence) {
 	}
 	c.State[r] = to
 	tr := Transition{Packet: t.cur.Packet, Time: t.cur.Time, Endpoint: r, From: from, To: to, Reason: why, Confidence: conf}
-	c.Transitions = append(c.Transitions, tr)
+	c.Transitions = appendTransition(c.Transitions, tr)
 	t.evs = append(t.evs, t.cur)
 	ev := &t.evs[len(t.evs)-1]
 	ev.Kind = KindTransition
@@ -356,6 +356,24 @@ func (t *Tracker) set(c *Conn, r Role, to State, why Reason, conf Confidence) {
 		c.closedAt = t.cur.Time
 		t.linger.push(timer{at: t.cur.Time.Add(t.cfg.Linger).UnixNano(), conn: c})
 	}
+}
+
+// An open is five transitions (the client's two, the server's three,
+// LISTEN included) and a whole close six more, TIME_WAIT expiry included.
+// A connection's transitions start with room for its open and grow once
+// to room for its close: room for 12 at once would be half empty in every
+// connection that stays open (the tracker holds many that only wait).
+const (
+	openTransitions  = 6
+	closeTransitions = 12
+)
+
+// appendTransition is append with that growth.
+func appendTransition(ts []Transition, tr Transition) []Transition {
+	if len(ts) == cap(ts) && cap(ts) < closeTransitions {
+		ts = append(make([]Transition, 0, closeTransitions), ts...)
+	}
+	return append(ts, tr)
 }
 
 // startTimeWait (re)starts the 2MSL timer of r (RFC 9293 §3.10.7.4: a
@@ -410,7 +428,7 @@ func guessClientIsSrc(src, dst uint16) bool {
 func (t *Tracker) newConn(s *Segment) *Conn {
 	t.nextID++
 	c := &Conn{ID: t.nextID, VLAN: s.VLAN, FirstPacket: s.Packet, FirstTime: s.Time,
-		Transitions: make([]Transition, 0, 12)} // a whole open and close, TIME_WAIT expiry included
+		Transitions: make([]Transition, 0, openTransitions)}
 	c.ep[Client].wscale, c.ep[Server].wscale = -1, -1
 	clientIsSrc := true
 	switch {
