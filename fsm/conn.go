@@ -39,7 +39,7 @@ type Conn struct {
 	ep       [2]endpoint // sequence tracking per sender
 	zeek     zeekState
 	twUntil  [2]time.Time // TIME_WAIT deadline per endpoint
-	closedAt time.Time    // when the connection was over (see over)
+	closedAt instant      // when the connection was over (see over)
 	// prev is an older connection on the same 4-tuple whose TIME_WAIT
 	// refused the SYN that started this one (RFC 9293 Figure 8): it keeps
 	// receiving the segments that carry its old numbers until its

@@ -98,7 +98,7 @@ const atoMin = 40 * time.Millisecond
 // ACK alone first: FIN_WAIT_2, assumed. Either way a note says so.
 func (t *Tracker) closeOrderUnseen(c *Conn, X Role, s *Segment) {
 	x := &c.ep[X]
-	if s.Time.Sub(x.finTime) > c.rtt+atoMin {
+	if s.Time.Sub(x.finTime.time()) > c.rtt+atoMin {
 		t.set(c, X, FinWait2, ReasonAckNotSeen, Assumed)
 	}
 	t.note(c, X, NoteCloseOrderUnseen)

@@ -34,7 +34,7 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	firstSYN := s.Flags&SYN != 0 && !x.synSeen && !challenge
 	if firstSYN {
 		x.synSeen, x.isnKnown, x.isnReal, x.iss = true, true, true, seq
-		x.synTime = s.Time
+		x.synTime = instantOf(s.Time)
 		x.wscale = s.Options.WScale
 		x.contig, x.contigValid = seq.Add(1+s.Len), true
 	}
@@ -314,7 +314,7 @@ func (t *Tracker) inSynSent(c *Conn, e Role, s *Segment, own bool) {
 				why = ReasonSynAckNotSeen
 			}
 			if me.synSeen && c.rtt == 0 {
-				c.rtt = s.Time.Sub(me.synTime) // SYN to its ACK, at the client: a round trip
+				c.rtt = s.Time.Sub(me.synTime.time()) // SYN to its ACK, at the client: a round trip
 			}
 			t.set(c, e, Established, why, Seen)
 			t.inEstablished(c, e, s, true)
@@ -691,7 +691,7 @@ func (t *Tracker) closes(c *Conn, e Role, s *Segment) {
 	me := &c.ep[e]
 	me.finSent, me.finSeq = true, s.Seq.Add(s.Len)
 	me.finAck, me.finHasAck = s.Ack, s.Flags&ACK != 0
-	me.finTime = s.Time
+	me.finTime = instantOf(s.Time)
 }
 
 // finFrom handles the FIN of a segment from X once the states have

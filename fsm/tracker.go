@@ -78,8 +78,8 @@ type endpoint struct {
 	recent   [4]segSig
 	nrecent  int
 
-	synTime time.Time // when its SYN was seen
-	finTime time.Time // when its FIN was seen
+	synTime instant // when its SYN was seen
+	finTime instant // when its FIN was seen
 }
 
 // seqRange is [start, end) in sequence space.
@@ -301,7 +301,7 @@ func (t *Tracker) fire(now time.Time) {
 			break
 		}
 		c := tm.conn
-		if !c.done && c.over() && c.closedAt.Add(t.cfg.Linger).UnixNano() == tm.at {
+		if !c.done && c.over() && c.closedAt.time().Add(t.cfg.Linger).UnixNano() == tm.at {
 			t.end(c)
 		}
 	}
@@ -353,7 +353,7 @@ func (t *Tracker) set(c *Conn, r Role, to State, why Reason, conf Confidence) {
 		t.startTimeWait(c, r)
 	}
 	if c.over() {
-		c.closedAt = t.cur.Time
+		c.closedAt = instantOf(t.cur.Time)
 		t.linger.push(timer{at: t.cur.Time.Add(t.cfg.Linger).UnixNano(), conn: c})
 	}
 }
@@ -458,7 +458,7 @@ func (t *Tracker) newConn(s *Segment) *Conn {
 // that is not (or no longer) in the middle of its own open, sent to an
 // endpoint that is not synchronized.
 func (t *Tracker) startsNew(c *Conn, s *Segment) bool {
-	if c.over() && s.Time.Sub(c.closedAt) > t.cfg.Linger {
+	if c.over() && s.Time.Sub(c.closedAt.time()) > t.cfg.Linger {
 		return true // lingered long enough: anything now is a new story
 	}
 	if s.Flags&(SYN|ACK|RST) == SYN|ACK {
