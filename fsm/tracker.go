@@ -363,9 +363,10 @@ func (t *Tracker) set(c *Conn, r Role, to State, why Reason, conf Confidence) {
 // A connection's transitions start with room for its open and grow once
 // to room for its close: room for 12 at once would be half empty in every
 // connection that stays open (the tracker holds many that only wait).
+// 5 and 11 Transitions are 320 and 704 bytes, sizes the allocator has.
 const (
-	openTransitions  = 6
-	closeTransitions = 12
+	openTransitions  = 5
+	closeTransitions = 11
 )
 
 // appendTransition is append with that growth.
