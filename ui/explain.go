@@ -357,6 +357,9 @@ func (e *Explain) paras() []para {
 	if legend {
 		add(l.T(i18n.KeyUIConfLegend), exDim, 0)
 	}
+	if legend || len(s.Revisions) > 0 {
+		add(l.T(i18n.KeyUI2LadderMarks), exDim, 0)
+	}
 	if s.Timer() || s.Side {
 		return out
 	}
