@@ -438,7 +438,9 @@ func (e *Explain) revisionText(s *session.Step, rv fsm.Revision) string {
 	a := e.args(s)
 	a["who"], a["peer"] = l.Role(rv.Endpoint), l.Role(rv.Endpoint.Peer())
 	a["believed"] = strings.Join(names, sep)
-	a["packet"], a["by"] = rv.Packet, rv.CorrectedBy
+	// The reasons name the packet of the withdrawn belief {n} and the
+	// correcting one {by} (i18n/fsm_keys.go, as web/web.go passes them).
+	a["packet"], a["n"], a["by"] = rv.Packet, rv.Packet, rv.CorrectedBy
 	a["now"] = s.States[rv.Endpoint].String()
 	key := i18n.KeyUIRevised
 	if rv.Packet == 0 {

@@ -28,16 +28,18 @@ func TestObserverV2Explain(t *testing.T) {
 				{Packet: 8, Endpoint: fsm.Server, From: fsm.Established, To: fsm.FinWait1, Confidence: fsm.Seen},
 				{Packet: 8, Endpoint: fsm.Client, From: fsm.FinWait1, To: fsm.Closing, Confidence: fsm.Assumed},
 			},
-			Revisions: []fsm.Revision{{Packet: 7, Endpoint: fsm.Server, Believed: []fsm.State{fsm.CloseWait}, CorrectedBy: 8}}},
+			Revisions: []fsm.Revision{{Packet: 7, Endpoint: fsm.Server, Believed: []fsm.State{fsm.CloseWait}, CorrectedBy: 8, Reason: fsm.Reason("fin-not-arrived")}}},
 	}
 	for _, tt := range []struct {
 		lang i18n.Lang
 		want []string
 	}{
 		{i18n.En, []string{"Corrected by this packet", "server never was in CLOSE_WAIT, as packet #7 made it seem; after this packet it is in CLOSING",
-			"(assumed)", "inferred: follows from a packet sent", "What the packets cannot tell"}},
+			"(assumed)", "inferred: follows from a packet sent", "What the packets cannot tell",
+			"The FIN of #7 had not arrived when #8 was sent", "* corrected by a later packet"}},
 		{i18n.Zh, []string{"本包作出的更正", "服务器其实并没有处于CLOSE_WAIT（第7个包让人这样以为）；这个包之后它处于CLOSING",
-			"（假定）", "推断：由发往该端的包得出", "数据包无法说明的情况"}},
+			"（假定）", "推断：由发往该端的包得出", "数据包无法说明的情况",
+			"第8个包发出时，第7个包中的FIN还没有到达", "* 表示已被后面的包更正"}},
 	} {
 		e := NewExplain()
 		e.SetConn(conn, steps, 1, tt.lang)
