@@ -29,6 +29,9 @@ type Explain struct {
 	scroll int
 	empty  string
 	prompt []PromptLine
+	// ladderMarks: explain the terminal ladder's state marks (* ? ~) in
+	// the legend; the web page (ExplainText) draws no such marks.
+	ladderMarks bool
 }
 
 // PromptLine is a line the app puts above the explanation: predict
@@ -84,7 +87,7 @@ func (e *Explain) SetEmptyText(s string) { e.empty = s }
 
 // NewExplain returns an empty explanation pane.
 func NewExplain() *Explain {
-	e := &Explain{Box: tview.NewBox(), sel: -1}
+	e := &Explain{Box: tview.NewBox(), sel: -1, ladderMarks: true}
 	e.SetLang(i18n.En)
 	return e
 }
@@ -357,7 +360,7 @@ func (e *Explain) paras() []para {
 	if legend {
 		add(l.T(i18n.KeyUIConfLegend), exDim, 0)
 	}
-	if legend || len(s.Revisions) > 0 {
+	if e.ladderMarks && (legend || len(s.Revisions) > 0) {
 		add(l.T(i18n.KeyUI2LadderMarks), exDim, 0)
 	}
 	if s.Timer() || s.Side {

@@ -66,3 +66,26 @@ func parasText(e *Explain) string {
 	}
 	return b.String()
 }
+
+// TestLadderMarksLegendTerminalOnly: the legend of the ladder's state marks
+// is in the terminal's explanation, not in ExplainText (the web page, whose
+// ladder draws no such marks).
+func TestLadderMarksLegendTerminalOnly(t *testing.T) {
+	conn := fsm.Conn{ID: 1}
+	steps := []session.Step{{Index: 0, Packet: 1, ConnID: 1, From: fsm.Client, Flags: fsm.FIN | fsm.ACK,
+		States:  [2]fsm.State{fsm.FinWait1, fsm.CloseWait},
+		Changes: []fsm.Transition{{Packet: 1, Endpoint: fsm.Server, From: fsm.Established, To: fsm.CloseWait, Confidence: fsm.Inferred}}}}
+	for _, lang := range i18n.Langs() {
+		legend := lang.T(i18n.KeyUI2LadderMarks)
+		e := NewExplain()
+		e.SetConn(conn, steps, 0, lang)
+		if !strings.Contains(parasText(e), legend) {
+			t.Errorf("%v: the terminal's explanation lacks the marks legend", lang)
+		}
+		for _, ln := range ExplainText(conn, steps, 0, lang) {
+			if ln.Text == legend {
+				t.Errorf("%v: ExplainText (web) explains marks its ladder does not draw", lang)
+			}
+		}
+	}
+}
