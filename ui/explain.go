@@ -292,6 +292,14 @@ func (e *Explain) paras() []para {
 		}
 		add(l.F(kind, a), tcell.StyleDefault, 0)
 	}
+	// A correction first: it is what this packet teaches, and in a small
+	// pane the state changes below it would push it out of sight.
+	if len(s.Revisions) > 0 {
+		add(l.T(i18n.KeyUIRevisions), exHead, 0)
+		for _, rv := range s.Revisions {
+			add("• "+e.revisionText(s, rv), exNote, 0)
+		}
+	}
 	legend := false
 	if len(s.Changes) > 0 {
 		add(l.T(i18n.KeyExplChanges), exHead, 0)
@@ -327,12 +335,6 @@ func (e *Explain) paras() []para {
 			c, sv = l.StateLabel(s.States[fsm.Client]), l.StateLabel(s.States[fsm.Server])
 		}
 		add(l.F(i18n.KeyExplNoChange, i18n.Args{"c": c, "s": sv}), exDim, 0)
-	}
-	if len(s.Revisions) > 0 {
-		add(l.T(i18n.KeyUIRevisions), exHead, 0)
-		for _, rv := range s.Revisions {
-			add("• "+e.revisionText(s, rv), exNote, 0)
-		}
 	}
 	if len(s.Notes) > 0 {
 		add(l.T(i18n.KeyExplNotes), exHead, 0)

@@ -89,3 +89,25 @@ func TestLadderMarksLegendTerminalOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestRevisionBeforeChanges: a step's correction comes before its state
+// changes, so that a small pane (80×24: six lines) shows it.
+func TestRevisionBeforeChanges(t *testing.T) {
+	conn := fsm.Conn{ID: 1}
+	steps := []session.Step{{Index: 7, Packet: 8, ConnID: 1, From: fsm.Server, Flags: fsm.FIN | fsm.ACK,
+		States: [2]fsm.State{fsm.Closing, fsm.Closing},
+		Changes: []fsm.Transition{
+			{Packet: 8, Endpoint: fsm.Server, From: fsm.Established, To: fsm.FinWait1, Confidence: fsm.Seen},
+			{Packet: 8, Endpoint: fsm.Client, From: fsm.FinWait1, To: fsm.Closing, Confidence: fsm.Assumed},
+		},
+		Revisions: []fsm.Revision{{Packet: 7, Endpoint: fsm.Server, Believed: []fsm.State{fsm.CloseWait}, CorrectedBy: 8}}}}
+	for _, lang := range i18n.Langs() {
+		e := NewExplain()
+		e.SetConn(conn, steps, 0, lang)
+		got := parasText(e)
+		rv, ch := strings.Index(got, lang.T(i18n.KeyUIRevisions)), strings.Index(got, lang.T(i18n.KeyExplChanges))
+		if rv < 0 || ch < 0 || rv > ch {
+			t.Errorf("%v: the correction (at %d) does not come before the state changes (at %d):\n%s", lang, rv, ch, got)
+		}
+	}
+}
