@@ -161,7 +161,11 @@ func (t *Tracker) dataNotes(c *Conn, X Role, s *Segment) {
 			// they were overtaken on the way (or in the capture).
 			t.note(c, X, NoteOutOfOrder)
 		}
-	case x.finSent:
+	case x.finSent && x.finSeq.LessThan(s.Seq.Add(s.Len)):
+		// Data past the FIN's sequence number. Data carried on the FIN
+		// segment itself ends where the FIN begins (§3.4: the FIN
+		// occupies the number after the last data octet) and is normal:
+		// Linux sends it whenever close() follows a write still queued.
 		t.note(c, X, NoteDataAfterFin)
 	case c.State[X] == Closed || c.State[X] == TimeWait:
 		t.note(c, X, NoteAfterClosed)

@@ -332,7 +332,10 @@ func (t *Tracker) inSynSent(c *Conn, e Role, s *Segment, own bool) {
 		// CLOSED state" — ECONNREFUSED. Without an acceptable ACK the RST
 		// is dropped.
 		if s.Flags&ACK == 0 || !me.ackOK(s.Ack) {
-			t.note(c, p, NoteRstOutOfWindow)
+			// SYN_SENT has no receive window yet: the RST's sequence
+			// number is not checked, only its ACK (Linux
+			// tcp_rcv_synsent_state_process).
+			t.note(c, p, NoteRstSynSentIgnored)
 			return
 		}
 		t.set(c, e, Closed, ReasonRefused, Inferred)

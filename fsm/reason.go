@@ -100,6 +100,7 @@ const (
 	NoteKeepAliveUnanswered Reason = "keepalive-unanswered"    // probes unanswered: the RST that ends it may never be seen
 	NoteCloseOrderUnseen    Reason = "close-order-unseen"      // one direction: FIN_WAIT_2 or straight to TIME_WAIT (or CLOSING) cannot be seen
 	NoteClosedUnseen        Reason = "closed-unseen"           // a bare RST shows the socket had gone; when it went is not in the packets
+	NoteRstSynSentIgnored   Reason = "rst-ignored-in-syn-sent" // RST to SYN_SENT whose ACK does not acknowledge the SYN (or has no ACK): dropped, no window check there
 	NoteEndUnseen           Reason = "end-unseen"              // one direction: what the silent peer sent after this endpoint's last segment (RST, FIN, ACK) is not in the capture
 	NoteFinMaybeAcked       Reason = "fin-maybe-acked"         // one direction: an ACK covers several unseen octets of the peer; whether the last was a FIN cannot be told
 )
@@ -121,6 +122,6 @@ func Reasons() []Reason {
 		NoteUnexpectedAck, NoteUnexpectedSyn, NoteUnexpectedFlags, NoteDataInSynSent, NoteOutOfOrder, NoteTimeWaitAssassin,
 		NoteDuplicate, NoteDupOrRetransmit, NoteRstToListen, NoteSynSentSurvivesRst, NoteTimeWaitSynRejected,
 		NoteTimeWaitRestarted, NoteFinOutOfOrder, NoteFinWait2Orphan, NoteSynUnanswered, NoteKeepAliveUnanswered,
-		NoteCloseOrderUnseen, NoteClosedUnseen, NoteEndUnseen, NoteFinMaybeAcked,
+		NoteCloseOrderUnseen, NoteClosedUnseen, NoteEndUnseen, NoteFinMaybeAcked, NoteRstSynSentIgnored,
 	}
 }

@@ -45,13 +45,21 @@ type Question struct {
 	Endpoint fsm.Role // NextState: whose state; AckNumber: the packet's sender
 	Choices  []string // 2 to 4 choices: RFC state names, or raw ack numbers
 	Answer   int      // index of the right choice in Choices
+
+	// AckNumber only: the segment being acknowledged ("SYN" or "FIN")
+	// and its raw sequence number, which the prompt names.
+	AckedWhat string
+	Acked     uint32
 }
 
 // Prompt is the question in language l.
 func (q Question) Prompt(l i18n.Lang, st *session.Step) string {
 	a := i18n.Args{"n": q.Packet, "flags": st.Flags.String(), "who": l.Role(q.Endpoint)}
 	if q.Kind == AckNumber {
-		a["seq"] = st.RawSeq
+		// The number to reason from: the raw seq of the SYN or FIN
+		// being acknowledged (the course's ack = x+1), so the question
+		// can be answered from this screen alone.
+		a["peer"], a["what"], a["acked"] = l.Role(q.Endpoint.Peer()), q.AckedWhat, q.Acked
 		return l.F(i18n.KeyQuizAck, a)
 	}
 	return l.F(i18n.KeyQuizState, a)
@@ -71,6 +79,7 @@ func For(st *session.Step, before [2]fsm.State) (q Question, ok bool) {
 	if !st.Timer() && !st.Side && st.Flags&fsm.ACK != 0 && asksAck(st, ch) {
 		q.Kind, q.Endpoint = AckNumber, st.From
 		q.Choices, q.Answer = ackChoices(st)
+		q.AckedWhat, q.Acked = acked(st, ch)
 		return q, true
 	}
 	q.Kind = NextState
@@ -100,6 +109,18 @@ func asksAck(st *session.Step, ch fsm.Transition) bool {
 		return true
 	}
 	return false
+}
+
+// acked names what st acknowledges and its raw sequence number. A SYN's
+// number is the peer's ISN, which is the raw ack less the relative one
+// (relative numbers count from the receiver's ISN), right even when the
+// ack itself is wrong; a FIN's is the number just before the ack.
+func acked(st *session.Step, ch fsm.Transition) (string, uint32) {
+	switch ch.Reason {
+	case fsm.ReasonFinAcked, fsm.ReasonLastAck, fsm.ReasonClosingAcked:
+		return "FIN", st.RawAck - 1
+	}
+	return "SYN", st.RawAck - st.Ack
 }
 
 // ackChoices offers the right ack (x+1), the peer's sequence number itself

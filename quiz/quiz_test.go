@@ -1,6 +1,7 @@
 package quiz_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/synfin/synfin/fsm"
@@ -27,7 +28,7 @@ func TestFor(t *testing.T) {
 		},
 		{
 			name:   "synack-asks-x-plus-1",
-			step:   session.Step{Index: 1, Packet: 2, Flags: fsm.SYN | fsm.ACK, From: fsm.Server, RawSeq: 5000, RawAck: 1001, Changes: []fsm.Transition{{Endpoint: fsm.Server, From: fsm.Listen, To: fsm.SynRecv, Reason: fsm.ReasonSynAckSent}}},
+			step:   session.Step{Index: 1, Packet: 2, Flags: fsm.SYN | fsm.ACK, From: fsm.Server, RawSeq: 5000, RawAck: 1001, Ack: 1, Changes: []fsm.Transition{{Endpoint: fsm.Server, From: fsm.Listen, To: fsm.SynRecv, Reason: fsm.ReasonSynAckSent}}},
 			before: [2]fsm.State{fsm.SynSent, fsm.Listen},
 			ok:     true, kind: quiz.AckNumber, answer: "1001", choices: 4,
 		},
@@ -92,6 +93,31 @@ func TestStateChoicesEveryState(t *testing.T) {
 			if !ok || q.Choices[q.Answer] != to.String() || len(q.Choices) != 4 {
 				t.Errorf("%v→%v: ok=%v choices %q answer %d", from, to, ok, q.Choices, q.Answer)
 			}
+		}
+	}
+}
+
+// The ack question names the number to reason from: the raw seq of the
+// SYN (the peer's ISN x) or FIN it acknowledges, so ack = x+1 can be
+// worked out from the question alone.
+func TestAckPromptNamesAcked(t *testing.T) {
+	synack := session.Step{Packet: 2, Flags: fsm.SYN | fsm.ACK, From: fsm.Server, RawSeq: 5000, RawAck: 1001, Ack: 1,
+		Changes: []fsm.Transition{{Endpoint: fsm.Server, From: fsm.Listen, To: fsm.SynRecv, Reason: fsm.ReasonSynAckSent}}}
+	finack := session.Step{Packet: 7, Flags: fsm.ACK, From: fsm.Server, RawSeq: 5001, RawAck: 1007, Ack: 7,
+		Changes: []fsm.Transition{{Endpoint: fsm.Client, From: fsm.FinWait1, To: fsm.FinWait2, Reason: fsm.ReasonFinAcked}}}
+	for _, tc := range []struct {
+		st   session.Step
+		want string
+	}{
+		{synack, "acknowledges the client's SYN, whose seq was 1000"},
+		{finack, "acknowledges the client's FIN, whose seq was 1006"},
+	} {
+		q, ok := quiz.For(&tc.st, [2]fsm.State{})
+		if !ok || q.Kind != quiz.AckNumber {
+			t.Fatalf("packet %d: ok=%v kind=%v, want an ack question", tc.st.Packet, ok, q.Kind)
+		}
+		if p := q.Prompt(i18n.En, &tc.st); !strings.Contains(p, tc.want) {
+			t.Errorf("prompt %q, want it to contain %q", p, tc.want)
 		}
 	}
 }

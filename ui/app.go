@@ -69,6 +69,17 @@ type KernelViewer interface {
 	KernelStates(client, server netip.AddrPort) (cs, ss fsm.State, ok bool)
 }
 
+// KernelStepViewer is what a DemoControl may also do: keep the kernel's
+// view per step, so that stepping back shows the kernel at that step.
+// KernelView returns the states of the connection's client socket, server
+// socket and the listener on the server's port (found false: no socket),
+// now when after is zero, else as read after the step at time after and
+// before the connection's next step at time before (zero: none yet); ok
+// is false when the kernel was not read then.
+type KernelStepViewer interface {
+	KernelView(client, server netip.AddrPort, after, before time.Time) (states [3]fsm.State, found [3]bool, ok bool)
+}
+
 // Config is what an App shows.
 type Config struct {
 	Session *session.Session
@@ -605,10 +616,6 @@ func (a *App) refreshDemo() {
 	a.demoLog.ScrollToEnd()
 }
 
-// kernelLine is the kernel's view of the shown connection's sockets, now
-// ("" where the demo cannot read it or no connection is shown). When the
-// cursor is not on the newest packet it can differ from the panes, which
-// show that moment: the line says "now".
 // sizeDemoKeys gives the demo panel's keys the rows they need at the
 // panel's width (the log keeps two lines at least; ? lists every key).
 func (a *App) sizeDemoKeys() {
@@ -630,13 +637,23 @@ func (a *App) sizeDemoKeys() {
 	a.demo.ResizeItem(a.demoKeys, max(1, min(n, h-2)), 0) // two log lines at least
 }
 
+// kernelLine is the kernel's view of the shown connection's sockets ("" where
+// the demo cannot read it or no connection is shown): at the cursor's step
+// when the demo keeps a view per step (KernelStepViewer), else now.
 func (a *App) kernelLine() string {
-	kv, ok := a.cfg.Demo.(KernelViewer)
-	if !ok || a.shownID == 0 {
+	if a.shownID == 0 || a.cfg.Demo == nil {
 		return ""
 	}
-	conn, ok := a.s.ConnAt(a.shownID, a.cur.Pos())
+	pos := a.cur.Pos()
+	conn, ok := a.s.ConnAt(a.shownID, pos)
 	if !ok {
+		return ""
+	}
+	if kv, isKV := a.cfg.Demo.(KernelStepViewer); isKV {
+		return a.kernelStepLine(kv, conn, pos)
+	}
+	kv, isKV := a.cfg.Demo.(KernelViewer)
+	if !isKV {
 		return ""
 	}
 	cs, ss, ok := kv.KernelStates(conn.Client, conn.Server)
@@ -644,6 +661,35 @@ func (a *App) kernelLine() string {
 		return ""
 	}
 	return a.lang.F(i18n.KeyDemoKernel, i18n.Args{"client": cs.String(), "server": ss.String()})
+}
+
+// kernelStepLine is the kernel's view of conn at the step the cursor (pos)
+// is on: "now" on the connection's newest step, else as read between that
+// step's packet and the connection's next one.
+func (a *App) kernelStepLine(kv KernelStepViewer, conn fsm.Conn, pos int) string {
+	var after, before time.Time
+	key := i18n.KeyUI2KernelNow
+	if cur := a.s.ConnSteps(a.shownID, pos, 1); len(cur) == 1 {
+		if next := a.s.NextStep(cur[0].Index, a.shownID); next >= 0 {
+			if st, ok := a.s.Step(next); ok {
+				after, before, key = cur[0].Time, st.Time, i18n.KeyUI2KernelStep
+			}
+		}
+	}
+	states, found, ok := kv.KernelView(conn.Client, conn.Server, after, before)
+	if !ok {
+		if key == i18n.KeyUI2KernelNow {
+			return "" // the kernel cannot be read
+		}
+		return a.lang.T(i18n.KeyUI2KernelNotRead)
+	}
+	name := func(i int) string {
+		if !found[i] {
+			return a.lang.T(i18n.KeyUI2NoSocket)
+		}
+		return states[i].String()
+	}
+	return a.lang.F(key, i18n.Args{"client": name(0), "server": name(1), "listener": name(2)})
 }
 
 func (a *App) setTitles() {

@@ -29,6 +29,9 @@ type Explain struct {
 	scroll int
 	empty  string
 	prompt []PromptLine
+	// ladderMarks: explain the terminal ladder's state marks (* ? ~) in
+	// the legend; the web page (ExplainText) draws no such marks.
+	ladderMarks bool
 }
 
 // PromptLine is a line the app puts above the explanation: predict
@@ -84,7 +87,7 @@ func (e *Explain) SetEmptyText(s string) { e.empty = s }
 
 // NewExplain returns an empty explanation pane.
 func NewExplain() *Explain {
-	e := &Explain{Box: tview.NewBox(), sel: -1}
+	e := &Explain{Box: tview.NewBox(), sel: -1, ladderMarks: true}
 	e.SetLang(i18n.En)
 	return e
 }
@@ -289,6 +292,14 @@ func (e *Explain) paras() []para {
 		}
 		add(l.F(kind, a), tcell.StyleDefault, 0)
 	}
+	// A correction first: it is what this packet teaches, and in a small
+	// pane the state changes below it would push it out of sight.
+	if len(s.Revisions) > 0 {
+		add(l.T(i18n.KeyUIRevisions), exHead, 0)
+		for _, rv := range s.Revisions {
+			add("• "+e.revisionText(s, rv), exNote, 0)
+		}
+	}
 	legend := false
 	if len(s.Changes) > 0 {
 		add(l.T(i18n.KeyExplChanges), exHead, 0)
@@ -325,12 +336,6 @@ func (e *Explain) paras() []para {
 		}
 		add(l.F(i18n.KeyExplNoChange, i18n.Args{"c": c, "s": sv}), exDim, 0)
 	}
-	if len(s.Revisions) > 0 {
-		add(l.T(i18n.KeyUIRevisions), exHead, 0)
-		for _, rv := range s.Revisions {
-			add("• "+e.revisionText(s, rv), exNote, 0)
-		}
-	}
 	if len(s.Notes) > 0 {
 		add(l.T(i18n.KeyExplNotes), exHead, 0)
 		for _, n := range s.Notes {
@@ -356,6 +361,9 @@ func (e *Explain) paras() []para {
 	}
 	if legend {
 		add(l.T(i18n.KeyUIConfLegend), exDim, 0)
+	}
+	if e.ladderMarks && (legend || len(s.Revisions) > 0) {
+		add(l.T(i18n.KeyUI2LadderMarks), exDim, 0)
 	}
 	if s.Timer() || s.Side {
 		return out
@@ -435,7 +443,9 @@ func (e *Explain) revisionText(s *session.Step, rv fsm.Revision) string {
 	a := e.args(s)
 	a["who"], a["peer"] = l.Role(rv.Endpoint), l.Role(rv.Endpoint.Peer())
 	a["believed"] = strings.Join(names, sep)
-	a["packet"], a["by"] = rv.Packet, rv.CorrectedBy
+	// The reasons name the packet of the withdrawn belief {n} and the
+	// correcting one {by} (i18n/fsm_keys.go, as web/web.go passes them).
+	a["packet"], a["n"], a["by"] = rv.Packet, rv.Packet, rv.CorrectedBy
 	a["now"] = s.States[rv.Endpoint].String()
 	key := i18n.KeyUIRevised
 	if rv.Packet == 0 {

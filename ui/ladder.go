@@ -48,8 +48,10 @@ type Ladder struct {
 	selected int
 	unfold   bool
 	rows     []diagram.Row
-	top      int  // first row shown
-	follow   bool // scroll to the selection on the next draw
+	drawn    []session.Step  // steps as drawn: corrected as known at the selection
+	marks    map[int][2]bool // by Step.Index, roles whose state a step corrected
+	top      int             // first row shown
+	follow   bool            // scroll to the selection on the next draw
 	empty    string
 }
 
@@ -79,7 +81,34 @@ func (l *Ladder) SetData(conn fsm.Conn, steps []session.Step, selected int) {
 		l.follow = true
 	}
 	l.conn, l.steps, l.selected = conn, steps, selected
-	l.rows = diagram.Rows(steps, !l.unfold, selected)
+	l.drawn, l.marks = correctedAt(&conn, steps, selected)
+	l.rows = diagram.Rows(l.drawn, !l.unfold, selected)
+}
+
+// correctedAt redraws steps along the corrected path as it was known at
+// the selected step (observer v2, issue 7): a transition withdrawn by a
+// packet after the selection still stands there (what could be known
+// then), one withdrawn by the selected packet or an earlier one is
+// replaced by the corrected transitions, and marks says which rows'
+// states were corrected. conn is as of the selection (Session.ConnAt:
+// its Transitions end there, but WithdrawnBy is as of now).
+func correctedAt(conn *fsm.Conn, steps []session.Step, selected int) ([]session.Step, map[int][2]bool) {
+	var upto uint64 // the newest packet up to the selection
+	for i := 0; i <= selected && i < len(steps); i++ {
+		upto = max(upto, steps[i].Packet)
+	}
+	known := *conn
+	copied := false // conn.Transitions is shared with the session
+	for i, t := range conn.Transitions {
+		if t.WithdrawnBy > upto {
+			if !copied {
+				known.Transitions = append([]fsm.Transition(nil), conn.Transitions...)
+				copied = true
+			}
+			known.Transitions[i].WithdrawnBy = 0
+		}
+	}
+	return diagram.Corrected(&known, steps)
 }
 
 // selIndex is the Step.Index of steps[i], -1 when there is none.
@@ -105,7 +134,7 @@ func (l *Ladder) SetConn(conn fsm.Conn, steps []session.Step, selected int, lang
 // SetFolded folds (true, the default) or unfolds runs of data segments.
 func (l *Ladder) SetFolded(on bool) {
 	l.unfold = !on
-	l.rows = diagram.Rows(l.steps, on, l.selected)
+	l.rows = diagram.Rows(l.drawn, on, l.selected)
 	l.follow = true
 }
 
@@ -147,7 +176,8 @@ func (l *Ladder) Draw(screen tcell.Screen) {
 	}
 	base := tcell.StyleDefault.Background(l.GetBackgroundColor())
 	lad := diagram.NewLadder(w, l.lang)
-	head := lad.Header(&l.conn, l.steps)
+	lad.Corrected = l.marks
+	head := lad.Header(&l.conn, l.drawn)
 	drawCells(screen, x, y, diagram.Cells(head[0], lad.Width), w, nil, base)
 	if h < 3 {
 		return
@@ -174,7 +204,11 @@ func (l *Ladder) Draw(screen tcell.Screen) {
 		drawCells(screen, x, y+1, diagram.Cells(more, lad.Width), w, nil, base)
 	}
 	for i := 0; i < vis && l.top+i < len(l.rows); i++ {
-		ln := lad.Line(l.rows[l.top+i], l.steps, l.selected)
+		r := l.rows[l.top+i]
+		ln := lad.Line(r, l.drawn, l.selected)
+		if r.Kind != diagram.RowFold {
+			markStates(&ln, &l.drawn[r.Step], l.marks, lad)
+		}
 		var hl *[2]int
 		if ln.Selected {
 			hl = &[2]int{ln.Lo, ln.Hi}
@@ -200,6 +234,60 @@ func (l *Ladder) InputHandler() func(event *tcell.EventKey, setFocus func(p tvie
 			l.Scroll(max(1, h-3))
 		}
 	})
+}
+
+// Marks after a state name in the ladder (explained by the explanation
+// pane's legend, i18n.KeyUI2LadderMarks): the state was corrected by a
+// later packet, inferred (follows from a packet sent to that end) or
+// assumed (no packet shows it).
+const (
+	markCorrected = "*"
+	markInferred  = "?"
+	markAssumed   = "~"
+)
+
+// stateMarks returns, per role, the mark for the state step s drew ("" for
+// a state seen, or none drawn).
+func stateMarks(s *session.Step, marks map[int][2]bool) [2]string {
+	var out [2]string
+	for _, c := range s.Changes {
+		if c.Endpoint > fsm.Server {
+			continue
+		}
+		switch c.Confidence {
+		case fsm.Inferred:
+			out[c.Endpoint] = markInferred
+		case fsm.Assumed:
+			out[c.Endpoint] = markAssumed
+		default:
+			out[c.Endpoint] = ""
+		}
+	}
+	m := marks[s.Index]
+	for r := range out {
+		if m[r] {
+			out[r] = markCorrected
+		}
+	}
+	return out
+}
+
+// markStates appends the marks of s's states to the state labels of ln,
+// where a label is drawn and the mark fits in its column (the client's
+// label grows to the left, the server's to the right).
+func markStates(ln *diagram.Line, s *session.Step, marks map[int][2]bool, lad *diagram.Ladder) {
+	m := stateMarks(s, marks)
+	cx, sx := lad.Lines()
+	for i := range ln.Spans {
+		sp := &ln.Spans[i]
+		switch {
+		case sp.Class == diagram.ClassClientState && m[fsm.Client] != "" && sp.X > 0 && sp.X+uniseg.StringWidth(sp.Text) == cx-1:
+			sp.X--
+			sp.Text += m[fsm.Client]
+		case sp.Class == diagram.ClassServerState && m[fsm.Server] != "" && sp.X+uniseg.StringWidth(sp.Text)+1 <= lad.Width && sp.X > sx:
+			sp.Text += m[fsm.Server]
+		}
+	}
 }
 
 // drawCells draws rendered cells at (x, y), at most w columns; hl, when

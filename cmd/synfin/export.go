@@ -111,7 +111,7 @@ func runExport(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("export: %w", werr)
 	}
 	if dest != "-" {
-		fmt.Fprintf(e.stderr, "synfin: wrote %s (%d connection(s), %.1f MB); open it in a browser, link a moment with #conn=%d&step=1\n", dest, len(conns), float64(size)/1e6, conns[0].Conn.ID)
+		fmt.Fprintf(e.stderr, "synfin: wrote %q (%d connection(s), %.1f MB); open it in a browser, link a moment with #conn=%d&step=1\n", dest, len(conns), float64(size)/1e6, conns[0].Conn.ID)
 	}
 	if err != nil {
 		// A damaged tail: the page shows the packets read before it.

@@ -66,6 +66,19 @@ func TestHostileFileNames(t *testing.T) {
 	}
 }
 
+// TestExportWroteQuoted: the success line of export names the page
+// quoted too (a name from a capture can carry escape bytes).
+func TestExportWroteQuoted(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "page"+osc0+".html")
+	code, _, errs := runCmd(context.Background(), "", "export", "-r", "../../testdata/scenarios/client-close.pcap", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.ContainsAny(errs, "\x1b\x07") || !strings.Contains(errs, strconv.Quote(out)) {
+		t.Errorf("stderr %q: want the page's name quoted as %s", errs, strconv.Quote(out))
+	}
+}
+
 // TestFlagWordQuoted: a first filter word starting with "-" reaches the
 // flag parser; the error is one line with the word quoted, not the word
 // echoed raw over several lines.

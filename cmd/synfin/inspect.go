@@ -20,6 +20,7 @@ import (
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/internal/privs"
 	"github.com/synfin/synfin/internal/safefile"
 	"github.com/synfin/synfin/session"
 	"github.com/synfin/synfin/ui"
@@ -234,6 +235,10 @@ func runInspect(ctx context.Context, args []string, e env) (err error) {
 			if writer, err = capture.CreatePcap(*write); err != nil {
 				return fmt.Errorf("-w: %w", err) // names the file, quoted
 			}
+			// The capture is the user's who ran sudo, not root's.
+			if err := privs.GiveToInvoker(*write); err != nil {
+				logger.Error("-w file stays root's", "err", err)
+			}
 			// Close on every way out: quit, Ctrl-C, SIGTERM, error. A
 			// file cut short by a full disk is the command's error (exit 1).
 			defer func() {
@@ -246,6 +251,10 @@ func runInspect(ctx context.Context, args []string, e env) (err error) {
 		if err != nil {
 			return fmt.Errorf("-i %q: %w", dev, err)
 		}
+		// The capture socket (its filter attached) and the -w file are
+		// open: nothing left needs a privilege, so a root synfin gives up
+		// every capability before it parses a single hostile packet.
+		dropAllPrivileges(logger)
 		src = live
 		name = dev
 		if filter != "" {
@@ -268,6 +277,18 @@ func runInspect(ctx context.Context, args []string, e env) (err error) {
 		src: src, name: name, mode: mode, lang: lang,
 		fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger, keep: tf.keep,
 	})
+}
+
+// dropAllPrivileges gives up every capability of a root synfin -i once
+// its capture socket is open (reading it needs none).
+func dropAllPrivileges(logger *slog.Logger) {
+	if err := privs.Drop(); err != nil {
+		logger.Error("capabilities not dropped", "err", err)
+		return
+	}
+	if eff, err := privs.Effective(); err == nil {
+		logger.Info("capabilities dropped", "CapEff", fmt.Sprintf("%#x", eff))
+	}
 }
 
 // tuiRun is what runTUI shows.

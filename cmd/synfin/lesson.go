@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/synfin/synfin/capture"
@@ -33,48 +34,44 @@ Flags:
   --log FILE         write diagnostics to FILE
 `
 
-// lesson is one guided lesson: its introduction and the demo scenarios it
-// runs, in order (the demo engineer's mapping, /work/coord/ui.md; demo's
-// LessonPlans holds the same table once merged).
-type lesson struct {
-	name      string
-	intro     i18n.Key
-	scenarios []string
+// lessonIntros is each lesson's introduction. Which lessons exist, in what
+// order, and the scenarios each runs is demo's table (demo.LessonPlans),
+// the one source of truth; a plan without an introduction here fails
+// TestLessonRecordings.
+var lessonIntros = map[string]i18n.Key{
+	"handshake":    i18n.KeyLessonHandshake,
+	"teardown":     i18n.KeyLessonTeardown,
+	"time-wait":    i18n.KeyLessonTimeWait,
+	"half-close":   i18n.KeyLessonHalfClose,
+	"reset":        i18n.KeyLessonReset,
+	"backlog":      i18n.KeyLessonBacklog,
+	"concurrency":  i18n.KeyLessonConcurrency,
+	"long-short":   i18n.KeyLessonLongShort,
+	"simultaneous": i18n.KeyLessonSimultaneous,
 }
 
-var lessons = []lesson{
-	{"handshake", i18n.KeyLessonHandshake, []string{"client-close"}},
-	{"teardown", i18n.KeyLessonTeardown, []string{"teardown", "server-close"}},
-	{"time-wait", i18n.KeyLessonTimeWait, []string{"reuseaddr", "port-reuse"}},
-	{"half-close", i18n.KeyLessonHalfClose, []string{"half-close"}},
-	{"reset", i18n.KeyLessonReset, []string{"refused", "abort", "unread-rst"}},
-	{"backlog", i18n.KeyLessonBacklog, []string{"backlog"}},
-	{"concurrency", i18n.KeyLessonConcurrency, []string{"concurrent", "parent-copy"}},
-	{"long-short", i18n.KeyLessonLongShort, []string{"short-connections", "long-connection"}},
-	{"simultaneous", i18n.KeyLessonSimultaneous, []string{"simultaneous-open", "simultaneous-close"}},
-}
-
-func lookupLesson(name string) (lesson, bool) {
-	for _, l := range lessons {
-		if l.name == name {
-			return l, true
-		}
+// lessonIntro says the lesson's introduction; a lesson demo added without
+// one here is introduced by its name.
+func lessonIntro(lang i18n.Lang, name string) string {
+	if k, ok := lessonIntros[name]; ok {
+		return lang.T(k)
 	}
-	return lesson{}, false
+	return name
 }
 
 func lessonNames() string {
-	names := make([]string, len(lessons))
-	for i, l := range lessons {
-		names[i] = l.name
+	plans := demo.LessonPlans()
+	names := make([]string, len(plans))
+	for i, p := range plans {
+		names[i] = p.Name
 	}
 	return strings.Join(names, ", ")
 }
 
-// scenarios returns the lesson's scenarios this build has, and the names
+// resolveLesson returns the plan's scenarios this build has, and the names
 // it lacks.
-func (l lesson) resolve() (found []demo.Scenario, missing []string) {
-	for _, n := range l.scenarios {
+func resolveLesson(p demo.LessonPlan) (found []demo.Scenario, missing []string) {
+	for _, n := range p.Scenarios {
 		if s, ok := demo.Lookup(n); ok {
 			found = append(found, s)
 		} else {
@@ -84,16 +81,16 @@ func (l lesson) resolve() (found []demo.Scenario, missing []string) {
 	return found, missing
 }
 
-// lessonFilter is the capture filter of the scenarios' ports (scenarios
-// never share ports).
-func lessonFilter(scs []demo.Scenario) string {
-	var ports []string
-	for _, s := range scs {
-		for i := range s.Ports {
-			ports = append(ports, fmt.Sprintf("port %d", s.Base+i))
+// recordedPlan keeps the plan's scenarios the built-in recording holds
+// (demo.LessonScenarios): only those can be replayed.
+func recordedPlan(p demo.LessonPlan) demo.LessonPlan {
+	out := demo.LessonPlan{Name: p.Name}
+	for _, n := range p.Scenarios {
+		if slices.Contains(demo.LessonScenarios, n) {
+			out.Scenarios = append(out.Scenarios, n)
 		}
 	}
-	return "tcp and (" + strings.Join(ports, " or ") + ")"
+	return out
 }
 
 func runLesson(ctx context.Context, args []string, e env) error {
@@ -124,25 +121,25 @@ func runLesson(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if *list {
-		for _, l := range lessons {
-			intro := lang.T(l.intro)
+		for _, l := range demo.LessonPlans() {
+			intro := lessonIntro(lang, l.Name)
 			if k := strings.IndexAny(intro, ".。"); k > 0 {
 				intro = intro[:k]
 			}
-			fmt.Fprintf(e.stdout, "%-14s %s\n", l.name, intro)
+			fmt.Fprintf(e.stdout, "%-14s %s\n", l.Name, intro)
 		}
 		return nil
 	}
 	if len(names) != 1 {
 		return usagef("lesson: name one lesson (%s), or --list", lessonNames())
 	}
-	les, ok := lookupLesson(names[0])
+	les, ok := demo.LookupLessonPlan(names[0])
 	if !ok {
 		return usagef("lesson: unknown lesson %q (one of: %s)", names[0], lessonNames())
 	}
-	scs, missing := les.resolve()
+	scs, missing := resolveLesson(les)
 	if len(scs) == 0 {
-		return fmt.Errorf("lesson %s: none of its scenarios (%s) is in this build", les.name, strings.Join(les.scenarios, ", "))
+		return fmt.Errorf("lesson %s: none of its scenarios (%s) is in this build", les.Name, strings.Join(les.Scenarios, ", "))
 	}
 	if err := needTerminal(e, "lessons are interactive; 'synfin record --scenario NAME -w FILE' runs a scenario headless"); err != nil {
 		return err
@@ -153,7 +150,7 @@ func runLesson(ctx context.Context, args []string, e env) error {
 	}
 	defer closeLog()
 
-	intro := []ui.PromptLine{{Text: lang.T(les.intro), Kind: ui.PromptQuestion}}
+	intro := []ui.PromptLine{{Text: lessonIntro(lang, les.Name), Kind: ui.PromptQuestion}}
 	if len(missing) > 0 {
 		intro = append(intro, ui.PromptLine{Text: lang.F(i18n.KeyLessonMissing, i18n.Args{"names": strings.Join(missing, ", ")}), Kind: ui.PromptInfo})
 	}
@@ -169,7 +166,7 @@ func runLesson(ctx context.Context, args []string, e env) error {
 	r.done = func(a *ui.App) {
 		score = func() string { return a.Score().Text(lang) }
 	}
-	filter := lessonFilter(scs)
+	filter := les.Filter()
 
 	live := false
 	if !*replay {
@@ -203,22 +200,15 @@ func runLesson(ctx context.Context, args []string, e env) error {
 			}
 		}()
 		r.src, r.mode = src, ui.Live
-		r.name = lang.F(i18n.KeyLessonLiveSource, i18n.Args{"name": les.name})
+		r.name = lang.F(i18n.KeyLessonLiveSource, i18n.Args{"name": les.Name})
 	} else {
 		// Only what the built-in recording holds can be replayed.
-		var rec []demo.Scenario
-		for _, sc := range scs {
-			for _, n := range demo.LessonScenarios {
-				if sc.Name == n {
-					rec = append(rec, sc)
-				}
-			}
-		}
-		if len(rec) == 0 {
+		rec := recordedPlan(les)
+		if len(rec.Scenarios) == 0 {
 			return fmt.Errorf("lesson %s: its scenarios (%s) are not in this build's built-in recording; run it where live capture works (as root, or with unprivileged user namespaces), without --replay",
-				les.name, strings.Join(les.scenarios, ", "))
+				les.Name, strings.Join(les.Scenarios, ", "))
 		}
-		filter = lessonFilter(rec)
+		filter = rec.Filter()
 		path, err := demo.WriteLesson()
 		if err != nil {
 			return fmt.Errorf("lesson: %w", err)
@@ -230,9 +220,9 @@ func runLesson(ctx context.Context, args []string, e env) error {
 		}
 		defer src.Close()
 		r.src, r.mode = src, ui.Replay
-		r.name = lang.F(i18n.KeyLessonRecordedSource, i18n.Args{"name": les.name})
+		r.name = lang.F(i18n.KeyLessonRecordedSource, i18n.Args{"name": les.Name})
 	}
-	logger.Info("lesson", "name", les.name, "live", live, "filter", filter)
+	logger.Info("lesson", "name", les.Name, "live", live, "filter", filter)
 	if err := runTUI(ctx, r); err != nil {
 		return err
 	}

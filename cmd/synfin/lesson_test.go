@@ -40,65 +40,83 @@ func TestLessonList(t *testing.T) {
 	}
 }
 
-// TestLessonRecordings: every lesson's scenarios are in the built-in
-// recording (the fallback where live capture is impossible), and each
-// lesson asks at least one prediction about them. A scenario this build
-// lacks is reported (the demo branch adds teardown and parent-copy).
+// TestLessonRecordings: every lesson of demo's table (the one source of
+// truth) has an introduction in both languages, every scenario it names is
+// in this build and in the built-in recording (the fallback where live
+// capture is impossible, synfin lesson NAME --replay), each scenario
+// replays packets of its own, and each lesson asks at least one prediction.
+// The teardown lesson shows the textbook four-way close (FIN_WAIT_2 and
+// CLOSE_WAIT seen) and concurrency the parent that keeps its copy (CLOSE_WAIT).
 func TestLessonRecordings(t *testing.T) {
 	path, err := demo.WriteLesson()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer os.Remove(path)
-	for _, les := range lessons {
-		t.Run(les.name, func(t *testing.T) {
-			if i18n.En.T(les.intro) == i18n.Zh.T(les.intro) {
+	replay := func(t *testing.T, p demo.LessonPlan) *session.Session {
+		t.Helper()
+		src, err := capture.OpenFileFiltered(path, p.Filter())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		s := session.New(session.Config{})
+		if err := s.Run(context.Background(), src, session.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	mustSee := map[string][]fsm.State{
+		"teardown":    {fsm.FinWait2, fsm.CloseWait, fsm.LastAck, fsm.TimeWait},
+		"concurrency": {fsm.CloseWait, fsm.FinWait2},
+	}
+	plans := demo.LessonPlans()
+	if len(plans) != len(lessonIntros) {
+		t.Errorf("%d lessons in demo.LessonPlans, %d introductions", len(plans), len(lessonIntros))
+	}
+	for _, les := range plans {
+		t.Run(les.Name, func(t *testing.T) {
+			k, ok := lessonIntros[les.Name]
+			if !ok {
+				t.Fatalf("no introduction for lesson %s", les.Name)
+			}
+			if i18n.En.T(k) == i18n.Zh.T(k) {
 				t.Errorf("intro not translated")
 			}
-			scs, missing := les.resolve()
-			if len(missing) > 0 {
-				t.Logf("scenarios not in this build: %v", missing)
+			if _, missing := resolveLesson(les); len(missing) > 0 {
+				t.Errorf("scenarios not in this build: %v", missing)
 			}
-			// Only the scenarios the built-in recording holds can be
-			// replayed (demo.LessonScenarios; the demo branch adds every
-			// lesson's).
-			var recorded []demo.Scenario
-			for _, s := range scs {
-				for _, n := range demo.LessonScenarios {
-					if s.Name == n {
-						recorded = append(recorded, s)
-					}
+			if rec := recordedPlan(les); len(rec.Scenarios) != len(les.Scenarios) {
+				t.Errorf("built-in recording holds %v of %v", rec.Scenarios, les.Scenarios)
+			}
+			for _, name := range les.Scenarios {
+				if s := replay(t, demo.LessonPlan{Name: name, Scenarios: []string{name}}); s.Len() == 0 {
+					t.Errorf("scenario %s: no packet in the built-in recording", name)
 				}
 			}
-			if len(recorded) == 0 {
-				t.Skipf("none of %v is in this build's built-in recording %v", les.scenarios, demo.LessonScenarios)
-			}
-			scs = recorded
-			if len(scs) == 0 {
-				t.Fatalf("no scenario of %v in this build", les.scenarios)
-			}
-			src, err := capture.OpenFileFiltered(path, lessonFilter(scs))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer src.Close()
-			s := session.New(session.Config{})
-			if err := s.Run(context.Background(), src, session.RunOptions{}); err != nil {
-				t.Fatal(err)
-			}
+			s := replay(t, les)
 			questions := 0
-			for i := 1; i < s.Len(); i++ {
+			seen := map[fsm.State]bool{}
+			for i := 0; i < s.Len(); i++ {
 				st, _ := s.Step(i)
 				before := [2]fsm.State{}
-				if c, ok := s.ConnAt(st.ConnID, i-1); ok {
+				if c, ok := s.ConnAt(st.ConnID, i-1); ok && i > 0 {
 					before = c.State
 				}
 				if _, ok := quiz.For(&st, before); ok {
 					questions++
 				}
+				if c, ok := s.ConnAt(st.ConnID, i); ok {
+					seen[c.State[0]], seen[c.State[1]] = true, true
+				}
 			}
 			if questions == 0 {
 				t.Errorf("%d steps and no question", s.Len())
+			}
+			for _, st := range mustSee[les.Name] {
+				if !seen[st] {
+					t.Errorf("state %v never seen in the replay", st)
+				}
 			}
 		})
 	}
