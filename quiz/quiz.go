@@ -10,6 +10,7 @@
 package quiz
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 
@@ -104,11 +105,13 @@ func asksAck(st *session.Step, ch fsm.Transition) bool {
 	if st.Flags&(fsm.SYN|fsm.FIN|fsm.RST) != 0 || st.Len > 0 {
 		return false
 	}
-	switch ch.Reason {
-	case fsm.ReasonHandshakeAck, fsm.ReasonFinAcked, fsm.ReasonLastAck, fsm.ReasonClosingAcked:
-		return true
-	}
-	return false
+	return ch.Reason == fsm.ReasonHandshakeAck || acksFIN(ch.Reason)
+}
+
+// acksFIN reports whether a change happened because an ACK covered the
+// endpoint's FIN.
+func acksFIN(r fsm.Reason) bool {
+	return r == fsm.ReasonFinAcked || r == fsm.ReasonLastAck || r == fsm.ReasonClosingAcked
 }
 
 // acked names what st acknowledges and its raw sequence number. A SYN's
@@ -116,8 +119,7 @@ func asksAck(st *session.Step, ch fsm.Transition) bool {
 // (relative numbers count from the receiver's ISN), right even when the
 // ack itself is wrong; a FIN's is the number just before the ack.
 func acked(st *session.Step, ch fsm.Transition) (string, uint32) {
-	switch ch.Reason {
-	case fsm.ReasonFinAcked, fsm.ReasonLastAck, fsm.ReasonClosingAcked:
+	if acksFIN(ch.Reason) {
 		return "FIN", st.RawAck - 1
 	}
 	return "SYN", st.RawAck - st.Ack
@@ -131,11 +133,7 @@ func ackChoices(st *session.Step) ([]string, int) {
 	cands := []uint32{right, right - 1, right + 1, st.RawSeq}
 	uniq := cands[:0]
 	for _, c := range cands {
-		dup := false
-		for _, u := range uniq {
-			dup = dup || u == c
-		}
-		if !dup {
+		if !slices.Contains(uniq, c) {
 			uniq = append(uniq, c)
 		}
 	}
@@ -172,15 +170,9 @@ var near = map[fsm.State][]fsm.State{
 func stateChoices(right, from fsm.State) ([]string, int) {
 	set := []fsm.State{right}
 	add := func(s fsm.State) {
-		if len(set) == 4 || s == fsm.Unknown {
-			return
+		if len(set) < 4 && s != fsm.Unknown && !slices.Contains(set, s) {
+			set = append(set, s)
 		}
-		for _, x := range set {
-			if x == s {
-				return
-			}
-		}
-		set = append(set, s)
 	}
 	add(from)
 	for _, s := range near[right] {
