@@ -81,23 +81,16 @@ var (
 	KeyHelpUpDown     = def("help.updown", "↑ ↓: select a connection (or scroll the focused pane)", "↑ ↓：选择连接（或滚动当前窗格）")
 
 	// Demo keys.
-	KeyDemoConnect     = def("demo.key.connect", "c: connect a new client", "c：连接一个新客户端")
-	KeyDemoSend        = def("demo.key.send", "s: client sends a line", "s：客户端发送一行")
-	KeyDemoClientQuit  = def("demo.key.cclose", "x: client closes (client is the active closer)", "x：客户端关闭（客户端是主动关闭方）")
-	KeyDemoServerQuit  = def("demo.key.sclose", "X: server closes (server is the active closer)", "X：服务器关闭（服务器是主动关闭方）")
-	KeyDemoAbort       = def("demo.key.abort", "a: client aborts (RST via SO_LINGER 0)", "a：客户端异常终止（SO_LINGER 0发送RST）")
-	KeyDemoHalfClose   = def("demo.key.half", "h: client half-closes (shutdown(SHUT_WR))", "h：客户端半关闭（shutdown(SHUT_WR)）")
-	KeyDemoRefused     = def("demo.key.refused", "r: connect to a closed port (refused)", "r：连接未监听的端口（被拒绝）")
-	KeyDemoBurst       = def("demo.key.burst", "b: burst of short connections", "b：批量短连接")
-	KeyDemoLong        = def("demo.key.long", "l: long connection", "l：长连接")
-	KeyDemoServerAbort = def("demo.key.sabort", "A: server aborts its newest connection (RST)", "A：服务器异常终止最新的连接（RST）")
-	KeyDemoUnread      = def("demo.key.unread", "u: close with unread data: the kernel sends RST, not FIN", "u：有未读数据时关闭，内核发送RST而不是FIN")
-	KeyDemoModel       = def("demo.key.model", "m: switch the server model (goroutine → process → iterative)", "m：切换服务器模型（goroutine → 多进程 → 迭代）")
-	KeyDemoKeyLine     = def("demo.keyline",
-		"c connect · s send · x client close · X server close · h half-close · a abort · A server abort · u unread→RST · r refused · b burst · l long · m model",
-		"c 连接 · s 发送 · x 客户端关闭 · X 服务器关闭 · h 半关闭 · a 异常终止 · A 服务器异常终止 · u 未读→RST · r 被拒绝 · b 批量短连接 · l 长连接 · m 模型")
-	KeyDemoShort    = def("demo.short", "short connection: open, send a little, close", "短连接：建立、少量数据、关闭")
-	KeyDemoLongConn = def("demo.long", "long connection: one connection carries many messages", "长连接：一个连接上多次传递数据")
+	KeyDemoConnect    = def("demo.key.connect", "c: connect a new client", "c：连接一个新客户端")
+	KeyDemoSend       = def("demo.key.send", "s: client sends a line", "s：客户端发送一行")
+	KeyDemoClientQuit = def("demo.key.cclose", "x: client closes (client is the active closer)", "x：客户端关闭（客户端是主动关闭方）")
+	KeyDemoServerQuit = def("demo.key.sclose", "X: server closes (server is the active closer)", "X：服务器关闭（服务器是主动关闭方）")
+	KeyDemoAbort      = def("demo.key.abort", "a: client aborts (RST via SO_LINGER 0)", "a：客户端异常终止（SO_LINGER 0发送RST）")
+	KeyDemoRefused    = def("demo.key.refused", "r: connect to a closed port (refused)", "r：连接未监听的端口（被拒绝）")
+	KeyDemoBurst      = def("demo.key.burst", "b: burst of short connections", "b：批量短连接")
+	KeyDemoLong       = def("demo.key.long", "l: long connection", "l：长连接")
+	KeyDemoShort      = def("demo.short", "short connection: open, send a little, close", "短连接：建立、少量数据、关闭")
+	KeyDemoLongConn   = def("demo.long", "long connection: one connection carries many messages", "长连接：一个连接上多次传递数据")
 
 	// Ladder.
 	KeyLadderFold      = def("ladder.fold", "… {n} data segments, {bytes} bytes …", "… {n}个数据段，{bytes}字节 …")

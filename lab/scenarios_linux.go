@@ -57,9 +57,9 @@ func clientCloses(cl, sv *net.TCPConn, wait time.Duration) error {
 	})
 }
 
-// openExchangeClose is the common shape: one connection, hello/world,
-// the client closes, the server closes after wait.
-func openExchangeClose(wait time.Duration) func(e *Env) error {
+// afterExchange is the common opening: one connection to the lab
+// server, hello/world, then the rest of the scenario.
+func afterExchange(then func(cl, sv *net.TCPConn) error) func(e *Env) error {
 	return func(e *Env) error {
 		ln, err := e.Listen(labPort)
 		if err != nil {
@@ -73,8 +73,16 @@ func openExchangeClose(wait time.Duration) func(e *Env) error {
 		if err := exchange(cl, sv); err != nil {
 			return err
 		}
-		return clientCloses(cl, sv, wait)
+		return then(cl, sv)
 	}
+}
+
+// openExchangeClose is the common shape: one connection, hello/world,
+// the client closes, the server closes after wait.
+func openExchangeClose(wait time.Duration) func(e *Env) error {
+	return afterExchange(func(cl, sv *net.TCPConn) error {
+		return clientCloses(cl, sv, wait)
+	})
 }
 
 var (
@@ -94,21 +102,9 @@ func Scenarios() []Scenario {
 				{What: fromClient(fsm.FIN, 0), Action: Delay, Delay: 30 * time.Millisecond},
 				{What: fromServer(fsm.FIN, 0), Action: Delay, Delay: 30 * time.Millisecond},
 			},
-			Run: func(e *Env) error {
-				ln, err := e.Listen(labPort)
-				if err != nil {
-					return err
-				}
-				defer ln.Close()
-				cl, sv, err := e.pair(ln, 0)
-				if err != nil {
-					return err
-				}
-				if err := exchange(cl, sv); err != nil {
-					return err
-				}
+			Run: afterExchange(func(cl, sv *net.TCPConn) error {
 				return both(cl.Close, sv.Close)
-			}},
+			})},
 		{Name: "lost-fin", Doc: "the client's first FIN is lost: the client retransmits it; the server closes 100 ms after reading it",
 			Rules: []Rule{{What: fromClient(fsm.FIN, 0), Nth: 1, Action: Drop}},
 			Run:   openExchangeClose(100 * time.Millisecond)},
@@ -170,24 +166,12 @@ func Scenarios() []Scenario {
 			Run: openExchangeClose(100 * time.Millisecond)},
 		{Name: "fin-overtakes-data", Doc: "the client sends data and closes at once; the relay holds the data 30 ms, so the FIN arrives first",
 			Rules: []Rule{{What: What{Dir: ToServer, Data: true}, Nth: 2, Action: Delay, Delay: 30 * time.Millisecond}},
-			Run: func(e *Env) error {
-				ln, err := e.Listen(labPort)
-				if err != nil {
-					return err
-				}
-				defer ln.Close()
-				cl, sv, err := e.pair(ln, 0)
-				if err != nil {
-					return err
-				}
-				if err := exchange(cl, sv); err != nil {
-					return err
-				}
+			Run: afterExchange(func(cl, sv *net.TCPConn) error {
 				if err := say(cl, "bye\n"); err != nil {
 					return err
 				}
 				return clientCloses(cl, sv, 100*time.Millisecond)
-			}},
+			})},
 		{Name: "rst-abort", Doc: "the client aborts (SO_LINGER 0): RST instead of FIN",
 			Run: func(e *Env) error {
 				ln, err := e.Listen(labPort)
@@ -224,19 +208,7 @@ func Scenarios() []Scenario {
 				return nil
 			}},
 		{Name: "half-close", Doc: "the client shuts down its sending side; the server sends three more lines 20 ms apart, then closes",
-			Run: func(e *Env) error {
-				ln, err := e.Listen(labPort)
-				if err != nil {
-					return err
-				}
-				defer ln.Close()
-				cl, sv, err := e.pair(ln, 0)
-				if err != nil {
-					return err
-				}
-				if err := exchange(cl, sv); err != nil {
-					return err
-				}
+			Run: afterExchange(func(cl, sv *net.TCPConn) error {
 				return both(func() error {
 					defer cl.Close()
 					if err := cl.CloseWrite(); err != nil {
@@ -259,7 +231,7 @@ func Scenarios() []Scenario {
 					}
 					return sv.Close()
 				})
-			}},
+			})},
 		{Name: "paws", Doc: "the server closes first (TIME_WAIT); the client reuses its port at once and the relay sets the new SYN's TSval 100000 ticks back: PAWS rejects it, TIME_WAIT answers with an ACK, the client's RST ends the TIME_WAIT and its SYN, retransmitted soon after, opens the connection (RFC 9293 Figure 8)",
 			Rules: []Rule{{What: fromClient(fsm.SYN, fsm.ACK), Nth: 2, Action: OldTSval, TSBack: 100000}},
 			Run: func(e *Env) error {
@@ -338,25 +310,13 @@ func Scenarios() []Scenario {
 			}},
 		{Name: "syn-on-established", Doc: "the relay sends the client's SYN again 1.5 s later with an ISN 1000000 higher, as a rebooted client would, while the connection is established: Linux answers with a challenge ACK (RFC 5961 §4) and keeps the connection",
 			Rules: []Rule{{What: fromClient(fsm.SYN, fsm.ACK), Nth: 1, Action: Replay, Delay: 1500 * time.Millisecond, SeqShift: 1000000}},
-			Run: func(e *Env) error {
-				ln, err := e.Listen(labPort)
-				if err != nil {
-					return err
-				}
-				defer ln.Close()
-				cl, sv, err := e.pair(ln, 0)
-				if err != nil {
-					return err
-				}
-				if err := exchange(cl, sv); err != nil {
-					return err
-				}
+			Run: afterExchange(func(cl, sv *net.TCPConn) error {
 				time.Sleep(2 * time.Second) // the replayed SYN arrives meanwhile
 				if err := exchange(cl, sv); err != nil {
 					return err
 				}
 				return clientCloses(cl, sv, 100*time.Millisecond)
-			}},
+			})},
 		{Name: "lossy-1", Doc: "random impairment (seed 1): 10% drop, 5% duplicate, 10% delay up to 20 ms, on three connections one after another",
 			Lossy: &Lossy{Seed: 1, Drop: 0.10, Dup: 0.05, Delay: 0.10, MaxDelay: 20 * time.Millisecond},
 			Run:   repeat(3)},
