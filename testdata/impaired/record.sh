@@ -11,4 +11,11 @@ cd "$(dirname "$0")/../.."
 bin=$(mktemp -d)/record-impaired
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 CGO_ENABLED=0 go build -o "$bin" ./lab/cmd/record-impaired
+# synfin never overwrites a file it did not create: this script replaces
+# its own outputs, so it removes them first (as testdata/scenarios/record.sh).
+names=$(echo "${1:-}" | tr ',' ' ')
+[ -n "$names" ] || names=$("$bin" -list | awk '{print $1}')
+for s in $names; do
+	rm -f "testdata/impaired/$s".*.pcap "testdata/impaired/$s.truth.json"
+done
 "$bin" -dir testdata/impaired -only "${1:-}"
