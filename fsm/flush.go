@@ -1,6 +1,9 @@
 package fsm
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // FlushBatches is Flush delivered in batches: it ends every connection
 // still tracked, in order of ID, and calls fn with the events of at most n
@@ -12,22 +15,7 @@ func (t *Tracker) FlushBatches(n int, fn func([]Event)) {
 	if n < 1 {
 		n = 1
 	}
-	open := make([]*Conn, 0, len(t.conns))
-	for _, c := range t.conns {
-		if c.prev != nil && !c.prev.done {
-			open = append(open, c.prev)
-		}
-		open = append(open, c)
-	}
-	slices.SortFunc(open, func(a, b *Conn) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	open := t.openConns()
 	t.evs = t.evs[:0]
 	for i, c := range open {
 		t.end(c)
@@ -45,4 +33,19 @@ func (t *Tracker) FlushBatches(n int, fn func([]Event)) {
 		clear(t.evs)
 		t.evs = t.evs[:0]
 	}
+}
+
+// openConns lists every connection still tracked, with a superseded one
+// (prev) not yet ended, in order of ID: the order Flush and FlushBatches
+// end them in.
+func (t *Tracker) openConns() []*Conn {
+	open := make([]*Conn, 0, len(t.conns))
+	for _, c := range t.conns {
+		if c.prev != nil && !c.prev.done {
+			open = append(open, c.prev)
+		}
+		open = append(open, c)
+	}
+	slices.SortFunc(open, func(a, b *Conn) int { return cmp.Compare(a.ID, b.ID) })
+	return open
 }

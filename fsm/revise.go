@@ -1,5 +1,7 @@
 package fsm
 
+import "slices"
+
 // Hindsight (observer v2): a later packet can show that transitions the
 // observer recorded never happened. revise withdraws them; the helpers
 // find the transitions a rule talks about, and confirm upgrades one that
@@ -61,14 +63,7 @@ func (c *Conn) standing(r Role, ok func(*Transition) bool) int {
 // byReason returns the index of the last standing transition of r made
 // for one of the reasons, or -1.
 func (c *Conn) byReason(r Role, why ...Reason) int {
-	return c.standing(r, func(tr *Transition) bool {
-		for _, w := range why {
-			if tr.Reason == w {
-				return true
-			}
-		}
-		return false
-	})
+	return c.standing(r, func(tr *Transition) bool { return slices.Contains(why, tr.Reason) })
 }
 
 // finReasons are the transitions an endpoint makes on taking its peer's
@@ -92,13 +87,8 @@ func (c *Conn) confirm(r Role, why ...Reason) {
 func (c *Conn) firstByReason(r Role, why ...Reason) int {
 	for i := range c.Transitions {
 		tr := &c.Transitions[i]
-		if tr.Endpoint != r || tr.WithdrawnBy != 0 {
-			continue
-		}
-		for _, w := range why {
-			if tr.Reason == w {
-				return i
-			}
+		if tr.Endpoint == r && tr.WithdrawnBy == 0 && slices.Contains(why, tr.Reason) {
+			return i
 		}
 	}
 	return -1

@@ -3,7 +3,6 @@ package fsm
 import (
 	"fmt"
 	"net/netip"
-	"sort"
 	"time"
 )
 
@@ -260,15 +259,7 @@ func (t *Tracker) Advance(now time.Time) []Event {
 // Pending TIME_WAIT timers do not fire: the capture ended first.
 func (t *Tracker) Flush() []Event {
 	t.evs = t.evs[:0]
-	open := make([]*Conn, 0, len(t.conns))
-	for _, c := range t.conns {
-		if c.prev != nil && !c.prev.done {
-			open = append(open, c.prev)
-		}
-		open = append(open, c)
-	}
-	sort.Slice(open, func(i, j int) bool { return open[i].ID < open[j].ID })
-	for _, c := range open {
+	for _, c := range t.openConns() {
 		t.end(c)
 	}
 	t.tw.reset()

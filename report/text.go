@@ -62,21 +62,18 @@ func (t *textWriter) conn(c *fsm.Conn) error {
 // pad appends s padded with spaces to width runes, as fmt's %-Ns (left)
 // or %Ns (right) would.
 func pad(b, s []byte, width int, right bool) []byte {
-	n := width - utf8.RuneCount(s)
-	if right {
-		for ; n > 0; n-- {
-			b = append(b, ' ')
-		}
-	}
-	b = append(b, s...)
-	for ; n > 0; n-- {
-		b = append(b, ' ')
-	}
-	return b
+	return padded(b, s, width-utf8.RuneCount(s), right)
 }
 
+// padString is pad for a string.
 func padString(b []byte, s string, width int, right bool) []byte {
-	n := width - utf8.RuneCountInString(s)
+	return padded(b, s, width-utf8.RuneCountInString(s), right)
+}
+
+// padded appends s with n spaces before it (right) or after it. The
+// callers count the runes: a string(s) conversion here would allocate
+// for a long []byte.
+func padded[S []byte | string](b []byte, s S, n int, right bool) []byte {
 	if right {
 		for ; n > 0; n-- {
 			b = append(b, ' ')
