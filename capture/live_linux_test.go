@@ -78,6 +78,20 @@ func loopbackConversation(ln net.Listener) (client, server netip.AddrPort, err e
 	return client, server, c.Close()
 }
 
+// collectConversation runs loopbackConversation on ln (an error fails
+// t) while liveCollect reads src, and returns what it read.
+func collectConversation(t testing.TB, src *capture.LiveSource, ln net.Listener) []fsm.Segment {
+	t.Helper()
+	stop := make(chan struct{})
+	go func() {
+		defer close(stop)
+		if _, _, err := loopbackConversation(ln); err != nil {
+			t.Error(err)
+		}
+	}()
+	return liveCollect(t, src, stop)
+}
+
 // collect reads segments until the line is quiet (ErrTimeout) after
 // stop is closed, or until max, and copies each one (Payload included).
 func liveCollect(t testing.TB, src *capture.LiveSource, stop <-chan struct{}) []fsm.Segment {
@@ -774,14 +788,7 @@ func TestLiveSnaplen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	stop := make(chan struct{})
-	go func() {
-		defer close(stop)
-		if _, _, err := loopbackConversation(ln); err != nil {
-			t.Error(err)
-		}
-	}()
-	segs := liveCollect(t, src, stop)
+	segs := collectConversation(t, src, ln)
 	found := false
 	for _, s := range segs {
 		if s.Len == 6 {
