@@ -78,6 +78,20 @@ func loopbackConversation(ln net.Listener) (client, server netip.AddrPort, err e
 	return client, server, c.Close()
 }
 
+// collectConversation runs loopbackConversation on ln (an error fails
+// t) while liveCollect reads src, and returns what it read.
+func collectConversation(t testing.TB, src *capture.LiveSource, ln net.Listener) []fsm.Segment {
+	t.Helper()
+	stop := make(chan struct{})
+	go func() {
+		defer close(stop)
+		if _, _, err := loopbackConversation(ln); err != nil {
+			t.Error(err)
+		}
+	}()
+	return liveCollect(t, src, stop)
+}
+
 // collect reads segments until the line is quiet (ErrTimeout) after
 // stop is closed, or until max, and copies each one (Payload included).
 func liveCollect(t testing.TB, src *capture.LiveSource, stop <-chan struct{}) []fsm.Segment {
@@ -774,14 +788,7 @@ func TestLiveSnaplen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	stop := make(chan struct{})
-	go func() {
-		defer close(stop)
-		if _, _, err := loopbackConversation(ln); err != nil {
-			t.Error(err)
-		}
-	}()
-	segs := liveCollect(t, src, stop)
+	segs := collectConversation(t, src, ln)
 	found := false
 	for _, s := range segs {
 		if s.Len == 6 {
@@ -846,20 +853,9 @@ func TestLiveRawIPInterface(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("creating a tun device needs root (/dev/net/tun)")
 	}
-	cmd, err := capture.PrivateNetnsCommand("-test.run=^TestHelperProcess$")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Env = append(cmd.Env, helperEnv+"=tun-child", "SYNFIN_TEST_TMP="+t.TempDir())
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
-	if strings.Contains(string(out), "skip=") {
-		t.Skipf("%s", out)
-	}
+	out := runNetnsChild(t, "tun-child", "SYNFIN_TEST_TMP="+t.TempDir())
 	for _, want := range []string{"linktype=Raw", "syns-ok=true", "file=ok"} {
-		if !strings.Contains(string(out), want) {
+		if !strings.Contains(out, want) {
 			t.Errorf("child output lacks %q:\n%s", want, out)
 		}
 	}
@@ -869,18 +865,11 @@ func TestLiveRawIPInterface(t *testing.T) {
 // with 10.203.0.1/24, captures while connecting to 10.203.0.2:7 (the SYNs
 // leave through the tun, nobody answers), and prints what it saw.
 func tunCapture(out func(string, ...any)) {
-	tun, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
-	if err != nil {
-		out("skip=no tun device: %v", err)
+	tun, made := makeTun("synfin0", out)
+	if !made {
 		return
 	}
 	defer unix.Close(tun)
-	ifr, _ := unix.NewIfreq("synfin0")
-	ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
-	if err := unix.IoctlIfreq(tun, unix.TUNSETIFF, ifr); err != nil {
-		out("skip=TUNSETIFF: %v", err)
-		return
-	}
 	sock, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		out("err=%v", err)
@@ -901,7 +890,7 @@ func tunCapture(out func(string, ...any)) {
 			return
 		}
 	}
-	ifr, _ = unix.NewIfreq("synfin0")
+	ifr, _ := unix.NewIfreq("synfin0")
 	if err := unix.IoctlIfreq(sock, unix.SIOCGIFFLAGS, ifr); err != nil {
 		out("err=%v", err)
 		return
@@ -998,19 +987,7 @@ func TestHostileInterfaceName(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("a tun device with a hostile name needs root (/dev/net/tun, a private network namespace)")
 	}
-	cmd, err := capture.PrivateNetnsCommand("-test.run=^TestHelperProcess$")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Env = append(cmd.Env, helperEnv+"=hostile-ifname-child")
-	b, err := cmd.CombinedOutput()
-	out := string(b)
-	if err != nil {
-		t.Fatalf("child: %v\n%q", err, out)
-	}
-	if strings.Contains(out, "skip=") {
-		t.Skipf("%q", out)
-	}
+	out := runNetnsChild(t, "hostile-ifname-child")
 	for _, want := range []string{"down-raw=false", "have-raw=false", "down-quoted=true", "have-quoted=true"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("child output lacks %s:\n%s", want, out)
@@ -1021,24 +998,13 @@ func TestHostileInterfaceName(t *testing.T) {
 // hostileIfname runs in the namespaced child: a tun device named
 // hostileName, left down.
 func hostileIfname(out func(string, ...any)) {
-	tun, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
-	if err != nil {
-		out("skip=no tun device: %v", err)
+	tun, ok := makeTun(hostileName, out)
+	if !ok {
 		return
 	}
 	defer unix.Close(tun)
-	ifr, err := unix.NewIfreq(hostileName)
-	if err != nil {
-		out("skip=ifreq: %v", err)
-		return
-	}
-	ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
-	if err := unix.IoctlIfreq(tun, unix.TUNSETIFF, ifr); err != nil {
-		out("skip=TUNSETIFF %q: %v", hostileName, err)
-		return
-	}
 	q := strconv.Quote(hostileName)
-	_, err = capture.OpenLive(hostileName, "", capture.LiveOptions{})
+	_, err := capture.OpenLive(hostileName, "", capture.LiveOptions{})
 	out("down=%q", err)
 	out("down-raw=%v down-quoted=%v", err != nil && strings.ContainsAny(err.Error(), "\x1b\x07"), err != nil && strings.Contains(err.Error(), "down") && strings.Contains(err.Error(), q))
 	_, err = capture.OpenLive("no-such-if0", "", capture.LiveOptions{})
@@ -1086,4 +1052,50 @@ func TestLiveDiskFull(t *testing.T) {
 	if n, err := readRecords(t, d.data); err != nil || uint64(n) != w.Packets() {
 		t.Errorf("file: %d whole records (%v), writer says %d", n, err, w.Packets())
 	}
+}
+
+// runNetnsChild runs TestHelperProcess as child in a private network
+// namespace, with env added, and returns its output; it fails t if the
+// child fails and skips t if the child says skip=. Output is quoted: it
+// may carry an interface name with escape sequences.
+func runNetnsChild(t *testing.T, child string, env ...string) string {
+	t.Helper()
+	cmd, err := capture.PrivateNetnsCommand("-test.run=^TestHelperProcess$")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(append(cmd.Env, helperEnv+"="+child), env...)
+	b, err := cmd.CombinedOutput()
+	out := string(b)
+	if err != nil {
+		t.Fatalf("child: %v\n%q", err, out)
+	}
+	if strings.Contains(out, "skip=") {
+		t.Skipf("%q", out)
+	}
+	return out
+}
+
+// makeTun, in a namespaced child, makes tun device name (no packet
+// information header) and returns its descriptor; when it cannot, it
+// prints a skip= line and returns false.
+func makeTun(name string, out func(string, ...any)) (int, bool) {
+	tun, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		out("skip=no tun device: %v", err)
+		return -1, false
+	}
+	ifr, err := unix.NewIfreq(name)
+	if err != nil {
+		unix.Close(tun)
+		out("skip=ifreq: %v", err)
+		return -1, false
+	}
+	ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
+	if err := unix.IoctlIfreq(tun, unix.TUNSETIFF, ifr); err != nil {
+		unix.Close(tun)
+		out("skip=TUNSETIFF %q: %v", name, err)
+		return -1, false
+	}
+	return tun, true
 }

@@ -223,14 +223,7 @@ func TestRefCaptureSeesCopies(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	stop := make(chan struct{})
-	go func() {
-		defer close(stop)
-		if _, _, err := loopbackConversation(ln); err != nil {
-			t.Error(err)
-		}
-	}()
-	segs := liveCollect(t, src, stop)
+	segs := collectConversation(t, src, ln)
 	src.Close()
 	ref.stop()
 	if ref.dropped > 0 {

@@ -111,10 +111,11 @@ func NewPcapWriterMicro(w io.Writer, linkType layers.LinkType, snaplen uint32) (
 	return newPcapWriter(w, "pcap output", linkType, snaplen, false)
 }
 
-// CreatePcap creates the file at path (or empties an existing regular
-// file, as tcpdump -w does) and writes a nanosecond pcap header for
-// Ethernet frames, which is what live capture on Linux loopback and
-// Ethernet interfaces yields. Close flushes and closes the file.
+// CreatePcap creates a new file at path (an existing file is refused,
+// never emptied: errors.Is(err, fs.ErrExist)) and writes a nanosecond
+// pcap header for Ethernet frames, which is what live capture on Linux
+// loopback and Ethernet interfaces yields. Close flushes and closes the
+// file.
 //
 // The file is opened with internal/safefile: a symbolic link, a device
 // (-w /dev/full), a FIFO, a directory or a hard-linked file is refused,

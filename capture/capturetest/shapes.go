@@ -1,15 +1,11 @@
 package capturetest
 
 import (
-	"bufio"
 	"encoding/binary"
-	"fmt"
 	"math/rand/v2"
-	"os"
 	"time"
 
 	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 )
 
@@ -96,21 +92,13 @@ func (sh Shape) Packets() int {
 // every connection on its own 4-tuple; ISNs come from a fixed seed, so the
 // file is the same on every run. Checksums are right. Frames are built by
 // hand (gopacket's serializer is three times slower on millions).
-func WriteShape(path string, sh Shape) (err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	w := pcapgo.NewWriter(bw)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		return err
-	}
+func WriteShape(path string, sh Shape) error {
+	return writePcap(path, func(w *pcapgo.Writer) error {
+		return writeShape(w, sh)
+	})
+}
+
+func writeShape(w *pcapgo.Writer, sh Shape) error {
 	rng := rand.New(rand.NewPCG(0x5f1a, uint64(len(sh.Name))))
 	ts := Start
 	var frame []byte
@@ -147,9 +135,6 @@ func WriteShape(path string, sh Shape) (err error) {
 				}
 			}
 		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

@@ -34,7 +34,16 @@ var Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // connection has its own 4-tuple. ISNs are random but the same on every
 // run (a fixed seed). Timestamps start at Start and advance by 1 ms per
 // packet. SYNs carry MSS, SACK-permitted, timestamps and window scale.
-func WriteSyntheticPcap(path string, conns int) (err error) {
+func WriteSyntheticPcap(path string, conns int) error {
+	return writePcap(path, func(w *pcapgo.Writer) error {
+		return writeSynthetic(w, conns)
+	})
+}
+
+// writePcap creates path, writes a microsecond Ethernet pcap header
+// through a 1 MiB buffer, lets body write the packets, and flushes and
+// closes the file: the part WriteSyntheticPcap and WriteShape share.
+func writePcap(path string, body func(w *pcapgo.Writer) error) (err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -49,6 +58,16 @@ func WriteSyntheticPcap(path string, conns int) (err error) {
 	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
 		return err
 	}
+	if err := body(w); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeSynthetic(w *pcapgo.Writer, conns int) error {
 	g := &gen{
 		rng: rand.New(rand.NewPCG(0x5f1a, 0x7cb)),
 		buf: gopacket.NewSerializeBuffer(),
@@ -68,9 +87,6 @@ func WriteSyntheticPcap(path string, conns int) (err error) {
 				}
 			}
 		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

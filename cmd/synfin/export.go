@@ -185,8 +185,10 @@ func removeOurs(name string, made os.FileInfo) {
 // (O_CREATE|O_EXCL|O_NOFOLLOW). An existing path is refused, unless force
 // is set and it is a regular file: then a new temporary file is created
 // beside it, to be renamed over it once complete (the caller renames when
-// the returned file's name differs from path). To be replaced by the
-// project's internal/safefile when it lands.
+// the returned file's name differs from path). It does not use
+// internal/safefile: safefile.Create has no replace-by-rename for
+// --force, and its refusals name no flag ("choose another -o", "add
+// --force") where these do.
 func createOutput(path string, force bool) (*os.File, error) {
 	const flags = os.O_WRONLY | os.O_CREATE | os.O_EXCL | syscall.O_NOFOLLOW | syscall.O_CLOEXEC
 	f, err := os.OpenFile(path, flags, 0o644)
