@@ -159,6 +159,17 @@ func (l Lang) StateLabel(s fsm.State) string {
 	return s.String() + " (" + g + ")"
 }
 
+// Sentence returns s with its first letter upper-cased when it is an
+// ASCII lower-case letter: the reason texts start in lower case so they
+// can also follow a colon; a sentence starts with a capital. Other
+// texts, Chinese among them, are returned as they are.
+func Sentence(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
+}
+
 // Fill replaces each {name} in tmpl by a[name] (fmt's %v); a name missing
 // from a becomes "?". Braces that do not enclose a plain name are kept.
 func Fill(tmpl string, a Args) string {

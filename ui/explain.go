@@ -324,7 +324,7 @@ func (e *Explain) paras() []para {
 			}
 			ca["who"], ca["peer"] = l.Role(c.Endpoint), l.Role(c.Endpoint.Peer())
 			ownISN(ca, c.Endpoint)
-			add(cite(l, sentence(l.Reason(c.Reason, ca)), rfcSection(c, s.From)), tcell.StyleDefault, 2)
+			add(cite(l, i18n.Sentence(l.Reason(c.Reason, ca)), rfcSection(c, s.From)), tcell.StyleDefault, 2)
 			if t := e.changeDetail(s, c, ca); t != "" {
 				add(t, tcell.StyleDefault, 2)
 			}
@@ -345,7 +345,7 @@ func (e *Explain) paras() []para {
 			}
 			who := e.noteEndpoint(s, n)
 			na["who"], na["peer"] = l.Role(who), l.Role(who.Peer())
-			add("• "+sentence(l.Reason(n, na)), exNote, 0)
+			add("• "+i18n.Sentence(l.Reason(n, na)), exNote, 0)
 		}
 	}
 	if notes := e.connNotes(); len(notes) > 0 {
@@ -356,7 +356,7 @@ func (e *Explain) paras() []para {
 				na[k] = v
 			}
 			na["who"], na["peer"] = l.Role(n.Endpoint), l.Role(n.Endpoint.Peer())
-			add("• "+sentence(l.Reason(n.Reason, na)), exNote, 0)
+			add("• "+i18n.Sentence(l.Reason(n.Reason, na)), exNote, 0)
 		}
 	}
 	if legend {
@@ -453,7 +453,7 @@ func (e *Explain) revisionText(s *session.Step, rv fsm.Revision) string {
 	}
 	text := l.F(key, a)
 	if i18n.HasReason(rv.Reason) {
-		text += " " + sentence(l.Reason(rv.Reason, a))
+		text += " " + i18n.Sentence(l.Reason(rv.Reason, a))
 	}
 	return text
 }
@@ -483,15 +483,6 @@ func (e *Explain) connNotes() []fsm.Note {
 		}
 	}
 	return out
-}
-
-// sentence capitalizes the first letter of an English sentence (the
-// reason texts start in lower case so they can also follow a colon).
-func sentence(s string) string {
-	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
-		return string(s[0]-'a'+'A') + s[1:]
-	}
-	return s
 }
 
 // colon is the label separator of the language.

@@ -78,11 +78,8 @@ func FigureLit(steps []session.Step, selected int) (box [2]int, edges []int, las
 		}
 	}
 	for i, e := range sdEdges {
-		for _, t := range last {
-			if e.from == t.From && (e.to == t.To || e.to == closed && t.To == fsm.Closed && t.From.Synchronized()) {
-				edges = append(edges, i)
-				break
-			}
+		if lastEdge(e.from, e.to, last) {
+			edges = append(edges, i)
 		}
 	}
 	return box, edges, last

@@ -39,7 +39,7 @@ func (a *App) statesBefore(st *session.Step) [2]fsm.State {
 // question returns the question predict mode asks before step i, if any.
 func (a *App) question(i int) (quiz.Question, session.Step, bool) {
 	st, ok := a.s.Step(i)
-	if !ok {
+	if !ok || !changes(&st) { // no question: spare ConnAt (catchUp asks of every new step)
 		return quiz.Question{}, st, false
 	}
 	q, ok := quiz.For(&st, a.statesBefore(&st))

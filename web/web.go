@@ -371,11 +371,7 @@ func reasonIfFilled(l i18n.Lang, r fsm.Reason, a i18n.Args) string {
 			return ""
 		}
 	}
-	s := l.Reason(r, a)
-	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
-		s = string(s[0]-'a'+'A') + s[1:]
-	}
-	return s
+	return i18n.Sentence(l.Reason(r, a))
 }
 
 // confidenceTexts says how each change of st is known, when the tracker
