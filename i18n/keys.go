@@ -12,7 +12,6 @@ var (
 	KeyLadder        = def("pane.ladder", "Sequence diagram", "时序图")
 	KeyStateDiagram  = def("pane.states", "State diagram (RFC 9293)", "状态图（RFC 9293）")
 	KeyExplanation   = def("pane.explain", "Explanation", "解释")
-	KeyDemoKeys      = def("pane.demokeys", "Demo keys", "演示按键")
 	KeyHelp          = def("pane.help", "Help", "帮助")
 	KeyFilterPrompt  = def("prompt.filter", "Filter connections: ", "筛选连接：")
 	KeyNoConnection  = def("empty.conn", "No connection selected.", "未选择连接。")
