@@ -21,6 +21,7 @@ var (
 	benchOnce sync.Once
 	benchPath string
 	benchErr  error
+	benchTemp string // the directory made for this binary, removed by TestMain
 )
 
 // benchFile writes the synthetic capture once per test binary. Set
@@ -35,7 +36,7 @@ func benchFile(b *testing.B) string {
 				benchErr = err
 				return
 			}
-			benchPath = filepath.Join(dir, "synthetic.pcap")
+			benchPath, benchTemp = filepath.Join(dir, "synthetic.pcap"), dir
 		}
 		if _, err := os.Stat(benchPath); err == nil {
 			return
@@ -111,6 +112,7 @@ var (
 	shapeMu    sync.Mutex
 	shapePaths = map[string]string{}
 	shapeDir   string
+	shapeTemp  string                 // the directory made for this binary, removed by TestMain
 	bareNs     = map[string]float64{} // ns/op of the bare loop, by shape
 	bareCPU    = map[string]float64{} // CPU ns/op of the bare loop, by shape
 )
@@ -128,7 +130,9 @@ func shapeFile(b *testing.B, sh capturetest.Shape) string {
 			if err != nil {
 				b.Fatal(err)
 			}
-			shapeDir = d
+			shapeDir, shapeTemp = d, d
+		} else if err := os.MkdirAll(shapeDir, 0o755); err != nil {
+			b.Fatalf("SYNFIN_BENCH_DIR: %v (name a directory synfin may create or write in)", err)
 		}
 	}
 	p := filepath.Join(shapeDir, sh.Name+".pcap")
