@@ -36,5 +36,6 @@ var (
 	KeyWebConfInf    = def("web.conf.inferred", "inferred (from a segment sent to it; its delivery is assumed)", "推断（根据发给它的报文，假定该报文已送达）")
 	KeyWebConfAssume = def("web.conf.assumed", "assumed (a timer, an assumed listener or a connection joined late: not in the packets)", "假定（计时器、假定的监听方或中途加入的连接：报文中看不到）")
 	KeyWebNoScript   = def("web.noscript", "This page needs JavaScript to show the replay: allow it for this file.", "本页面需要启用JavaScript才能显示回放，请允许此文件运行脚本。")
+	KeyWebNoConn     = def("web.noconn", "This page has no connection {asked}: it shows connection {shown}.", "本页没有第{asked}号连接，显示的是第{shown}号连接。")
 	KeyWebMadeBy     = def("web.madeby", "Made by synfin export from {file}.", "由synfin export根据{file}生成。")
 )

@@ -115,6 +115,14 @@ func TestBrowserStep(t *testing.T) {
 		if got := [2]string{elementText(t, dom, "client-state"), elementText(t, dom, "server-state")}; got != [2]string{c.want[0].String(), c.want[1].String()} {
 			t.Errorf("%s: states %v, want %v", c.frag, got, c.want)
 		}
+		// A link to a connection the page lacks says which one it shows.
+		notice, want := elementText(t, dom, "notice"), ""
+		if strings.Contains(c.frag, "conn=42") {
+			want = i18n.En.F(i18n.KeyWebNoConn, i18n.Args{"asked": 42, "shown": 1})
+		}
+		if notice != want {
+			t.Errorf("%s: notice %q, want %q", c.frag, notice, want)
+		}
 	}
 }
 

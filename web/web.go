@@ -164,7 +164,7 @@ var uiKeys = map[string]i18n.Key{
 	"pause": i18n.KeyWebPause, "next": i18n.KeyWebNext, "end": i18n.KeyWebEnd, "speed": i18n.KeyWebSpeed,
 	"predict": i18n.KeyWebPredict, "predicton": i18n.KeyWebPredictOn, "skip": i18n.KeyWebSkip, "show": i18n.KeyWebShow,
 	"states": i18n.KeyWebStates, "final": i18n.KeyWebFinal, "revisions": i18n.KeyWebRevisions,
-	"confidence": i18n.KeyWebConfidence, "noscript": i18n.KeyWebNoScript,
+	"confidence": i18n.KeyWebConfidence, "noscript": i18n.KeyWebNoScript, "noconn": i18n.KeyWebNoConn,
 	"ladder": i18n.KeyLadder, "figure": i18n.KeyStateDiagram, "explain": i18n.KeyExplanation,
 	"right": i18n.KeyQuizRight, "wrong": i18n.KeyQuizWrong, "skipped": i18n.KeyQuizSkipped,
 	"score": i18n.KeyQuizScore, "langkey": i18n.KeyHelpLang, "quizkeys": i18n.KeyQuizKeys, "legend": i18n.KeyStateLegend,

@@ -285,14 +285,14 @@ func TestFragmentParsing(t *testing.T) {
 		{"#step=3&conn=2", `{"ci":1,"k":3}`},
 		{"#conn=7&step=2", `{"ci":2,"k":2}`},
 		{"conn=2&step=1", `{"ci":1,"k":1}`},
-		{"#conn=2&step=99", `{"ci":1,"k":4}`},    // past the end: the last step
-		{"#conn=3&step=2", `{"ci":0,"k":2}`},     // no connection 3: the first
-		{"#conn=2", `{"ci":1,"k":0}`},            // no step: before the first packet
-		{"", `{"ci":0,"k":0}`},                   //
-		{"#conn=-1&step=x", `{"ci":0,"k":0}`},    // garbage ignored
-		{"#conn=2&step=1e3", `{"ci":1,"k":0}`},   //
-		{"#conn=2&&step=2&", `{"ci":1,"k":2}`},   //
-		{"#step=0002&conn=02", `{"ci":1,"k":2}`}, // leading zeros are numbers
+		{"#conn=2&step=99", `{"ci":1,"k":4}`},            // past the end: the last step
+		{"#conn=3&step=2", `{"ci":0,"k":2,"missing":3}`}, // no connection 3: the first, and says so
+		{"#conn=2", `{"ci":1,"k":0}`},                    // no step: before the first packet
+		{"", `{"ci":0,"k":0}`},                           //
+		{"#conn=-1&step=x", `{"ci":0,"k":0}`},            // garbage ignored
+		{"#conn=2&step=1e3", `{"ci":1,"k":0}`},           //
+		{"#conn=2&&step=2&", `{"ci":1,"k":2}`},           //
+		{"#step=0002&conn=02", `{"ci":1,"k":2}`},         // leading zeros are numbers
 		{"#conn=1&step=9999999999", `{"ci":0,"k":0}`},
 	} {
 		hashes = append(hashes, c.hash)

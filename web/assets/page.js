@@ -18,17 +18,20 @@ function parseFragment(hash) {
 // resolveMoment turns a parsed fragment into a connection index and a
 // step (0 = before the first packet, n = after the last), given the
 // connections' ids and step counts: an unknown connection gives the
-// first one, a step past the end the last.
+// first one (and missing, the number asked for, so the page can say so),
+// a step past the end the last.
 function resolveMoment(f, conns) {
-  var ci = 0;
+  var ci = 0, found = f.conn === null;
   if (f.conn !== null) {
     for (var i = 0; i < conns.length; i++) {
-      if (conns[i].id === f.conn) { ci = i; break; }
+      if (conns[i].id === f.conn) { ci = i; found = true; break; }
     }
   }
   var n = conns.length ? conns[ci].n : 0;
   var k = f.step === null ? 0 : Math.max(0, Math.min(f.step, n));
-  return { ci: ci, k: k };
+  var m = { ci: ci, k: k };
+  if (!found) m.missing = f.conn;
+  return m;
 }
 
 function fragmentOf(id, k) { return '#conn=' + id + '&step=' + k; }
@@ -51,7 +54,7 @@ function main() {
     playing: false, timer: null, speed: 1,
     predict: false, pending: -1, revealed: false,
     asked: {}, score: { asked: 0, right: 0, skipped: 0 },
-    shownLadder: null
+    shownLadder: null, missing: null
   };
   var T = function (key) { var v = D.ui[key]; return v ? v[S.li] : key; };
   var conn = function () { return D.conns[S.ci]; };
@@ -124,6 +127,9 @@ function main() {
     var n = c.steps.length;
     var st = S.k > 0 ? c.steps[S.k - 1] : null;
     sel.value = String(S.ci);
+    // A link to a connection this page does not hold: say which is shown.
+    $('notice').hidden = S.missing === null;
+    $('notice').textContent = S.missing === null ? '' : fill(T('noconn'), { asked: S.missing, shown: c.id });
     // Ladder: the connection's SVG in the language, the row of the step lit.
     var lkey = S.ci + ':' + S.li;
     if (S.shownLadder !== lkey) {
@@ -287,6 +293,7 @@ function main() {
     var m = resolveMoment(f, D.conns.map(function (c) { return { id: c.id, n: c.steps.length }; }));
     if (m.ci !== S.ci) S.shownLadder = null;
     S.ci = m.ci;
+    S.missing = m.missing === undefined ? null : m.missing;
     stop();
     go(m.k);
   }
@@ -311,6 +318,7 @@ function main() {
     stop();
     S.ci = +sel.value;
     S.shownLadder = null;
+    S.missing = null;
     go(0);
   });
   window.addEventListener('hashchange', function () {
@@ -343,6 +351,7 @@ function main() {
   var m0 = resolveMoment(parseFragment(location.hash), D.conns.map(function (c) { return { id: c.id, n: c.steps.length }; }));
   S.ci = m0.ci;
   S.k = m0.k;
+  if (m0.missing !== undefined) S.missing = m0.missing;
   applyLang();
 }
 
