@@ -1,13 +1,17 @@
 package demo
 
 import (
+	"bufio"
+	"bytes"
 	_ "embed"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 )
@@ -99,6 +103,73 @@ func WriteLesson() (string, error) {
 		f.Close()
 		os.Remove(f.Name())
 		return "", fmt.Errorf("built-in recording: %w", err)
+	}
+	return f.Name(), f.Close()
+}
+
+// WriteLessonOf writes the packets of lesson p's scenarios, taken from the
+// built-in recording, to a new temporary file and returns its path; the
+// caller removes it. The file holds only this lesson, so its packets are
+// numbered from 1, as a student counts them (a filter over the whole
+// recording would keep the recording's numbers: #9 for the first packet
+// of the second recording).
+func WriteLessonOf(p LessonPlan) (string, error) {
+	ports := map[uint16]bool{}
+	for _, name := range p.Scenarios {
+		if sc, ok := Lookup(name); ok {
+			for i := range sc.Ports {
+				ports[uint16(sc.Base+i)] = true
+			}
+		}
+	}
+	r, err := pcapgo.NewReader(bytes.NewReader(lesson))
+	if err != nil {
+		return "", fmt.Errorf("built-in recording: %w", err)
+	}
+	f, err := os.CreateTemp("", "synfin-lesson-*.pcap")
+	if err != nil {
+		return "", fmt.Errorf("built-in recording: %w", err)
+	}
+	fail := func(err error) (string, error) {
+		f.Close()
+		os.Remove(f.Name()) // created just now, by CreateTemp
+		return "", fmt.Errorf("built-in recording: %w", err)
+	}
+	bw := bufio.NewWriter(f)
+	pw := pcapgo.NewWriter(bw)
+	if err := pw.WriteFileHeader(r.Snaplen(), r.LinkType()); err != nil {
+		return fail(err)
+	}
+	var (
+		eth     layers.Ethernet
+		ip4     layers.IPv4
+		ip6     layers.IPv6
+		tcp     layers.TCP
+		decoded []gopacket.LayerType
+	)
+	parser := gopacket.NewDecodingLayerParser(layers.LayerTypeEthernet, &eth, &ip4, &ip6, &tcp)
+	parser.IgnoreUnsupported = true
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fail(err)
+		}
+		tcp.SrcPort, tcp.DstPort = 0, 0
+		if err := parser.DecodeLayers(data, &decoded); err != nil || !slices.Contains(decoded, layers.LayerTypeTCP) {
+			continue
+		}
+		if !ports[uint16(tcp.SrcPort)] && !ports[uint16(tcp.DstPort)] {
+			continue
+		}
+		if err := pw.WritePacket(ci, data); err != nil {
+			return fail(err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(err)
 	}
 	return f.Name(), f.Close()
 }

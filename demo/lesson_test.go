@@ -5,11 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/demo"
+	"github.com/synfin/synfin/fsm"
 )
 
 // TestLessonUpToDate: the embedded lesson is exactly the merge of the
@@ -111,6 +113,57 @@ func TestLessonPlans(t *testing.T) {
 			sc, _ := demo.Lookup(name)
 			if !ports[sc.Base] {
 				t.Errorf("lesson %s: the built-in recording has no packet of %s (port %d) under %q", p.Name, name, sc.Base, p.Filter())
+			}
+		}
+	}
+}
+
+// TestWriteLessonOf: a lesson's own file holds exactly the packets its
+// Filter keeps in the whole recording, in order, numbered from 1.
+func TestWriteLessonOf(t *testing.T) {
+	whole, err := demo.WriteLesson()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(whole)
+	read := func(path, filter string) []fsm.Segment {
+		src, err := capture.OpenFileFiltered(path, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		var segs []fsm.Segment
+		for {
+			seg, err := src.Next()
+			if err == io.EOF {
+				return segs
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			seg.Payload = nil
+			segs = append(segs, seg)
+		}
+	}
+	for _, p := range demo.LessonPlans() {
+		path, err := demo.WriteLessonOf(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := read(path, ""), read(whole, p.Filter())
+		os.Remove(path)
+		if len(got) != len(want) || len(got) == 0 {
+			t.Fatalf("lesson %s: %d segments, want %d (and some)", p.Name, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Packet != uint64(i+1) {
+				t.Errorf("lesson %s: segment %d is packet #%d, want #%d", p.Name, i, got[i].Packet, i+1)
+				break
+			}
+			got[i].Packet = want[i].Packet
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Errorf("lesson %s: segment %d differs from the recording's:\n%+v\n%+v", p.Name, i, got[i], want[i])
+				break
 			}
 		}
 	}

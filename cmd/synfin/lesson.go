@@ -209,11 +209,11 @@ func runLesson(ctx context.Context, args []string, e env) error {
 				les.Name, strings.Join(les.Scenarios, ", "))
 		}
 		filter = rec.Filter()
-		path, err := demo.WriteLesson()
+		path, err := demo.WriteLessonOf(rec)
 		if err != nil {
 			return fmt.Errorf("lesson: %w", err)
 		}
-		defer os.Remove(path) // created by WriteLesson, just now
+		defer os.Remove(path) // created by WriteLessonOf, just now
 		src, err := capture.OpenFileFiltered(path, filter)
 		if err != nil {
 			return fmt.Errorf("lesson: built-in recording: %w", err)
