@@ -804,6 +804,27 @@ func (e *Explain) Draw(screen tcell.Screen) {
 		ln := lines[e.scroll+i]
 		drawText(screen, x, y+i, w, ln.text, ln.st.Background(e.GetBackgroundColor()))
 	}
+	// Lines the pane cannot show are counted on its borders (at 80×24 it
+	// has five rows, and the notes come last), with how to read them.
+	_, oy, _, oh := e.GetRect()
+	if y == oy || y+h >= oy+oh { // no border to write on
+		return
+	}
+	border := func(row int, t string) {
+		if tw := uniseg.StringWidth(t) + 2; tw <= w {
+			drawText(screen, x+w-tw, row, tw, " "+t+" ", exDim.Background(e.GetBackgroundColor()))
+		}
+	}
+	if e.scroll > 0 {
+		border(y-1, e.lang.F(i18n.KeyLadderMore, i18n.Args{"n": e.scroll}))
+	}
+	if below := len(lines) - e.scroll - h; below > 0 {
+		t := e.lang.F(i18n.KeyExplainMore, i18n.Args{"n": below})
+		if e.HasFocus() || uniseg.StringWidth(t)+2 > w {
+			t = e.lang.F(i18n.KeyExplainMoreShort, i18n.Args{"n": below})
+		}
+		border(y+h, t)
+	}
 }
 
 // wrap breaks text into lines of at most w columns at the places Unicode
