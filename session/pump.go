@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"time"
 
 	"github.com/synfin/synfin/fsm"
@@ -13,6 +14,23 @@ import (
 // io.EOF at the end of a file.
 type Source interface {
 	Next() (fsm.Segment, error)
+}
+
+// Rereader is a Source that can read a segment it returned again, later,
+// by its position: capture.FileSource on an uncompressed capture file. A
+// Session run on one keeps where each segment is instead of the fields
+// that only the detail pane shows (raw sequence numbers, window, options,
+// payload preview), and keeps every step: Config.MaxSteps zero means no
+// cap then.
+type Rereader interface {
+	Source
+	// Offset returns where the segment Next last returned is, for
+	// Reread; ok is false if that one cannot be read again.
+	Offset() (off int64, ok bool)
+	// Reread decodes the segment at off again, as Next returned it
+	// (Packet and Time are left zero). It must be safe to call from
+	// several goroutines at once, and alongside Next.
+	Reread(off int64, seg *fsm.Segment) error
 }
 
 // RunOptions configure the pump.
@@ -63,6 +81,19 @@ func (s *Session) Run(ctx context.Context, src Source, opt RunOptions) error {
 			}
 		}()
 	}
+	rr, _ := src.(Rereader)
+	if rr != nil {
+		s.mu.Lock()
+		if s.n == 0 {
+			s.rr = rr
+			if !s.capSet {
+				s.max = math.MaxInt
+			}
+		} else {
+			rr = nil // steps recorded before keep their fields in memory
+		}
+		s.mu.Unlock()
+	}
 	for n := 0; ; n++ {
 		if err := ctx.Err(); err != nil {
 			counts()
@@ -83,7 +114,15 @@ func (s *Session) Run(ctx context.Context, src Source, opt RunOptions) error {
 			s.finish(err)
 			return err
 		}
-		s.Observe(seg)
+		if rr != nil {
+			off, ok := rr.Offset()
+			if !ok {
+				off = -1
+			}
+			s.observe(seg, off)
+		} else {
+			s.Observe(seg)
+		}
 		if n%256 == 0 {
 			counts()
 		}
