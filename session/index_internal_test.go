@@ -3,7 +3,10 @@ package session
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
+
+	"github.com/synfin/synfin/fsm"
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/session/sessiontest"
@@ -20,8 +23,17 @@ func TestIndexDerived(t *testing.T) {
 	if len(files) < 20 {
 		t.Fatalf("%d captures", len(files))
 	}
-	check := func(name string, s *Session, want map[uint64][]ent) {
+	check := func(name string, s *Session, want map[uint64][]ent, trs map[uint64][]fsm.Transition) {
 		t.Helper()
+		for id, w := range trs {
+			r := s.conns[id]
+			if r == nil || r.fz == nil {
+				continue
+			}
+			if got := s.transitions(r, r.fz.ntr); !reflect.DeepEqual(got, w) {
+				t.Fatalf("%s: connection %d: transitions\n got %+v\nwant %+v", name, id, got, w)
+			}
+		}
 		var n, cks int
 		for id, es := range want {
 			r := s.conns[id]
@@ -55,9 +67,11 @@ func TestIndexDerived(t *testing.T) {
 		s := New(Config{MaxSteps: max})
 		want := map[uint64][]ent{}
 		s.shadow = func(id uint64, e ent) { want[id] = append(want[id], e) }
+		trs := map[uint64][]fsm.Transition{}
+		s.shadowFz = func(id uint64, t []fsm.Transition) { trs[id] = t }
 		src := &sessiontest.Source{Segs: sessiontest.Many(3000)}
 		s.Run(context.Background(), src, RunOptions{})
-		check("sessiontest.Many", s, want)
+		check("sessiontest.Many", s, want, trs)
 		if max == 0 {
 			for _, f := range files {
 				src, err := capture.OpenFile(f)
@@ -67,9 +81,11 @@ func TestIndexDerived(t *testing.T) {
 				s := New(Config{})
 				want := map[uint64][]ent{}
 				s.shadow = func(id uint64, e ent) { want[id] = append(want[id], e) }
+				trs := map[uint64][]fsm.Transition{}
+				s.shadowFz = func(id uint64, t []fsm.Transition) { trs[id] = t }
 				s.Run(context.Background(), src, RunOptions{})
 				src.Close()
-				check(filepath.Base(f), s, want)
+				check(filepath.Base(f), s, want, trs)
 			}
 		}
 	}

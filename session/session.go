@@ -132,6 +132,22 @@ type frozen struct {
 	history        string
 	trs            []frozenTr
 	notes          []fsm.Note
+	// While every step of the connection is kept, its transitions are
+	// its steps' changes, in order: trAt lists the positions in the
+	// connection's index of the steps that have changes, conf their
+	// confidence as of now (later evidence raises it; 5 bytes instead of
+	// 32 a transition), wd the transitions later withdrawn, and trs is
+	// nil. Before any of its steps is dropped, they go to trs.
+	trAt []uint32
+	conf []fsm.Confidence
+	wd   []withdrawn
+	ntr  int
+}
+
+// withdrawn is a transition's WithdrawnBy, by its position.
+type withdrawn struct {
+	i  int
+	by uint64
 }
 
 // frozenTr is an fsm.Transition in 32 bytes instead of 72 (the reason is
@@ -256,8 +272,9 @@ type Session struct {
 	rrErr    error        // why a packet could not be read again, the first time
 	reasons  []fsm.Reason // interned: dets and frozen transitions hold indexes
 	reasonID map[fsm.Reason]uint16
-	build    Step                   // the step being recorded
-	shadow   func(id uint64, e ent) // tests: every entry as committed
+	build    Step                                  // the step being recorded
+	shadow   func(id uint64, e ent)                // tests: every entry as committed
+	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
 }
 
 // New returns an empty session.
@@ -565,7 +582,11 @@ func (s *Session) freeze(r *connRec) {
 		client: c.Client, server: c.Server, vlan: c.VLAN, joinedLate: c.JoinedLate,
 		firstPacket: c.FirstPacket, firstTime: c.FirstTime, history: c.History(),
 	}
-	if len(c.Transitions) > 0 {
+	if s.shadowFz != nil {
+		s.shadowFz(c.ID, slices.Clone(c.Transitions))
+	}
+	fz.ntr = len(c.Transitions)
+	if len(c.Transitions) > 0 && !s.fromSteps(r, fz, c.Transitions) {
 		fz.trs = make([]frozenTr, len(c.Transitions))
 		for i, t := range c.Transitions {
 			fz.trs[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
@@ -580,6 +601,103 @@ func (s *Session) freeze(r *connRec) {
 	r.steps = slices.Clone(r.steps)
 	r.cks = slices.Clone(r.cks)
 	r.tail = nil
+}
+
+// fromSteps sets fz.trAt and fz.wd if trs are the changes of r's steps,
+// all of them kept, in order.
+func (s *Session) fromSteps(r *connRec, fz *frozen, trs []fsm.Transition) bool {
+	if len(r.steps) == 0 || r.stepAt(0) != r.first {
+		return false
+	}
+	var at []uint32
+	var wd []withdrawn
+	conf := make([]fsm.Confidence, len(trs))
+	j := 0
+	for k := range r.steps {
+		rec, ch := s.recLocked(r.stepAt(k))
+		if rec == nil {
+			return false
+		}
+		has := false
+		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
+			if d.note {
+				continue
+			}
+			if j == len(trs) {
+				return false
+			}
+			t := &trs[j]
+			if t.Packet != rec.packet || t.Time.UnixNano() != rec.t || t.Endpoint != d.ep || t.From != d.from ||
+				t.To != d.to || t.Reason != s.reasons[d.reason] {
+				return false
+			}
+			if t.WithdrawnBy != 0 {
+				wd = append(wd, withdrawn{j, t.WithdrawnBy})
+			}
+			conf[j] = t.Confidence
+			j++
+			has = true
+		}
+		if has {
+			at = append(at, uint32(k))
+		}
+	}
+	if j != len(trs) {
+		return false
+	}
+	fz.trAt, fz.conf, fz.wd = slices.Clip(at), conf, wd
+	return true
+}
+
+// transitions returns the first n transitions of frozen connection r.
+func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
+	fz := r.fz
+	out := make([]fsm.Transition, 0, n)
+	loc := fz.firstTime.Location()
+	if fz.trs != nil {
+		for _, t := range fz.trs[:n] {
+			out = append(out, fsm.Transition{Packet: t.packet, Time: time.Unix(0, t.t).In(loc), Endpoint: t.ep,
+				From: t.from, To: t.to, Reason: s.reasons[t.reason], Confidence: t.conf, WithdrawnBy: t.withdrawnBy})
+		}
+		return out
+	}
+	for _, k := range fz.trAt {
+		rec, ch := s.recLocked(r.stepAt(int(k)))
+		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
+			if len(out) == n {
+				break
+			}
+			if !d.note {
+				out = append(out, fsm.Transition{Packet: rec.packet, Time: time.Unix(0, rec.t).In(loc), Endpoint: d.ep,
+					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf[len(out)]})
+			}
+		}
+		if len(out) == n {
+			break
+		}
+	}
+	for _, w := range fz.wd {
+		if w.i < len(out) {
+			out[w.i].WithdrawnBy = w.by
+		}
+	}
+	return out
+}
+
+// keepTransitions copies the transitions of frozen connection r from its
+// steps before one of them is dropped.
+func (s *Session) keepTransitions(r *connRec) {
+	fz := r.fz
+	if fz == nil || fz.trs != nil || fz.ntr == 0 {
+		return
+	}
+	trs := s.transitions(r, fz.ntr)
+	fz.trs = make([]frozenTr, len(trs))
+	for i, t := range trs {
+		fz.trs[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
+			ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
+	}
+	fz.trAt, fz.conf, fz.wd = nil, nil, nil
 }
 
 // commit indexes a filled step under its connection. A segment's own step
@@ -746,7 +864,9 @@ func (s *Session) dropChunk(why DropReason) {
 			}
 		}
 		if k > 0 {
-			r.rebase(k, s.entAt(r, k)) // while the chunk is still there
+			// While the chunk is still there.
+			s.keepTransitions(r)
+			r.rebase(k, s.entAt(r, k))
 		}
 		if r.ended >= 0 && r.stepAt(len(r.steps)-1) < newBase {
 			delete(s.conns, id)
@@ -930,14 +1050,9 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 			ID: r.id, Client: fz.client, Server: fz.server, VLAN: fz.vlan,
 			JoinedLate: fz.joinedLate, FirstPacket: fz.firstPacket, FirstTime: fz.firstTime,
 		}
-		ntr, nnotes = min(ntr, len(fz.trs)), min(nnotes, len(fz.notes))
+		ntr, nnotes = min(ntr, fz.ntr), min(nnotes, len(fz.notes))
 		if ntr > 0 {
-			c.Transitions = make([]fsm.Transition, ntr)
-			loc := fz.firstTime.Location()
-			for i, t := range fz.trs[:ntr] {
-				c.Transitions[i] = fsm.Transition{Packet: t.packet, Time: time.Unix(0, t.t).In(loc), Endpoint: t.ep,
-					From: t.from, To: t.to, Reason: s.reasons[t.reason], Confidence: t.conf, WithdrawnBy: t.withdrawnBy}
-			}
+			c.Transitions = s.transitions(r, ntr)
 		}
 		if nnotes > 0 {
 			c.Notes = fz.notes[:nnotes:nnotes]
