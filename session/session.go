@@ -176,16 +176,16 @@ func (r *connRec) server() netip.AddrPort {
 	return r.fz.server
 }
 
-// stepRec is a Step in 48 bytes instead of 208 (plus its slices): its
+// stepRec is a Step in 40 bytes instead of 208 (plus its slices): its
 // changes and notes are dets in its chunk, its revisions (rare) in the
 // chunk's map, and the fields of its packet that nothing but the detail
 // pane reads (raw numbers, window, options, payload preview) either in
 // the capture file, re-read on demand (recFile: the chunk's offs), or in
 // the chunk's pk (recPkt).
 type stepRec struct {
-	packet        uint64
-	t             int64 // Unix nanoseconds, in the session's location
-	conn          uint64
+	t             int64  // Unix nanoseconds, in the session's location
+	pkt           uint32 // Packet - chunk.pktBase + 1, 0 for none; with recWide, an index in chunk.wide
+	conn          uint32 // ConnID, unless recWide
 	seq, ack, len uint32
 	det           uint32 // offset of the first det in the chunk
 	ndet          uint16
@@ -202,7 +202,48 @@ const (
 	recSeg                // the segment's own step (the connection's counters moved)
 	recPkt                // packet fields in the chunk's pk
 	recFile               // packet fields in the capture file, at the chunk's offs
+	recWide               // Packet and ConnID in the chunk's wide
 )
+
+// wide holds the packet number and connection of a step when they do not
+// fit its record's 32 bits.
+type wide struct{ packet, conn uint64 }
+
+// packetOf returns the Packet of rec, a record of ch.
+func (ch *chunk) packetOf(rec *stepRec) uint64 {
+	switch {
+	case rec.bits&recWide != 0:
+		return ch.wide[rec.pkt].packet
+	case rec.pkt == 0:
+		return 0
+	}
+	return ch.pktBase + uint64(rec.pkt) - 1
+}
+
+// connOf returns the ConnID of rec, a record of ch.
+func (ch *chunk) connOf(rec *stepRec) uint64 {
+	if rec.bits&recWide != 0 {
+		return ch.wide[rec.pkt].conn
+	}
+	return uint64(rec.conn)
+}
+
+// setIDs stores the packet number and connection of rec.
+func (ch *chunk) setIDs(rec *stepRec, packet, conn uint64) {
+	if packet != 0 && ch.pktBase == 0 {
+		ch.pktBase = packet
+	}
+	switch {
+	case conn > math.MaxUint32 || packet != 0 && (packet < ch.pktBase || packet-ch.pktBase >= math.MaxUint32):
+		rec.bits |= recWide
+		rec.pkt = uint32(len(ch.wide))
+		ch.wide = append(ch.wide, wide{packet, conn})
+	case packet != 0:
+		rec.pkt, rec.conn = uint32(packet-ch.pktBase+1), uint32(conn)
+	default:
+		rec.conn = uint32(conn)
+	}
+}
 
 // pktRec holds the packet fields of a step in memory, when the source
 // cannot re-read them (pipes, gzip files, live capture).
@@ -240,6 +281,8 @@ type chunk struct {
 	pk      []pktRec               // by position in the chunk, allocated at the first recPkt step
 	offs    []uint32               // by position: file offset - offBase, at the first recFile step
 	offBase int64
+	pktBase uint64 // the first non-zero Packet in the chunk
+	wide    []wide // for recWide
 }
 
 // Session records steps and connections. See the package doc for its
@@ -458,7 +501,7 @@ func (s *Session) store(st *Step, isSeg bool) {
 	ch := s.chunks[len(s.chunks)-1]
 	pos := len(ch.recs)
 	rec := stepRec{
-		packet: st.Packet, t: st.Time.UnixNano(), conn: st.ConnID,
+		t:   st.Time.UnixNano(),
 		seq: st.Seq, ack: st.Ack, len: st.Len, flags: st.Flags,
 		states: st.States, det: uint32(len(ch.dets)),
 	}
@@ -471,6 +514,7 @@ func (s *Session) store(st *Step, isSeg bool) {
 	if isSeg {
 		rec.bits |= recSeg
 	}
+	ch.setIDs(&rec, st.Packet, st.ConnID)
 	switch {
 	case isSeg && s.segOff >= 0 && ch.setOff(pos, s.segOff):
 		rec.bits |= recFile
@@ -627,7 +671,7 @@ func (s *Session) fromSteps(r *connRec, fz *frozen, trs []fsm.Transition) bool {
 				return false
 			}
 			t := &trs[j]
-			if t.Packet != rec.packet || t.Time.UnixNano() != rec.t || t.Endpoint != d.ep || t.From != d.from ||
+			if t.Packet != ch.packetOf(rec) || t.Time.UnixNano() != rec.t || t.Endpoint != d.ep || t.From != d.from ||
 				t.To != d.to || t.Reason != s.reasons[d.reason] {
 				return false
 			}
@@ -668,7 +712,7 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 				break
 			}
 			if !d.note {
-				out = append(out, fsm.Transition{Packet: rec.packet, Time: time.Unix(0, rec.t).In(loc), Endpoint: d.ep,
+				out = append(out, fsm.Transition{Packet: ch.packetOf(rec), Time: time.Unix(0, rec.t).In(loc), Endpoint: d.ep,
 					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf[len(out)]})
 			}
 		}
@@ -846,7 +890,7 @@ func (s *Session) dropChunk(why DropReason) {
 	newBase := s.base + len(old)
 	touched := map[uint64]bool{}
 	for i := range old {
-		touched[old[i].conn] = true
+		touched[s.chunks[0].connOf(&old[i])] = true
 	}
 	removed := false
 	for id := range touched {
@@ -938,7 +982,7 @@ func (s *Session) stepLocked(i int) (Step, bool) {
 		return Step{}, false
 	}
 	st := Step{
-		Index: i, Packet: rec.packet, Time: time.Unix(0, rec.t).In(s.loc), ConnID: rec.conn,
+		Index: i, Packet: ch.packetOf(rec), Time: time.Unix(0, rec.t).In(s.loc), ConnID: ch.connOf(rec),
 		Flags: rec.flags, Seq: rec.seq, Ack: rec.ack, Len: rec.len,
 		States: rec.states, Side: rec.bits&recSide != 0,
 	}
@@ -958,7 +1002,7 @@ func (s *Session) stepLocked(i int) (Step, bool) {
 			st.Payload = ch.arena[off+1 : off+1+n : off+1+n]
 		}
 	case rec.bits&recFile != 0:
-		s.reread(&st, rec, ch.offBase+int64(ch.offs[pos]))
+		s.reread(&st, rec, ch.offBase+int64(ch.offs[pos]), st.Packet)
 	}
 	for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
 		if d.note {
@@ -977,7 +1021,7 @@ func (s *Session) stepLocked(i int) (Step, bool) {
 // reread fills the packet fields of st from the source, at off. If the
 // packet cannot be read again, or is not the one recorded (the file
 // changed), they stay zero and Info.Reread says why.
-func (s *Session) reread(st *Step, rec *stepRec, off int64) {
+func (s *Session) reread(st *Step, rec *stepRec, off int64, packet uint64) {
 	var seg fsm.Segment
 	err := s.rr.Reread(off, &seg)
 	if err == nil {
@@ -993,7 +1037,7 @@ func (s *Session) reread(st *Step, rec *stepRec, off int64) {
 	}
 	s.rrMu.Lock()
 	if s.rrErr == nil {
-		s.rrErr = fmt.Errorf("packet %d: %w", rec.packet, err)
+		s.rrErr = fmt.Errorf("packet %d: %w", packet, err)
 	}
 	s.rrMu.Unlock()
 }
@@ -1062,8 +1106,8 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	c.Packets = [2]uint64{uint64(e.pkts[0]), uint64(e.pkts[1])}
 	c.Bytes = e.bytes
 	c.LastTime = time.Unix(0, s.entTime(r, e)).In(c.FirstTime.Location())
-	if rec, _ := s.recLocked(e.step); rec != nil && rec.packet != 0 {
-		c.LastPacket = rec.packet
+	if rec, ch := s.recLocked(e.step); rec != nil && ch.packetOf(rec) != 0 {
+		c.LastPacket = ch.packetOf(rec)
 	}
 	return c, true
 }
