@@ -73,6 +73,10 @@ type rereadState struct {
 	decs  sync.Pool // of *Decoder
 }
 
+// Rereadable reports whether Offset can ever be ok: the file is a regular
+// file, not compressed.
+func (s *FileSource) Rereadable() bool { return s.pos.cr != nil }
+
 // Offset returns where the segment Next last returned is, for Reread: the
 // start of its pcap record, or the end of its pcapng block. ok is false
 // for gzip files, pipes and once a second link type was met.
@@ -217,7 +221,12 @@ func (s *FileSource) rereadPcapng(end int64) ([]byte, int, error) {
 	return nil, 0, errors.New("not a packet block")
 }
 
-// Offset and Reread of a filtered source are its file's.
+// Rereadable, Offset and Reread of a filtered source are its file's.
+func (s *filteredSource) Rereadable() bool {
+	r, ok := s.src.(*FileSource)
+	return ok && r.Rereadable()
+}
+
 func (s *filteredSource) Offset() (int64, bool) {
 	if r, ok := s.src.(*FileSource); ok {
 		return r.Offset()

@@ -24,6 +24,9 @@ type Source interface {
 // cap then.
 type Rereader interface {
 	Source
+	// Rereadable reports whether the source can read its segments again
+	// at all (not a gzip file, a pipe or a device).
+	Rereadable() bool
 	// Offset returns where the segment Next last returned is, for
 	// Reread; ok is false if that one cannot be read again.
 	Offset() (off int64, ok bool)
@@ -82,6 +85,9 @@ func (s *Session) Run(ctx context.Context, src Source, opt RunOptions) error {
 		}()
 	}
 	rr, _ := src.(Rereader)
+	if rr != nil && !rr.Rereadable() {
+		rr = nil
+	}
 	if rr != nil {
 		s.mu.Lock()
 		if s.n == 0 {

@@ -94,6 +94,32 @@ func TestRereadEqualsMemory(t *testing.T) {
 			t.Errorf("%s: %v", path, fi.Reread)
 		}
 	}
+	// Through a capture filter, as synfin -r FILE 'tcp port 7830' reads.
+	filtered := func(file bool) *session.Session {
+		src, err := capture.OpenFileFiltered("../testdata/scenarios/abort.pcap", "tcp port 7830")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { src.Close() })
+		s := session.New(session.Config{})
+		var in session.Source = memOnly{src}
+		if file {
+			in = src
+		}
+		s.Run(context.Background(), in, session.RunOptions{})
+		return s
+	}
+	a, b := filtered(false), filtered(true)
+	if a.Len() == 0 || a.Len() != b.Len() {
+		t.Fatalf("filtered: %d steps in memory, %d from the file", a.Len(), b.Len())
+	}
+	for i := 0; i < a.Len(); i++ {
+		x, _ := a.Step(i)
+		y, _ := b.Step(i)
+		if !reflect.DeepEqual(x, y) {
+			t.Fatalf("filtered: step %d:\nmemory %+v\n  file %+v", i, x, y)
+		}
+	}
 	t.Logf("%d captures, %d steps re-read from their file", files, reread)
 	if reread < 1000 {
 		t.Errorf("only %d steps re-read", reread)

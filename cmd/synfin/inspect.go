@@ -42,7 +42,8 @@ Flags:
   --keep N|D         keep only the newest N steps (about N packets) or D of
                      capture time (e.g. 10m) for long live runs; older steps
                      are dropped 4096 at a time and the status bar says so
-                     (default: a cap of 2M steps)
+                     (default: every step of an uncompressed file; the
+                     newest 2M steps of live capture, pipes and gzip files)
 `
 
 // tuiFlags are the flags the TUI commands share.
