@@ -70,7 +70,7 @@ func BenchmarkKeys(b *testing.B) {
 		}
 		defer src.Close()
 		s := session.New(session.Config{})
-		if err := s.Run(context.Background(), src, session.RunOptions{}); err != nil {
+		if err := s.Run(context.Background(), src, session.RunOptions{Reread: true}); err != nil {
 			b.Fatal(err)
 		}
 		benchKeys(b, s)

@@ -83,8 +83,8 @@ func TestIndexDerived(t *testing.T) {
 				s.shadow = func(id uint64, e ent) { want[id] = append(want[id], e) }
 				trs := map[uint64][]fsm.Transition{}
 				s.shadowFz = func(id uint64, t []fsm.Transition) { trs[id] = t }
-				s.Run(context.Background(), src, RunOptions{})
-				src.Close()
+				t.Cleanup(func() { src.Close() })
+				s.Run(context.Background(), src, RunOptions{Reread: true})
 				check(filepath.Base(f), s, want, trs)
 			}
 		}

@@ -18,9 +18,10 @@ import (
 
 // TestMemory reports the heap a session holds for 100k connections (1M
 // segments) and fails if it grows past a budget. Skipped with -short.
-// "memory" keeps the packet fields in memory, as for a pipe, a gzip file
-// or live capture; "file" re-reads them from the capture file
-// (capturetest.WriteSyntheticPcap, the same traffic).
+// "memory" keeps the packet fields in memory, as for live capture;
+// "file" re-reads them from the capture file
+// (capturetest.WriteSyntheticPcap, the same traffic); "spill" from a
+// temporary file, as for a pipe or a gzip file.
 func TestMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 1M-segment session")
@@ -38,26 +39,38 @@ func TestMemory(t *testing.T) {
 		reportHeap(t, s, &before, 200)
 		runtime.KeepAlive(segs) // measured before: must not be freed before after
 	})
-	t.Run("file", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "synthetic.pcap")
-		if err := capturetest.WriteSyntheticPcap(path, 100_000); err != nil {
-			t.Fatal(err)
+	path := filepath.Join(t.TempDir(), "synthetic.pcap")
+	if err := capturetest.WriteSyntheticPcap(path, 100_000); err != nil {
+		t.Fatal(err)
+	}
+	for _, spill := range []bool{false, true} {
+		name := "file"
+		if spill {
+			name = "spill" // as a pipe or a gzip file is read
 		}
-		src, err := capture.OpenFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer src.Close()
-		var before runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		s := session.New(session.Config{})
-		if err := s.Run(context.Background(), src, session.RunOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		reportHeap(t, s, &before, 120)
-		runtime.KeepAlive(src)
-	})
+		t.Run(name, func(t *testing.T) {
+			src, err := capture.OpenFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			var before runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			s := session.New(session.Config{})
+			defer s.Close()
+			var in session.Source = src
+			opt := session.RunOptions{Reread: true}
+			if spill {
+				in, opt.Spill = memOnly{src}, t.TempDir()
+			}
+			if err := s.Run(context.Background(), in, opt); err != nil {
+				t.Fatal(err)
+			}
+			reportHeap(t, s, &before, 120)
+			runtime.KeepAlive(src)
+		})
+	}
 }
 
 // reportHeap logs the live heap s holds per step, and fails above budget.

@@ -40,27 +40,34 @@ func rereadCaptures(t *testing.T) []string {
 // the end must be the same.
 func TestRereadEqualsMemory(t *testing.T) {
 	var reread, files int
+	spillDir := t.TempDir()
 	for _, path := range rereadCaptures(t) {
-		load := func(file bool) (*session.Session, *capture.FileSource) {
+		load := func(file bool, spill string) (*session.Session, *capture.FileSource) {
 			src, err := capture.OpenFile(path)
 			if err != nil {
 				return nil, nil
 			}
 			t.Cleanup(func() { src.Close() })
 			s := session.New(session.Config{FSM: fsm.Config{}})
+			t.Cleanup(func() { s.Close() })
 			var in session.Source = memOnly{src}
 			if file {
 				in = src
 			}
-			s.Run(context.Background(), in, session.RunOptions{})
+			s.Run(context.Background(), in, session.RunOptions{Spill: spill, Reread: true})
 			return s, src
 		}
-		mem, _ := load(false)
+		mem, _ := load(false, "")
 		if mem == nil {
 			continue // not a capture synfin reads (the error tests' files)
 		}
 		files++
-		fil, src := load(true)
+		fil, src := load(true, "")
+		if files%2 == 0 {
+			// Half of them through a spill file instead (a pipe, a
+			// gzip file): the same again.
+			fil, _ = load(false, spillDir)
+		}
 		if _, ok := src.Offset(); ok && strings.HasSuffix(path, ".gz") {
 			t.Errorf("%s: Offset ok on a gzip file", path)
 		}
@@ -106,7 +113,7 @@ func TestRereadEqualsMemory(t *testing.T) {
 		if file {
 			in = src
 		}
-		s.Run(context.Background(), in, session.RunOptions{})
+		s.Run(context.Background(), in, session.RunOptions{Reread: true})
 		return s
 	}
 	a, b := filtered(false), filtered(true)
@@ -120,7 +127,10 @@ func TestRereadEqualsMemory(t *testing.T) {
 			t.Fatalf("filtered: step %d:\nmemory %+v\n  file %+v", i, x, y)
 		}
 	}
-	t.Logf("%d captures, %d steps re-read from their file", files, reread)
+	if left, _ := os.ReadDir(spillDir); len(left) != 0 {
+		t.Errorf("spill files left in %s: %v", spillDir, left)
+	}
+	t.Logf("%d captures, %d steps re-read from their file or a spill file", files, reread)
 	if reread < 1000 {
 		t.Errorf("only %d steps re-read", reread)
 	}
@@ -144,7 +154,7 @@ func TestRereadChangedFile(t *testing.T) {
 	}
 	defer src.Close()
 	s := session.New(session.Config{})
-	if err := s.Run(context.Background(), src, session.RunOptions{}); err != nil {
+	if err := s.Run(context.Background(), src, session.RunOptions{Reread: true}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := s.Step(0)

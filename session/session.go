@@ -309,8 +309,9 @@ type Session struct {
 	lastSeg   time.Time
 
 	loc      *time.Location // of the capture's timestamps (the first step's)
-	rr       Rereader       // the source, when it can re-read its packets (Run)
-	segOff   int64          // where the segment being recorded is in rr, or -1
+	rr       packetStore    // the source, when it can re-read its packets, or the spill (Run)
+	spill    *spill
+	segOff   int64 // where the segment being recorded is in rr, or -1
 	rrMu     sync.Mutex
 	rrErr    error        // why a packet could not be read again, the first time
 	reasons  []fsm.Reason // interned: dets and frozen transitions hold indexes
@@ -318,6 +319,11 @@ type Session struct {
 	build    Step                                  // the step being recorded
 	shadow   func(id uint64, e ent)                // tests: every entry as committed
 	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
+}
+
+// packetStore reads a segment's packet fields again, at an offset.
+type packetStore interface {
+	Reread(off int64, seg *fsm.Segment) error
 }
 
 // New returns an empty session.

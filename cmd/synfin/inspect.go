@@ -341,7 +341,12 @@ func runTUI(ctx context.Context, r tuiRun) error {
 	go func() {
 		defer app.Guard()
 		opt := session.RunOptions{Counts: sourceCounts(r.src, r.log)}
-		if r.mode != ui.Replay {
+		if r.mode == ui.Replay {
+			// Packet fields read again from the file (kept open until
+			// the UI ends), or, from a pipe or a gzip file, from a
+			// temporary file: every step kept.
+			opt.Reread, opt.Spill = true, os.TempDir()
+		} else {
 			t := time.NewTicker(500 * time.Millisecond)
 			defer t.Stop()
 			opt.Tick = t.C
@@ -359,6 +364,9 @@ func runTUI(ctx context.Context, r tuiRun) error {
 		r.src.Close() // unblocks a live Next; a file's pump stops on ctx
 	}
 	err := <-pumpErr
+	if r.session == nil {
+		s.Close()
+	}
 	switch {
 	case uiErr != nil:
 		return uiErr
