@@ -17,8 +17,10 @@ import (
 )
 
 // DefaultMaxSteps is the number of steps a Session keeps when
-// Config.MaxSteps is zero: enough for a 2M-packet file, about 450 MB of
-// live heap for short connections (see the package doc).
+// Config.MaxSteps is zero and its packet fields are in memory (live
+// capture, Observe): about 300 MB of live heap for short connections (see
+// the package doc). A session run with RunOptions.Reread on a capture
+// file, or with RunOptions.Spill, has no such cap.
 const DefaultMaxSteps = 2 << 20
 
 // chunkSize is how many steps are allocated (and dropped) at once.
@@ -28,7 +30,9 @@ const chunkSize = 4096
 type Config struct {
 	FSM fsm.Config
 	// MaxSteps bounds the steps kept; older ones are dropped oldest-first.
-	// Zero means DefaultMaxSteps. It is rounded up to a multiple of 4096.
+	// Zero means DefaultMaxSteps, or no bound when the packet fields are
+	// not in memory (RunOptions.Reread, Spill). It is rounded up to a
+	// multiple of 4096.
 	MaxSteps int
 	// KeepFor, if positive, also drops steps older than KeepFor of capture
 	// time before the newest step (synfin --keep 10m, for long live
