@@ -30,7 +30,7 @@ func TestIndexDerived(t *testing.T) {
 			if r == nil || r.fz == nil {
 				continue
 			}
-			if got := s.transitions(r, r.fz.ntr); !reflect.DeepEqual(got, w) {
+			if got := s.transitions(r, r.fz.ntr()); !reflect.DeepEqual(got, w) {
 				t.Fatalf("%s: connection %d: transitions\n got %+v\nwant %+v", name, id, got, w)
 			}
 		}

@@ -127,25 +127,55 @@ const ckEvery = 32
 
 // frozen is a finished connection, compact: the fields ConnAt, RowAt and
 // Match read, transitions without their padding.
+// 176 bytes, the rest (rare) apart.
 type frozen struct {
 	client, server netip.AddrPort
-	vlan           uint32
-	joinedLate     bool
 	firstPacket    uint64
 	firstTime      time.Time
 	history        string
-	trs            []frozenTr
-	notes          []fsm.Note
 	// While every step of the connection is kept, its transitions are
 	// its steps' changes, in order: trAt lists the positions in the
 	// connection's index of the steps that have changes, conf their
 	// confidence as of now (later evidence raises it; 5 bytes instead of
-	// 32 a transition), wd the transitions later withdrawn, and trs is
-	// nil. Before any of its steps is dropped, they go to trs.
-	trAt []uint32
-	conf []fsm.Confidence
-	wd   []withdrawn
-	ntr  int
+	// 32 a transition), rare.wd the transitions later withdrawn, and
+	// rare.trs is nil. Before any of its steps is dropped, they go to
+	// rare.trs.
+	trAt  []uint32
+	conf  []fsm.Confidence
+	rare  *frozenRare
+	vlan  uint32
+	ntrJL uint32 // the number of transitions | joinedLate<<31
+}
+
+// frozenRare is what few frozen connections have.
+type frozenRare struct {
+	trs   []frozenTr
+	notes []fsm.Note
+	wd    []withdrawn
+}
+
+func (fz *frozen) ntr() int         { return int(fz.ntrJL &^ (1 << 31)) }
+func (fz *frozen) joinedLate() bool { return fz.ntrJL&(1<<31) != 0 }
+
+func (fz *frozen) trs() []frozenTr {
+	if fz.rare == nil {
+		return nil
+	}
+	return fz.rare.trs
+}
+
+func (fz *frozen) notes() []fsm.Note {
+	if fz.rare == nil {
+		return nil
+	}
+	return fz.rare.notes
+}
+
+func (fz *frozen) rareOf() *frozenRare {
+	if fz.rare == nil {
+		fz.rare = new(frozenRare)
+	}
+	return fz.rare
 }
 
 // withdrawn is a transition's WithdrawnBy, by its position.
@@ -633,22 +663,25 @@ func (s *Session) freeze(r *connRec) {
 		return
 	}
 	fz := &frozen{
-		client: c.Client, server: c.Server, vlan: c.VLAN, joinedLate: c.JoinedLate,
+		client: c.Client, server: c.Server, vlan: c.VLAN, ntrJL: uint32(min(len(c.Transitions), 1<<31-1)),
 		firstPacket: c.FirstPacket, firstTime: c.FirstTime, history: c.History(),
 	}
 	if s.shadowFz != nil {
 		s.shadowFz(c.ID, slices.Clone(c.Transitions))
 	}
-	fz.ntr = len(c.Transitions)
+	if c.JoinedLate {
+		fz.ntrJL |= 1 << 31
+	}
 	if len(c.Transitions) > 0 && !s.fromSteps(r, fz, c.Transitions) {
-		fz.trs = make([]frozenTr, len(c.Transitions))
+		trs := make([]frozenTr, len(c.Transitions))
+		fz.rareOf().trs = trs
 		for i, t := range c.Transitions {
-			fz.trs[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
+			trs[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
 				ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
 		}
 	}
 	if len(c.Notes) > 0 {
-		fz.notes = append([]fsm.Note(nil), c.Notes...)
+		fz.rareOf().notes = append([]fsm.Note(nil), c.Notes...)
 	}
 	r.fz, r.c = fz, nil
 	// Without the room append left.
@@ -699,7 +732,10 @@ func (s *Session) fromSteps(r *connRec, fz *frozen, trs []fsm.Transition) bool {
 	if j != len(trs) {
 		return false
 	}
-	fz.trAt, fz.conf, fz.wd = slices.Clip(at), conf, wd
+	fz.trAt, fz.conf = slices.Clip(at), conf
+	if wd != nil {
+		fz.rareOf().wd = wd
+	}
 	return true
 }
 
@@ -708,8 +744,8 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 	fz := r.fz
 	out := make([]fsm.Transition, 0, n)
 	loc := fz.firstTime.Location()
-	if fz.trs != nil {
-		for _, t := range fz.trs[:n] {
+	if trs := fz.trs(); trs != nil {
+		for _, t := range trs[:n] {
 			out = append(out, fsm.Transition{Packet: t.packet, Time: time.Unix(0, t.t).In(loc), Endpoint: t.ep,
 				From: t.from, To: t.to, Reason: s.reasons[t.reason], Confidence: t.conf, WithdrawnBy: t.withdrawnBy})
 		}
@@ -730,7 +766,10 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 			break
 		}
 	}
-	for _, w := range fz.wd {
+	if fz.rare == nil {
+		return out
+	}
+	for _, w := range fz.rare.wd {
 		if w.i < len(out) {
 			out[w.i].WithdrawnBy = w.by
 		}
@@ -742,16 +781,17 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 // steps before one of them is dropped.
 func (s *Session) keepTransitions(r *connRec) {
 	fz := r.fz
-	if fz == nil || fz.trs != nil || fz.ntr == 0 {
+	if fz == nil || fz.trs() != nil || fz.ntr() == 0 {
 		return
 	}
-	trs := s.transitions(r, fz.ntr)
-	fz.trs = make([]frozenTr, len(trs))
+	trs := s.transitions(r, fz.ntr())
+	kept := make([]frozenTr, len(trs))
+	fz.rareOf().trs, fz.rare.wd = kept, nil
 	for i, t := range trs {
-		fz.trs[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
+		kept[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
 			ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
 	}
-	fz.trAt, fz.conf, fz.wd = nil, nil, nil
+	fz.trAt, fz.conf = nil, nil
 }
 
 // commit indexes a filled step under its connection. A segment's own step
@@ -1102,14 +1142,14 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 		fz := r.fz
 		c = fsm.Conn{
 			ID: r.id, Client: fz.client, Server: fz.server, VLAN: fz.vlan,
-			JoinedLate: fz.joinedLate, FirstPacket: fz.firstPacket, FirstTime: fz.firstTime,
+			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket, FirstTime: fz.firstTime,
 		}
-		ntr, nnotes = min(ntr, fz.ntr), min(nnotes, len(fz.notes))
+		ntr, nnotes = min(ntr, fz.ntr()), min(nnotes, len(fz.notes()))
 		if ntr > 0 {
 			c.Transitions = s.transitions(r, ntr)
 		}
 		if nnotes > 0 {
-			c.Notes = fz.notes[:nnotes:nnotes]
+			c.Notes = fz.notes()[:nnotes:nnotes]
 		}
 	}
 	c.State = e.states
@@ -1283,7 +1323,7 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 		h, first = c.History(), c.FirstTime
 	} else {
 		fz := r.fz
-		row.Client, row.Server, row.JoinedLate = fz.client, fz.server, fz.joinedLate
+		row.Client, row.Server, row.JoinedLate = fz.client, fz.server, fz.joinedLate()
 		h, first = fz.history, fz.firstTime
 	}
 	if int(e.hist) < len(h) {
