@@ -46,13 +46,13 @@
 // its tracker Conn left to the garbage collector.
 //
 // Measured (TestMemory, live heap after a collection, 100k short
-// connections, 1.09M steps): 119 bytes per step when the packets are
-// re-read from the file or a spill file, 145 with them in memory (213
-// and 518 in earlier layouts); the TUI peaks at about 175 MB resident
-// on the 1M-packet synthetic file (347 MB before). Where the 119 bytes
+// connections, 1.09M steps): 111 bytes per step when the packets are
+// re-read from the file or a spill file, 137 with them in memory (213
+// and 518 in earlier layouts); the TUI peaks at about 166 MB resident
+// on the 1M-packet synthetic file (347 MB before). Where the 111 bytes
 // go (heap profile): the record 40, changes and notes 10, the index and
-// its checkpoints 9, the file offset 4, the frozen connections 42
-// (about 460 bytes a connection: its 256-byte frozen copy, 128-byte
+// its checkpoints 9, the file offset 4, the frozen connections 35
+// (about 380 bytes a connection: its 176-byte frozen copy, 128-byte
 // connRec, map slot, transitions' positions and confidences), and 13 for
 // the tracker's own connections still in TIME_WAIT at the end.
 //
