@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/synfin/synfin/fsm"
@@ -88,5 +89,68 @@ func TestIndexDerived(t *testing.T) {
 				check(filepath.Base(f), s, want, trs)
 			}
 		}
+	}
+}
+
+// TestOpenCopy: what ConnAt shows of a connection the tracker still
+// follows, at its latest step, is its Conn as the tracker has it after
+// the segment (the session reads a copy made at each step, never the
+// *Conn itself, which fsm.Config.Freeze may freeze and reuse).
+func TestOpenCopy(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/*/*.pcap")
+	corpus, _ := filepath.Glob("../../shared/corpus/pcaps/*.pcap*")
+	files = append(files, corpus...)
+	var checked int
+	for _, f := range files {
+		src, err := capture.OpenFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := New(Config{})
+		var want []fsm.Conn
+		s.shadowC = func(c *fsm.Conn) {
+			w := fsm.Conn{ID: c.ID, Client: c.Client, Server: c.Server, VLAN: c.VLAN, JoinedLate: c.JoinedLate,
+				FirstPacket: c.FirstPacket, FirstTime: c.FirstTime, Packets: c.Packets, Bytes: c.Bytes,
+				Transitions: slices.Clone(c.Transitions), Notes: slices.Clone(c.Notes)}
+			want = append(want, w)
+		}
+		for {
+			seg, err := src.Next()
+			if err != nil {
+				break
+			}
+			want = want[:0]
+			s.Observe(seg)
+			for _, w := range want {
+				got, ok := s.ConnAt(w.ID, s.Len()-1)
+				if !ok {
+					t.Fatalf("%s: connection %d not found", f, w.ID)
+				}
+				got = fsm.Conn{ID: got.ID, Client: got.Client, Server: got.Server, VLAN: got.VLAN, JoinedLate: got.JoinedLate,
+					FirstPacket: got.FirstPacket, FirstTime: got.FirstTime, Packets: got.Packets, Bytes: got.Bytes,
+					Transitions: got.Transitions, Notes: got.Notes}
+				if len(got.Transitions) == 0 {
+					got.Transitions = nil
+				}
+				if len(got.Notes) == 0 {
+					got.Notes = nil
+				}
+				if len(w.Transitions) == 0 {
+					w.Transitions = nil
+				}
+				if len(w.Notes) == 0 {
+					w.Notes = nil
+				}
+				if !reflect.DeepEqual(got, w) {
+					t.Fatalf("%s: packet %d: connection %d\n got %+v\nwant %+v", f, seg.Packet, w.ID, got, w)
+				}
+				checked++
+			}
+		}
+		src.Close()
+	}
+	t.Logf("%d connection states checked", checked)
+	if checked < 1000 {
+		t.Errorf("only %d checked", checked)
 	}
 }

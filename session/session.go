@@ -96,11 +96,13 @@ type ent struct {
 	states [2]fsm.State
 }
 
-// connRec is one listed connection. While the tracker follows it, c is the
-// tracker's (read under the read lock); once the tracker lets go of it,
-// it is frozen into fz, a compact copy of what readers ask, and the
-// tracker's Conn (a transitions array with room to spare, sequence
-// tracking, Zeek state: about 1.8 KB) is left to the collector.
+// connRec is one listed connection. What readers are shown of it is fz,
+// a compact copy of the tracker's Conn made at each of its steps (sync):
+// readers never touch a *Conn, which the tracker changes, and with
+// fsm.Config.Freeze freezes and reuses for another connection; once the
+// tracker lets go of it, the Conn (a transitions array with room to
+// spare, sequence tracking, Zeek state: about 1.8 KB) is left to the
+// collector.
 //
 // Its index is the Index of each of its steps (4 bytes a step, relative to
 // base) and a full entry (ent) at the first of them, every ckEvery
@@ -109,14 +111,14 @@ type ent struct {
 // checkpoint before it by walking at most ckEvery-1 steps.
 type connRec struct {
 	id     uint64
-	c      *fsm.Conn
-	fz     *frozen
+	fz     *frozen  // what readers are shown of it (see sync)
 	first  int      // Index of the first step
 	base   int      // steps[k] is base + Index of the k-th kept step
 	steps  []uint32 // one per kept step, and the last one even once dropped
 	cks    []ent    // checkpoints, by step; cks[0] is at steps[0]
 	tail   *ent     // the entry at the last step, while the tracker follows it
 	lastCk int32    // position of the last checkpoint in steps
+	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
 	ended  int      // Index of the last step before the tracker let go of it, or -1
 	gone   bool     // dropped with its steps (bounded memory)
 	lastT  int64    // time of steps[0] once its step is dropped (Unix ns)
@@ -196,19 +198,9 @@ type frozenTr struct {
 	reason              uint16
 }
 
-func (r *connRec) client() netip.AddrPort {
-	if r.c != nil {
-		return r.c.Client
-	}
-	return r.fz.client
-}
+func (r *connRec) client() netip.AddrPort { return r.fz.client }
 
-func (r *connRec) server() netip.AddrPort {
-	if r.c != nil {
-		return r.c.Server
-	}
-	return r.fz.server
-}
+func (r *connRec) server() netip.AddrPort { return r.fz.server }
 
 // stepRec is a Step in 40 bytes instead of 208 (plus its slices): its
 // changes and notes are dets in its chunk, its revisions (rare) in the
@@ -353,6 +345,7 @@ type Session struct {
 	build    Step                                  // the step being recorded
 	shadow   func(id uint64, e ent)                // tests: every entry as committed
 	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
+	shadowC  func(c *fsm.Conn)                     // tests: every Conn of a batch, after it
 }
 
 // packetStore reads a segment's packet fields again, at an offset.
@@ -417,7 +410,7 @@ func (s *Session) Flush() {
 			if ev.Kind == fsm.KindEnd {
 				if r := s.conns[ev.Conn.ID]; r != nil {
 					r.ended = s.n - 1
-					s.freeze(r)
+					s.freeze(r, ev.Conn)
 				}
 			}
 		}
@@ -508,11 +501,18 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 			}
 			if r := s.conns[ev.Conn.ID]; r != nil {
 				r.ended = s.n - 1
-				s.freeze(r)
+				s.freeze(r, ev.Conn)
 			}
 		}
 	}
 	flush()
+	if s.shadowC != nil {
+		for i := range evs {
+			if evs[i].Kind != fsm.KindEnd {
+				s.shadowC(evs[i].Conn)
+			}
+		}
+	}
 }
 
 // begin starts building the next step. The caller fills it and commits.
@@ -655,88 +655,117 @@ func (s *Session) reasonIndex(r fsm.Reason) uint16 {
 	return i
 }
 
-// freeze replaces the tracker's Conn of a connection it let go of by a
-// compact copy.
-func (s *Session) freeze(r *connRec) {
-	c := r.c
-	if c == nil {
-		return
-	}
-	fz := &frozen{
-		client: c.Client, server: c.Server, vlan: c.VLAN, ntrJL: uint32(min(len(c.Transitions), 1<<31-1)),
-		firstPacket: c.FirstPacket, firstTime: c.FirstTime, history: c.History(),
+// freeze is the last sync of a connection the tracker let go of (c, its
+// Conn, valid during this event): its copy loses the room append left.
+func (s *Session) freeze(r *connRec, c *fsm.Conn) {
+	if r.tail == nil {
+		return // already frozen
 	}
 	if s.shadowFz != nil {
 		s.shadowFz(c.ID, slices.Clone(c.Transitions))
 	}
-	if c.JoinedLate {
-		fz.ntrJL |= 1 << 31
-	}
-	if len(c.Transitions) > 0 && !s.fromSteps(r, fz, c.Transitions) {
-		trs := make([]frozenTr, len(c.Transitions))
-		fz.rareOf().trs = trs
-		for i, t := range c.Transitions {
-			trs[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
-				ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
+	s.sync(r, c, -1)
+	fz := r.fz
+	if fz.rare == nil || fz.rare.trs == nil {
+		if int(r.nder) != len(c.Transitions) {
+			s.copyTransitions(fz, c.Transitions) // some came with no step
+		} else {
+			fz.trAt, fz.conf = slices.Clip(fz.trAt), slices.Clip(fz.conf)
 		}
 	}
-	if len(c.Notes) > 0 {
-		fz.rareOf().notes = append([]fsm.Note(nil), c.Notes...)
-	}
-	r.fz, r.c = fz, nil
-	// Without the room append left.
 	r.steps = slices.Clone(r.steps)
 	r.cks = slices.Clone(r.cks)
 	r.tail = nil
 }
 
-// fromSteps sets fz.trAt and fz.wd if trs are the changes of r's steps,
-// all of them kept, in order.
-func (s *Session) fromSteps(r *connRec, fz *frozen, trs []fsm.Transition) bool {
-	if len(r.steps) == 0 || r.stepAt(0) != r.first {
-		return false
+// sync copies what readers are shown of connection r from c, the
+// tracker's Conn, valid during the current event; pos is the position in
+// r's index of the step being committed, or -1. A connection's
+// transitions are its steps' changes, in order, as long as that holds
+// (fz.trAt, fz.conf); otherwise they are copied (rare.trs).
+func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
+	fz := r.fz
+	if fz == nil {
+		fz = &frozen{}
+		r.fz = fz
 	}
-	var at []uint32
+	fz.client, fz.server, fz.vlan = c.Client, c.Server, c.VLAN
+	fz.firstPacket, fz.firstTime = c.FirstPacket, c.FirstTime
+	if h := c.History(); h != fz.history {
+		fz.history = h
+	}
+	fz.ntrJL = uint32(min(len(c.Transitions), 1<<31-1))
+	if c.JoinedLate {
+		fz.ntrJL |= 1 << 31
+	}
+	if len(c.Notes) != len(fz.notes()) {
+		// Readers hold fz.notes()[:n:n]: append only.
+		if len(c.Notes) > len(fz.notes()) {
+			fz.rareOf().notes = append(fz.rare.notes, c.Notes[len(fz.rare.notes):]...)
+		} else {
+			fz.rareOf().notes = slices.Clone(c.Notes)
+		}
+	}
+	trs := c.Transitions
+	if fz.rare != nil && fz.rare.trs != nil || pos >= 0 && !s.attribute(r, trs, pos) {
+		s.copyTransitions(fz, trs)
+		return
+	}
+	// Confidences rise and transitions are withdrawn after the fact.
+	if cap(fz.conf) >= len(trs) {
+		fz.conf = fz.conf[:len(trs)]
+	} else {
+		fz.conf = make([]fsm.Confidence, len(trs), len(trs)+len(trs)/2+2)
+	}
 	var wd []withdrawn
-	conf := make([]fsm.Confidence, len(trs))
-	j := 0
-	for k := range r.steps {
-		rec, ch := s.recLocked(r.stepAt(k))
-		if rec == nil {
-			return false
-		}
-		has := false
-		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
-			if d.note {
-				continue
-			}
-			if j == len(trs) {
-				return false
-			}
-			t := &trs[j]
-			if t.Packet != ch.packetOf(rec) || t.Time.UnixNano() != rec.t || t.Endpoint != d.ep || t.From != d.from ||
-				t.To != d.to || t.Reason != s.reasons[d.reason] {
-				return false
-			}
-			if t.WithdrawnBy != 0 {
-				wd = append(wd, withdrawn{j, t.WithdrawnBy})
-			}
-			conf[j] = t.Confidence
-			j++
-			has = true
-		}
-		if has {
-			at = append(at, uint32(k))
+	for i := range trs {
+		fz.conf[i] = trs[i].Confidence
+		if trs[i].WithdrawnBy != 0 {
+			wd = append(wd, withdrawn{i, trs[i].WithdrawnBy})
 		}
 	}
-	if j != len(trs) {
-		return false
-	}
-	fz.trAt, fz.conf = slices.Clip(at), conf
-	if wd != nil {
+	if wd != nil || fz.rare != nil {
 		fz.rareOf().wd = wd
 	}
+}
+
+// attribute matches the changes of r's step at pos to the next of trs,
+// and reports false if they are not those.
+func (s *Session) attribute(r *connRec, trs []fsm.Transition, pos int) bool {
+	rec, ch := s.recLocked(r.stepAt(pos))
+	j := int(r.nder)
+	has := false
+	for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
+		if d.note {
+			continue
+		}
+		if j >= len(trs) {
+			return false
+		}
+		t := &trs[j]
+		if t.Packet != ch.packetOf(rec) || t.Time.UnixNano() != rec.t || t.Endpoint != d.ep || t.From != d.from ||
+			t.To != d.to || t.Reason != s.reasons[d.reason] {
+			return false
+		}
+		j++
+		has = true
+	}
+	if has {
+		r.fz.trAt = append(r.fz.trAt, uint32(pos))
+	}
+	r.nder = uint32(j)
 	return true
+}
+
+// copyTransitions keeps trs themselves in fz, compact.
+func (s *Session) copyTransitions(fz *frozen, trs []fsm.Transition) {
+	kept := make([]frozenTr, len(trs))
+	for i, t := range trs {
+		kept[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
+			ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
+	}
+	fz.rareOf().trs, fz.rare.wd = kept, nil
+	fz.trAt, fz.conf = nil, nil
 }
 
 // transitions returns the first n transitions of frozen connection r.
@@ -784,14 +813,7 @@ func (s *Session) keepTransitions(r *connRec) {
 	if fz == nil || fz.trs() != nil || fz.ntr() == 0 {
 		return
 	}
-	trs := s.transitions(r, fz.ntr())
-	kept := make([]frozenTr, len(trs))
-	fz.rareOf().trs, fz.rare.wd = kept, nil
-	for i, t := range trs {
-		kept[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
-			ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
-	}
-	fz.trAt, fz.conf = nil, nil
+	s.copyTransitions(fz, s.transitions(r, fz.ntr()))
 }
 
 // commit indexes a filled step under its connection. A segment's own step
@@ -802,7 +824,7 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	s.store(st, isSeg)
 	r := s.conns[c.ID]
 	if r == nil {
-		r = &connRec{id: c.ID, c: c, first: st.Index, base: st.Index, ended: -1}
+		r = &connRec{id: c.ID, first: st.Index, base: st.Index, ended: -1}
 		s.conns[c.ID] = r
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
@@ -841,6 +863,7 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	pos := len(r.steps)
 	rel := st.Index - r.base
 	if rel > math.MaxUint32 { // a connection 4G steps long: start its index afresh
+		s.keepTransitions(r)
 		r.rebase(pos-1, prev)
 		pos, rel = 1, st.Index-r.base
 	}
@@ -851,11 +874,12 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 		r.cks = append(r.cks, e)
 		r.lastCk = int32(pos)
 	}
-	if r.c != nil {
+	if r.ended < 0 {
 		if r.tail == nil {
 			r.tail = new(ent)
 		}
 		*r.tail = e
+		s.sync(r, c, pos)
 	}
 	if s.shadow != nil {
 		s.shadow(c.ID, e)
@@ -1126,19 +1150,7 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	// Only exported fields: the tracker's private ones are as of now.
 	// History() and ConnState() of the copy are empty: use RowOf.
 	ntr, nnotes := int(e.ntr), int(e.nnotes)
-	if r.c != nil {
-		c = fsm.Conn{
-			ID: r.id, Client: r.c.Client, Server: r.c.Server, VLAN: r.c.VLAN,
-			JoinedLate: r.c.JoinedLate, FirstPacket: r.c.FirstPacket, FirstTime: r.c.FirstTime,
-		}
-		ntr, nnotes = min(ntr, len(r.c.Transitions)), min(nnotes, len(r.c.Notes))
-		if ntr > 0 {
-			c.Transitions = r.c.Transitions[:ntr:ntr]
-		}
-		if nnotes > 0 {
-			c.Notes = r.c.Notes[:nnotes:nnotes]
-		}
-	} else {
+	{
 		fz := r.fz
 		c = fsm.Conn{
 			ID: r.id, Client: fz.client, Server: fz.server, VLAN: fz.vlan,
@@ -1318,10 +1330,7 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 	row := Row{ID: r.id}
 	var h string
 	var first time.Time
-	if c := r.c; c != nil {
-		row.Client, row.Server, row.JoinedLate = c.Client, c.Server, c.JoinedLate
-		h, first = c.History(), c.FirstTime
-	} else {
+	{
 		fz := r.fz
 		row.Client, row.Server, row.JoinedLate = fz.client, fz.server, fz.joinedLate()
 		h, first = fz.history, fz.firstTime
