@@ -40,16 +40,20 @@
 // and wherever the entry does not follow from the one before and the
 // step (a segment counts one packet and its length for its sender; the
 // record keeps the history's growth): any other entry is derived by
-// walking at most 31 records. A connection the tracker let go of is
-// frozen into a compact copy whose transitions are its steps' changes
-// (their positions and final confidences, 5 bytes each instead of 32),
-// its tracker Conn left to the garbage collector.
+// walking at most 31 records. What readers see of a connection is a
+// compact copy of the tracker's Conn, made at each of its steps: readers
+// never touch a *Conn, which the tracker changes between events and,
+// with fsm.Config.Freeze, freezes and reuses for another connection. Its
+// transitions are its steps' changes (their positions and current
+// confidences, 5 bytes each instead of 32). Once the tracker lets go of
+// a connection, its Conn is left to the garbage collector.
 //
 // Measured (TestMemory, live heap after a collection, 100k short
-// connections, 1.09M steps): 111 bytes per step when the packets are
+// connections, 1.09M steps): 112 bytes per step when the packets are
 // re-read from the file or a spill file, 137 with them in memory (213
 // and 518 in earlier layouts); the TUI peaks at about 166 MB resident
-// on the 1M-packet synthetic file (347 MB before). Where the 111 bytes
+// on the 1M-packet synthetic file (347 MB before), 159 MB with the
+// tracker's Freeze. Where the 112 bytes
 // go (heap profile): the record 40, changes and notes 10, the index and
 // its checkpoints 9, the file offset 4, the frozen connections 35
 // (about 380 bytes a connection: its 176-byte frozen copy, 128-byte
