@@ -180,3 +180,41 @@ func TestRereadChangedFile(t *testing.T) {
 		t.Errorf("what the session keeps changed: %+v, was %+v", after, before)
 	}
 }
+
+// TestRereadWhileReading reads steps (re-reading their packets) while the
+// pump still reads the file and records, as the UI does: run with -race.
+func TestRereadWhileReading(t *testing.T) {
+	for _, spill := range []string{"", t.TempDir()} {
+		src, err := capture.OpenFile("../testdata/scenarios/short-connections.pcap")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := session.New(session.Config{})
+		var in session.Source = src
+		if spill != "" {
+			in = memOnly{src}
+		}
+		done := make(chan error, 1)
+		go func() { done <- s.Run(context.Background(), in, session.RunOptions{Reread: true, Spill: spill}) }()
+		for running := true; running; {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+				running = false
+			default:
+			}
+			if n := s.Len(); n > 0 {
+				st, _ := s.Step(n - 1)
+				s.ConnSteps(st.ConnID, n-1, 64)
+				s.ConnAt(st.ConnID, n-1)
+			}
+		}
+		if err := s.Info().Reread; err != nil {
+			t.Error(err)
+		}
+		s.Close()
+		src.Close()
+	}
+}
