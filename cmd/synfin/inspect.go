@@ -319,8 +319,9 @@ func runTUI(ctx context.Context, r tuiRun) error {
 	if os.Getenv("GOGC") == "" {
 		// The session's heap only grows while a file loads: collecting at
 		// 1.25x the live heap instead of 2x lowers the peak resident size
-		// (1M-packet synthetic file: 197 MB at GOGC=50, 175 at 25, for
-		// about 16% more CPU while loading).
+		// (1M-packet synthetic file: 223 MB at GOGC=100, 187-193 at 50,
+		// 166-169 at 25; the CPU time while loading, 4-5 s, varies more
+		// from run to run than between these settings).
 		debug.SetGCPercent(25)
 	}
 	s := r.session
