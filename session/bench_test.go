@@ -119,3 +119,39 @@ func benchKeys(b *testing.B, s *session.Session) {
 		})
 	}
 }
+
+// BenchmarkLoad is what synfin -r does before the first key: Run over a
+// synthetic capture of 1M packets (100k connections, the file written
+// into SYNFIN_BENCH_DIR and kept, or a temporary directory), re-reading
+// mode. It reports CPU seconds per load beside the wall time:
+//
+//	SYNFIN_BENCH_DIR=/tmp/tui-bench go test ./session -run x -bench Load -benchtime 3x
+func BenchmarkLoad(b *testing.B) {
+	dir := os.Getenv("SYNFIN_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "synthetic-100000.pcap")
+	if _, err := os.Lstat(path); err != nil {
+		if err := capturetest.WriteSyntheticPcap(path, 100_000); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var cpu time.Duration
+	for range b.N {
+		src, err := capture.OpenFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := session.New(session.Config{})
+		c0 := cpuTime()
+		if err := s.Run(context.Background(), src, session.RunOptions{Reread: true}); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - c0
+		src.Close()
+	}
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+}
