@@ -203,7 +203,10 @@ func (s *FileSource) rereadPcapng(end int64) ([]byte, int, error) {
 			caplen, wire, start = int64(bo.Uint32(h[20:24])), int64(bo.Uint32(h[24:28])), 28
 		case ngSimplePacket:
 			// No captured length: the data fills the block but for its
-			// padding, up to the original length.
+			// padding, up to the original length. (A simple packet cut
+			// by a snap length that is not a multiple of 4 is read with
+			// up to 3 bytes of padding: the session's check byte then
+			// tells it is not the packet recorded, and shows none.)
 			wire, start = int64(bo.Uint32(h[8:12])), 12
 			caplen = min(wire, n-16)
 		default:
