@@ -205,8 +205,10 @@ func (s *FileSource) rereadPcapng(end int64) ([]byte, int, error) {
 			// No captured length: the data fills the block but for its
 			// padding, up to the original length. (A simple packet cut
 			// by a snap length that is not a multiple of 4 is read with
-			// up to 3 bytes of padding: the session's check byte then
-			// tells it is not the packet recorded, and shows none.)
+			// up to 3 bytes of padding after its payload: beyond the
+			// session's 64-byte preview they change nothing shown;
+			// within it, the session's check byte tells the fields are
+			// not those recorded, and it shows none.)
 			wire, start = int64(bo.Uint32(h[8:12])), 12
 			caplen = min(wire, n-16)
 		default:
