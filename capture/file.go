@@ -57,6 +57,8 @@ type FileSource struct {
 	seen   []layers.LinkType
 	err    error      // sticky error once the file ended
 	gz     *errReader // the gzip stream, if compressed
+	pos    filePos    // where each record is, for Reread (reread.go)
+	rr     rereadState
 }
 
 // errReader remembers the first error other than io.EOF its reader
@@ -119,7 +121,13 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 	}
 	s := &FileSource{path: path, f: f, dec: NewDecoder()}
 
-	br := bufio.NewReaderSize(f, 1<<16)
+	var in io.Reader = f
+	if st.Mode().IsRegular() {
+		s.pos.cr = &countReader{r: f}
+		in = s.pos.cr
+	}
+	br := bufio.NewReaderSize(in, 1<<16)
+	s.pos.br = br
 	head, _ := br.Peek(4)
 	if len(head) >= 2 && [2]byte(head[:2]) == magicGzip {
 		zr, err := gzip.NewReader(br)
@@ -127,6 +135,7 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 			return nil, fmt.Errorf("%q: damaged gzip header (%v): decompress it with gunzip to see what is wrong", path, lower(err))
 		}
 		s.gz = &errReader{r: zr}
+		s.pos.cr = nil
 		br = bufio.NewReaderSize(s.gz, 1<<16)
 		head, err = br.Peek(4)
 		if len(head) == 0 {
@@ -187,6 +196,7 @@ func (s *FileSource) Next() (fsm.Segment, error) {
 			err  error
 			lt   = s.lt
 		)
+		s.pos.mark()
 		if s.pcap != nil {
 			data, ci, err = s.pcap.ZeroCopyReadPacketData()
 		} else {

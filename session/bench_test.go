@@ -1,12 +1,17 @@
 package session_test
 
 import (
+	"context"
+	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/synfin/synfin/capture"
+	"github.com/synfin/synfin/capture/capturetest"
 	"github.com/synfin/synfin/session"
 	"github.com/synfin/synfin/session/sessiontest"
 )
@@ -31,17 +36,48 @@ func benchSession(b *testing.B, n int) *session.Session {
 // BenchmarkKeys measures what the TUI does on End, ←, → and Home: move
 // the cursor, then read what a redraw shows (the step, the selected
 // connection as of it, its last 64 steps, 40 rows of the list). The
-// session holds 1M steps, or SYNFIN_BENCH_STEPS (10000000 needs about
-// 2.5 GB):
+// session holds 1M steps, or SYNFIN_BENCH_STEPS: "memory" keeps the
+// packet fields in memory (a pipe, live capture), "file" re-reads them
+// from a synthetic capture it writes (capturetest.WriteSyntheticPcap,
+// 10.94 steps a connection) into SYNFIN_BENCH_DIR, kept for the next run,
+// or a temporary directory:
 //
 //	go test ./session -run x -bench Keys
-//	SYNFIN_BENCH_STEPS=10000000 go test ./session -run x -bench Keys -benchtime 1000x
+//	SYNFIN_BENCH_DIR=/tmp/tui-bench SYNFIN_BENCH_STEPS=10000000 go test ./session -run x -bench Keys -benchtime 1000x
 func BenchmarkKeys(b *testing.B) {
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("SYNFIN_BENCH_STEPS")); err == nil && v > 0 {
 		n = v
 	}
-	s := benchSession(b, n)
+	b.Run("memory", func(b *testing.B) { benchKeys(b, benchSession(b, n)) })
+	b.Run("file", func(b *testing.B) {
+		dir := os.Getenv("SYNFIN_BENCH_DIR")
+		if dir == "" {
+			dir = b.TempDir()
+		} else if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		conns := (n*100 + 1093) / 1094 // 10.94 steps a connection
+		path := filepath.Join(dir, fmt.Sprintf("synthetic-%d.pcap", conns))
+		if _, err := os.Lstat(path); err != nil {
+			if err := capturetest.WriteSyntheticPcap(path, conns); err != nil {
+				b.Fatal(err)
+			}
+		}
+		src, err := capture.OpenFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer src.Close()
+		s := session.New(session.Config{})
+		if err := s.Run(context.Background(), src, session.RunOptions{Reread: true}); err != nil {
+			b.Fatal(err)
+		}
+		benchKeys(b, s)
+	})
+}
+
+func benchKeys(b *testing.B, s *session.Session) {
 	redraw := func(pos int) {
 		st, ok := s.Step(pos)
 		if !ok {
@@ -77,6 +113,45 @@ func BenchmarkKeys(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(s.Len()), "steps")
+			if err := s.Info().Reread; err != nil {
+				b.Fatal(err)
+			}
 		})
 	}
+}
+
+// BenchmarkLoad is what synfin -r does before the first key: Run over a
+// synthetic capture of 1M packets (100k connections, the file written
+// into SYNFIN_BENCH_DIR and kept, or a temporary directory), re-reading
+// mode. It reports CPU seconds per load beside the wall time:
+//
+//	SYNFIN_BENCH_DIR=/tmp/tui-bench go test ./session -run x -bench Load -benchtime 3x
+func BenchmarkLoad(b *testing.B) {
+	dir := os.Getenv("SYNFIN_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "synthetic-100000.pcap")
+	if _, err := os.Lstat(path); err != nil {
+		if err := capturetest.WriteSyntheticPcap(path, 100_000); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var cpu time.Duration
+	for range b.N {
+		src, err := capture.OpenFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := session.New(session.Config{})
+		c0 := cpuTime()
+		if err := s.Run(context.Background(), src, session.RunOptions{Reread: true}); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - c0
+		src.Close()
+	}
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }

@@ -43,7 +43,7 @@ func TestStepRoundTrip(t *testing.T) {
 	for i := range want {
 		b := s.begin()
 		*b = want[i]
-		s.store(b)
+		s.store(b, false)
 	}
 	for i, w := range want {
 		got, ok := s.Step(i)

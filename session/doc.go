@@ -14,28 +14,73 @@
 //
 // # Memory
 //
-// A Session keeps at most Config.MaxSteps steps (DefaultMaxSteps, 2M).
-// A step is kept compact: a 72-byte record (its changes and notes as
-// 8-byte entries beside it, reasons interned, its payload preview of at
-// most PreviewLen bytes in its chunk's arena) and a 48-byte entry in its
-// connection's index; Step rebuilds the full value on demand. A
-// connection the tracker let go of is frozen into a compact copy (about
-// 500 bytes with its transitions), its tracker Conn left to the garbage
-// collector. Measured (TestMemory, live heap after a collection): 213
-// bytes per step for 100k short connections (1.09M steps), 518 before
-// this layout; the TUI on the 1M-packet synthetic file peaks at about
-// 350 MB resident (780 MB before), see README "Performance". Issue 10's
-// 200 MB needs about 100 bytes per step: the next steps are re-reading
-// a step's packet fields (raw numbers, window, options, payload preview:
-// 38 bytes a step) from the file at its offset, and deriving the index
-// entries from the steps with a checkpoint per connection every few
-// dozen steps (44 bytes). Keyframes of the tracker (fsm.Tracker.Clone)
-// do not pay while a Conn weighs about 2 KB: one copy per connection is
-// as large as today's whole store. Beyond
-// MaxSteps the oldest steps are dropped, 4096 at a time, and
-// Info.Dropped says how many, so the UI can show a notice. A connection
-// stays listed while any of its steps is kept or it is still open; its
-// last state is always kept.
+// A step is a 40-byte record (stepRec: time, packet number and
+// connection in 32 bits each, relative numbers, length, flags, states,
+// where its changes and notes are) plus its changes and notes as 8-byte
+// entries beside it, reasons interned; Step rebuilds the full value on
+// demand. The fields only the detail pane shows (raw sequence numbers,
+// window, options, payload preview: 28 bytes and the preview) are kept
+// in one of three places:
+//
+//   - in the capture file itself (Run with RunOptions.Reread on a
+//     Rereader, capture.FileSource of an uncompressed file): the step
+//     keeps the packet's offset (4 bytes beside its chunk's base) and a
+//     check byte; Step reads the packet again and decodes it with
+//     capture's decoder, so what is shown is what was shown while
+//     reading (TestRereadEqualsMemory compares every step of every
+//     capture both ways). A packet read back with other fields (the file
+//     was rewritten) is shown without them, and Info.Reread says so;
+//   - in an unlinked temporary file (RunOptions.Spill), for a pipe or a
+//     gzip file, which cannot be read again: the same 4 bytes a step;
+//   - in memory, beside the record (live capture, Observe).
+//
+// A connection's index holds the Index of each of its steps (4 bytes a
+// step) and a full entry (its counters, states and how many transitions,
+// notes and history letters it had) at its first step, every 32 steps
+// and wherever the entry does not follow from the one before and the
+// step (a segment counts one packet and its length for its sender; the
+// record keeps the history's growth): any other entry is derived by
+// walking at most 31 records. What readers see of a connection is a
+// compact copy of the tracker's Conn, made at each of its steps: readers
+// never touch a *Conn, which the tracker changes between events and,
+// with fsm.Config.Freeze, freezes and reuses for another connection. Its
+// transitions are its steps' changes (their positions and current
+// confidences, 5 bytes each instead of 32). Once the tracker lets go of
+// a connection, its Conn is left to the garbage collector.
+//
+// Measured (TestMemory, live heap after a collection, 100k short
+// connections, 1.09M steps): 112 bytes per step when the packets are
+// re-read from the file or a spill file, 137 with them in memory (213
+// and 518 in earlier layouts); the TUI peaks at about 166 MB resident
+// on the 1M-packet synthetic file (347 MB before), 159 MB with the
+// tracker's Freeze. Where the 112 bytes
+// go (heap profile): the record 40, changes and notes 10, the index and
+// its checkpoints 9, the file offset 4, the frozen connections 35
+// (about 380 bytes a connection: its 176-byte frozen copy, 128-byte
+// connRec, map slot, transitions' positions and confidences), and 13 for
+// the tracker's own connections still in TIME_WAIT at the end.
+//
+// Why not keyframes. Issue 10 suggested periodic snapshots of the
+// tracker (fsm.Tracker.Clone) and re-running it from the nearest one.
+// A tracker connection weighs about 2 KB: a snapshot of 100k live
+// connections is 200 MB, as large as the whole store; on the synthetic
+// file (about 6,000 connections alive at any time, most in TIME_WAIT)
+// one snapshot every 100k steps costs 12 MB, 120 bytes a step, where the
+// index and checkpoints that derive any entry from the steps cost 9.
+// Replaying the tracker from a keyframe on every key press would also
+// cost milliseconds where the index answers in microseconds.
+// What a step shows is kept (states, changes, notes: what the tracker
+// computed), and only what the packet itself says is read again.
+//
+// # Dropping steps
+//
+// With its packet fields in memory a Session keeps at most
+// Config.MaxSteps steps (DefaultMaxSteps, 2M); with them in a file, all
+// of them unless MaxSteps is set (--keep). Beyond MaxSteps, or KeepFor
+// of capture time, the oldest steps are dropped, 4096 at a time, and
+// Info.Dropped says how many and Info.DropWhy why, so the UI can show a
+// notice. A connection stays listed while any of its steps is kept or it
+// is still open; its last state is always kept.
 //
 // # Goroutines
 //
@@ -44,7 +89,8 @@
 // lock of an internal sync.RWMutex while it feeds the fsm.Tracker, so the
 // tracker's connections never change under a reader. Every exported read
 // method takes the read lock and returns copies (or slices of immutable
-// data), safe to use after it returns. Version changes after every write;
+// data), safe to use after it returns. Re-reading a packet (pread) is
+// safe from several readers at once. Version changes after every write;
 // a UI polls it to decide whether to redraw. A Cursor belongs to the one
 // goroutine that moves it (the UI's event loop).
 package session

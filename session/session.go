@@ -1,6 +1,9 @@
 package session
 
 import (
+	"errors"
+	"fmt"
+	"math"
 	"net/netip"
 	"slices"
 	"sort"
@@ -14,8 +17,10 @@ import (
 )
 
 // DefaultMaxSteps is the number of steps a Session keeps when
-// Config.MaxSteps is zero: enough for a 2M-packet file, about 450 MB of
-// live heap for short connections (see the package doc).
+// Config.MaxSteps is zero and its packet fields are in memory (live
+// capture, Observe): about 300 MB of live heap for short connections (see
+// the package doc). A session run with RunOptions.Reread on a capture
+// file, or with RunOptions.Spill, has no such cap.
 const DefaultMaxSteps = 2 << 20
 
 // chunkSize is how many steps are allocated (and dropped) at once.
@@ -25,7 +30,9 @@ const chunkSize = 4096
 type Config struct {
 	FSM fsm.Config
 	// MaxSteps bounds the steps kept; older ones are dropped oldest-first.
-	// Zero means DefaultMaxSteps. It is rounded up to a multiple of 4096.
+	// Zero means DefaultMaxSteps, or no bound when the packet fields are
+	// not in memory (RunOptions.Reread, Spill). It is rounded up to a
+	// multiple of 4096.
 	MaxSteps int
 	// KeepFor, if positive, also drops steps older than KeepFor of capture
 	// time before the newest step (synfin --keep 10m, for long live
@@ -71,6 +78,10 @@ type Info struct {
 	Counts  Counts // from the source
 	Done    bool   // the source ended (EOF or error)
 	Err     error  // why the source stopped, if not EOF
+	// Reread is why a packet could not be read again from the file (its
+	// raw numbers, options and payload then show as zero), the first
+	// time it happened; nil if it never did.
+	Reread error
 }
 
 // ent is one step in a connection's index, with what the connection
@@ -85,33 +96,94 @@ type ent struct {
 	states [2]fsm.State
 }
 
-// connRec is one listed connection. While the tracker follows it, c is the
-// tracker's (read under the read lock); once the tracker lets go of it,
-// it is frozen into fz, a compact copy of what readers ask, and the
-// tracker's Conn (a transitions array with room to spare, sequence
-// tracking, Zeek state: about 1.8 KB) is left to the collector.
+// connRec is one listed connection. What readers are shown of it is fz,
+// a compact copy of the tracker's Conn made at each of its steps (sync):
+// readers never touch a *Conn, which the tracker changes, and with
+// fsm.Config.Freeze freezes and reuses for another connection; once the
+// tracker lets go of it, the Conn (a transitions array with room to
+// spare, sequence tracking, Zeek state: about 1.8 KB) is left to the
+// collector.
+//
+// Its index is the Index of each of its steps (4 bytes a step, relative to
+// base) and a full entry (ent) at the first of them, every ckEvery
+// steps, and wherever the entry cannot be derived from the one before
+// and the step (see derive); entAt rebuilds any other from the last
+// checkpoint before it by walking at most ckEvery-1 steps.
 type connRec struct {
-	id    uint64
-	c     *fsm.Conn
-	fz    *frozen
-	first int // Index of the first step
-	ents  []ent
-	ended int   // Index of the last step before the tracker let go of it, or -1
-	gone  bool  // dropped with its steps (bounded memory)
-	lastT int64 // time of ents[0] once its step is dropped (Unix ns)
+	id     uint64
+	fz     *frozen  // what readers are shown of it (see sync)
+	first  int      // Index of the first step
+	base   int      // steps[k] is base + Index of the k-th kept step
+	steps  []uint32 // one per kept step, and the last one even once dropped
+	cks    []ent    // checkpoints, by step; cks[0] is at steps[0]
+	tail   *ent     // the entry at the last step, while the tracker follows it
+	lastCk int32    // position of the last checkpoint in steps
+	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
+	ended  int      // Index of the last step before the tracker let go of it, or -1
+	gone   bool     // dropped with its steps (bounded memory)
+	lastT  int64    // time of steps[0] once its step is dropped (Unix ns)
 }
+
+// ckEvery bounds the steps entAt walks from a checkpoint.
+const ckEvery = 32
 
 // frozen is a finished connection, compact: the fields ConnAt, RowAt and
 // Match read, transitions without their padding.
+// 176 bytes, the rest (rare) apart.
 type frozen struct {
 	client, server netip.AddrPort
-	vlan           uint32
-	joinedLate     bool
 	firstPacket    uint64
 	firstTime      time.Time
 	history        string
-	trs            []frozenTr
-	notes          []fsm.Note
+	// While every step of the connection is kept, its transitions are
+	// its steps' changes, in order: trAt lists the positions in the
+	// connection's index of the steps that have changes, conf their
+	// confidence as of now (later evidence raises it; 5 bytes instead of
+	// 32 a transition), rare.wd the transitions later withdrawn, and
+	// rare.trs is nil. Before any of its steps is dropped, they go to
+	// rare.trs.
+	trAt  []uint32
+	conf  []fsm.Confidence
+	rare  *frozenRare
+	vlan  uint32
+	ntrJL uint32 // the number of transitions | joinedLate<<31
+}
+
+// frozenRare is what few frozen connections have.
+type frozenRare struct {
+	trs   []frozenTr
+	notes []fsm.Note
+	wd    []withdrawn
+}
+
+func (fz *frozen) ntr() int         { return int(fz.ntrJL &^ (1 << 31)) }
+func (fz *frozen) joinedLate() bool { return fz.ntrJL&(1<<31) != 0 }
+
+func (fz *frozen) trs() []frozenTr {
+	if fz.rare == nil {
+		return nil
+	}
+	return fz.rare.trs
+}
+
+func (fz *frozen) notes() []fsm.Note {
+	if fz.rare == nil {
+		return nil
+	}
+	return fz.rare.notes
+}
+
+func (fz *frozen) rareOf() *frozenRare {
+	if fz.rare == nil {
+		fz.rare = new(frozenRare)
+	}
+	return fz.rare
+}
+
+// withdrawn is a transition's WithdrawnBy, by its position.
+type withdrawn struct {
+	i  int
+	by uint64
 }
 
 // frozenTr is an fsm.Transition in 32 bytes instead of 72 (the reason is
@@ -126,45 +198,94 @@ type frozenTr struct {
 	reason              uint16
 }
 
-func (r *connRec) client() netip.AddrPort {
-	if r.c != nil {
-		return r.c.Client
-	}
-	return r.fz.client
-}
+func (r *connRec) client() netip.AddrPort { return r.fz.client }
 
-func (r *connRec) server() netip.AddrPort {
-	if r.c != nil {
-		return r.c.Server
-	}
-	return r.fz.server
-}
+func (r *connRec) server() netip.AddrPort { return r.fz.server }
 
-// stepRec is a Step in 72 bytes instead of 208 (plus its slices): its
-// changes and notes are dets in its chunk, its payload preview is in the
-// chunk's arena, its revisions (rare) in the chunk's map.
+// stepRec is a Step in 40 bytes instead of 208 (plus its slices): its
+// changes and notes are dets in its chunk, its revisions (rare) in the
+// chunk's map, and the fields of its packet that nothing but the detail
+// pane reads (raw numbers, window, options, payload preview) either in
+// the capture file, re-read on demand (recFile: the chunk's offs), or in
+// the chunk's pk (recPkt).
 type stepRec struct {
-	packet                        uint64
-	t                             int64 // Unix nanoseconds, in the session's location
-	conn                          uint64
-	seq, ack, rawSeq, rawAck, len uint32
-	tsval, tsecr                  uint32
-	pay                           uint32 // 1 + offset of the preview (a length byte, then the bytes) in the arena; 0: none
-	det                           uint32 // offset of the first det in the chunk
-	mss, window                   uint16
-	flags                         fsm.Flags
-	bits                          uint8 // recFrom | recSide | option booleans
-	wscale                        int8
-	states                        [2]fsm.State
-	ndet                          uint16
+	t             int64  // Unix nanoseconds, in the session's location
+	pkt           uint32 // Packet - chunk.pktBase + 1, 0 for none; with recWide, an index in chunk.wide
+	conn          uint32 // ConnID, unless recWide
+	seq, ack, len uint32
+	det           uint32 // offset of the first det in the chunk
+	ndet          uint16
+	states        [2]fsm.State
+	flags         fsm.Flags
+	bits          uint8 // recServer | recSide | recSeg | recPkt | recFile
+	dhist         uint8 // growth of the connection's history at a segment's own step
+	check         uint8 // of the packet fields, to tell a re-read packet is the same (recFile)
 }
 
 const (
-	recServer    = 1 << iota // From is fsm.Server
-	recSide                  // Side
-	recSACKPerm              // Options.SACKPerm
-	recTimestamp             // Options.Timestamp
-	recTFOCookie             // Options.TFOCookie
+	recServer = 1 << iota // From is fsm.Server
+	recSide               // Side
+	recSeg                // the segment's own step (the connection's counters moved)
+	recPkt                // packet fields in the chunk's pk
+	recFile               // packet fields in the capture file, at the chunk's offs
+	recWide               // Packet and ConnID in the chunk's wide
+)
+
+// wide holds the packet number and connection of a step when they do not
+// fit its record's 32 bits.
+type wide struct{ packet, conn uint64 }
+
+// packetOf returns the Packet of rec, a record of ch.
+func (ch *chunk) packetOf(rec *stepRec) uint64 {
+	switch {
+	case rec.bits&recWide != 0:
+		return ch.wide[rec.pkt].packet
+	case rec.pkt == 0:
+		return 0
+	}
+	return ch.pktBase + uint64(rec.pkt) - 1
+}
+
+// connOf returns the ConnID of rec, a record of ch.
+func (ch *chunk) connOf(rec *stepRec) uint64 {
+	if rec.bits&recWide != 0 {
+		return ch.wide[rec.pkt].conn
+	}
+	return uint64(rec.conn)
+}
+
+// setIDs stores the packet number and connection of rec.
+func (ch *chunk) setIDs(rec *stepRec, packet, conn uint64) {
+	if packet != 0 && ch.pktBase == 0 {
+		ch.pktBase = packet
+	}
+	switch {
+	case conn > math.MaxUint32 || packet != 0 && (packet < ch.pktBase || packet-ch.pktBase >= math.MaxUint32):
+		rec.bits |= recWide
+		rec.pkt = uint32(len(ch.wide))
+		ch.wide = append(ch.wide, wide{packet, conn})
+	case packet != 0:
+		rec.pkt, rec.conn = uint32(packet-ch.pktBase+1), uint32(conn)
+	default:
+		rec.conn = uint32(conn)
+	}
+}
+
+// pktRec holds the packet fields of a step in memory, when the source
+// cannot re-read them (pipes, gzip files, live capture).
+type pktRec struct {
+	rawSeq, rawAck uint32
+	tsval, tsecr   uint32
+	pay            uint32 // 1 + offset of the preview (a length byte, then the bytes) in the arena; 0: none
+	mss, window    uint16
+	wscale         int8
+	opts           uint8 // optSACKPerm | optTimestamp | optTFOCookie
+}
+
+const (
+	optSACKPerm  = 1 << iota // Options.SACKPerm
+	optTimestamp             // Options.Timestamp
+	optTFOCookie             // Options.TFOCookie
 )
 
 // det is one change or note of a step.
@@ -179,10 +300,15 @@ type det struct {
 // chunk holds chunkSize steps and what they point to: dropping the chunk
 // frees all of it.
 type chunk struct {
-	recs  []stepRec
-	dets  []det
-	arena []byte
-	revs  map[int][]fsm.Revision // by step Index
+	recs    []stepRec
+	dets    []det
+	arena   []byte
+	revs    map[int][]fsm.Revision // by step Index
+	pk      []pktRec               // by position in the chunk, allocated at the first recPkt step
+	offs    []uint32               // by position: file offset - offBase, at the first recFile step
+	offBase int64
+	pktBase uint64 // the first non-zero Packet in the chunk
+	wide    []wide // for recWide
 }
 
 // Session records steps and connections. See the package doc for its
@@ -196,6 +322,7 @@ type Session struct {
 	keepFor   int64 // Config.KeepFor in nanoseconds, 0: no bound by time
 	keep      string
 	keepSteps bool // max was set by --keep
+	capSet    bool // max was set by Config.MaxSteps
 	dropWhy   DropReason
 	chunks    []*chunk // chunks[0].recs[0] has Index base
 	base      int
@@ -208,9 +335,22 @@ type Session struct {
 	lastSeg   time.Time
 
 	loc      *time.Location // of the capture's timestamps (the first step's)
-	reasons  []fsm.Reason   // interned: dets and frozen transitions hold indexes
+	rr       packetStore    // the source, when it can re-read its packets, or the spill (Run)
+	spill    *spill
+	segOff   int64 // where the segment being recorded is in rr, or -1
+	rrMu     sync.Mutex
+	rrErr    error        // why a packet could not be read again, the first time
+	reasons  []fsm.Reason // interned: dets and frozen transitions hold indexes
 	reasonID map[fsm.Reason]uint16
-	build    Step // the step being recorded
+	build    Step                                  // the step being recorded
+	shadow   func(id uint64, e ent)                // tests: every entry as committed
+	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
+	shadowC  func(c *fsm.Conn)                     // tests: every Conn of a batch, after it
+}
+
+// packetStore reads a segment's packet fields again, at an offset.
+type packetStore interface {
+	Reread(off int64, seg *fsm.Segment) error
 }
 
 // New returns an empty session.
@@ -226,8 +366,10 @@ func New(cfg Config) *Session {
 		keepFor:   int64(max0(int(cfg.KeepFor))),
 		keep:      cfg.Keep,
 		keepSteps: cfg.Keep != "" && cfg.MaxSteps > 0,
+		capSet:    cfg.MaxSteps > 0,
 		conns:     map[uint64]*connRec{},
 		reasonID:  map[fsm.Reason]uint16{},
+		segOff:    -1,
 	}
 }
 
@@ -236,11 +378,16 @@ func (s *Session) Version() uint64 { return s.version.Load() }
 
 // Observe feeds one segment to the tracker and records the steps it
 // caused. Only the writer goroutine may call it.
-func (s *Session) Observe(seg fsm.Segment) {
+func (s *Session) Observe(seg fsm.Segment) { s.observe(seg, -1) }
+
+// observe is Observe of a segment at off in the Rereader (-1: none).
+func (s *Session) observe(seg fsm.Segment, off int64) {
 	s.mu.Lock()
 	evs := s.tr.Observe(seg)
 	s.lastSeg = seg.Time
+	s.segOff = off
 	s.record(evs, &seg)
+	s.segOff = -1
 	s.mu.Unlock()
 	s.version.Add(1)
 }
@@ -263,7 +410,7 @@ func (s *Session) Flush() {
 			if ev.Kind == fsm.KindEnd {
 				if r := s.conns[ev.Conn.ID]; r != nil {
 					r.ended = s.n - 1
-					s.freeze(r)
+					s.freeze(r, ev.Conn)
 				}
 			}
 		}
@@ -354,11 +501,18 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 			}
 			if r := s.conns[ev.Conn.ID]; r != nil {
 				r.ended = s.n - 1
-				s.freeze(r)
+				s.freeze(r, ev.Conn)
 			}
 		}
 	}
 	flush()
+	if s.shadowC != nil {
+		for i := range evs {
+			if evs[i].Kind != fsm.KindEnd {
+				s.shadowC(evs[i].Conn)
+			}
+		}
+	}
 }
 
 // begin starts building the next step. The caller fills it and commits.
@@ -368,8 +522,9 @@ func (s *Session) begin() *Step {
 	return b
 }
 
-// store appends the built step st to the chunks, compact. Called by commit.
-func (s *Session) store(st *Step) {
+// store appends the built step st to the chunks, compact. Called by
+// commit; isSeg is set for the segment's own step.
+func (s *Session) store(st *Step, isSeg bool) {
 	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1].recs) == chunkSize {
 		if s.n-s.base >= s.max {
 			s.dropChunk(DropMemory)
@@ -384,31 +539,52 @@ func (s *Session) store(st *Step) {
 		s.loc = st.Time.Location()
 	}
 	ch := s.chunks[len(s.chunks)-1]
+	pos := len(ch.recs)
 	rec := stepRec{
-		packet: st.Packet, t: st.Time.UnixNano(), conn: st.ConnID,
-		seq: st.Seq, ack: st.Ack, rawSeq: st.RawSeq, rawAck: st.RawAck, len: st.Len,
-		tsval: st.Options.TSval, tsecr: st.Options.TSecr,
-		mss: st.Options.MSS, window: st.Window, flags: st.Flags, wscale: st.Options.WScale,
+		t:   st.Time.UnixNano(),
+		seq: st.Seq, ack: st.Ack, len: st.Len, flags: st.Flags,
 		states: st.States, det: uint32(len(ch.dets)),
 	}
 	if st.From == fsm.Server {
 		rec.bits |= recServer
 	}
-	for _, b := range []struct {
-		on  bool
-		bit uint8
-	}{{st.Side, recSide}, {st.Options.SACKPerm, recSACKPerm}, {st.Options.Timestamp, recTimestamp}, {st.Options.TFOCookie, recTFOCookie}} {
-		if b.on {
-			rec.bits |= b.bit
-		}
+	if st.Side {
+		rec.bits |= recSide
 	}
-	if p := st.Payload; len(p) > 0 {
-		if len(p) > PreviewLen {
-			p = p[:PreviewLen]
+	if isSeg {
+		rec.bits |= recSeg
+	}
+	ch.setIDs(&rec, st.Packet, st.ConnID)
+	switch {
+	case isSeg && s.segOff >= 0 && ch.setOff(pos, s.segOff):
+		rec.bits |= recFile
+		rec.check = checkOf(st)
+	case st.RawSeq != 0 || st.RawAck != 0 || st.Window != 0 || st.Options != (fsm.Options{}) || len(st.Payload) > 0:
+		rec.bits |= recPkt
+		if ch.pk == nil {
+			ch.pk = make([]pktRec, chunkSize)
 		}
-		rec.pay = uint32(len(ch.arena)) + 1
-		ch.arena = append(ch.arena, byte(len(p)))
-		ch.arena = append(ch.arena, p...)
+		o := st.Options
+		pk := pktRec{rawSeq: st.RawSeq, rawAck: st.RawAck, tsval: o.TSval, tsecr: o.TSecr,
+			mss: o.MSS, window: st.Window, wscale: o.WScale}
+		if o.SACKPerm {
+			pk.opts |= optSACKPerm
+		}
+		if o.Timestamp {
+			pk.opts |= optTimestamp
+		}
+		if o.TFOCookie {
+			pk.opts |= optTFOCookie
+		}
+		if p := st.Payload; len(p) > 0 {
+			if len(p) > PreviewLen {
+				p = p[:PreviewLen]
+			}
+			pk.pay = uint32(len(ch.arena)) + 1
+			ch.arena = append(ch.arena, byte(len(p)))
+			ch.arena = append(ch.arena, p...)
+		}
+		ch.pk[pos] = pk
 	}
 	for _, c := range st.Changes {
 		ch.dets = append(ch.dets, det{ep: c.Endpoint, from: c.From, to: c.To, conf: c.Confidence, reason: s.reasonIndex(c.Reason)})
@@ -429,6 +605,45 @@ func (s *Session) store(st *Step) {
 	s.n++
 }
 
+// setOff records that the packet of the step at pos is at off in the
+// file, or reports false if off does not fit beside the chunk's others
+// (more than 4 GB apart).
+func (ch *chunk) setOff(pos int, off int64) bool {
+	if ch.offs == nil {
+		ch.offs = make([]uint32, chunkSize)
+		ch.offBase = off
+	}
+	d := off - ch.offBase
+	if d < 0 || d > math.MaxUint32 {
+		return false
+	}
+	ch.offs[pos] = uint32(d)
+	return true
+}
+
+// checkOf condenses the packet fields of st to a byte, kept beside a
+// step whose packet is re-read from the file: a packet read back with
+// another value was not the one recorded (the file changed).
+func checkOf(st *Step) uint8 {
+	o := &st.Options
+	h := st.RawSeq*0x9e3779b1 ^ st.RawAck*0x85ebca77 ^ uint32(st.Window)<<16 ^ uint32(o.MSS) ^
+		o.TSval*0xc2b2ae3d ^ o.TSecr*0x27d4eb2f ^ uint32(uint8(o.WScale))<<8
+	for _, b := range st.Payload[:min(len(st.Payload), PreviewLen)] {
+		h = h*31 + uint32(b)
+	}
+	if o.SACKPerm {
+		h ^= 1 << 24
+	}
+	if o.Timestamp {
+		h ^= 1 << 25
+	}
+	if o.TFOCookie {
+		h ^= 1 << 26
+	}
+	h ^= h >> 16
+	return uint8(h ^ h>>8)
+}
+
 // reasonIndex interns a reason.
 func (s *Session) reasonIndex(r fsm.Reason) uint16 {
 	if i, ok := s.reasonID[r]; ok {
@@ -440,30 +655,165 @@ func (s *Session) reasonIndex(r fsm.Reason) uint16 {
 	return i
 }
 
-// freeze replaces the tracker's Conn of a connection it let go of by a
-// compact copy.
-func (s *Session) freeze(r *connRec) {
-	c := r.c
-	if c == nil {
-		return
+// freeze is the last sync of a connection the tracker let go of (c, its
+// Conn, valid during this event): its copy loses the room append left.
+func (s *Session) freeze(r *connRec, c *fsm.Conn) {
+	if r.tail == nil {
+		return // already frozen
 	}
-	fz := &frozen{
-		client: c.Client, server: c.Server, vlan: c.VLAN, joinedLate: c.JoinedLate,
-		firstPacket: c.FirstPacket, firstTime: c.FirstTime, history: c.History(),
+	if s.shadowFz != nil {
+		s.shadowFz(c.ID, slices.Clone(c.Transitions))
 	}
-	if len(c.Transitions) > 0 {
-		fz.trs = make([]frozenTr, len(c.Transitions))
-		for i, t := range c.Transitions {
-			fz.trs[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
-				ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
+	s.sync(r, c, -1)
+	fz := r.fz
+	if fz.rare == nil || fz.rare.trs == nil {
+		if int(r.nder) != len(c.Transitions) {
+			s.copyTransitions(fz, c.Transitions) // some came with no step
+		} else {
+			fz.trAt, fz.conf = slices.Clip(fz.trAt), slices.Clip(fz.conf)
 		}
 	}
-	if len(c.Notes) > 0 {
-		fz.notes = append([]fsm.Note(nil), c.Notes...)
-	}
-	r.fz, r.c = fz, nil
-	r.ents = slices.Clone(r.ents) // without the room append left
+	r.steps = slices.Clone(r.steps)
+	r.cks = slices.Clone(r.cks)
+	r.tail = nil
+}
 
+// sync copies what readers are shown of connection r from c, the
+// tracker's Conn, valid during the current event; pos is the position in
+// r's index of the step being committed, or -1. A connection's
+// transitions are its steps' changes, in order, as long as that holds
+// (fz.trAt, fz.conf); otherwise they are copied (rare.trs).
+func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
+	fz := r.fz
+	if fz == nil {
+		fz = &frozen{}
+		r.fz = fz
+	}
+	fz.client, fz.server, fz.vlan = c.Client, c.Server, c.VLAN
+	fz.firstPacket, fz.firstTime = c.FirstPacket, c.FirstTime
+	if h := c.History(); h != fz.history {
+		fz.history = h
+	}
+	fz.ntrJL = uint32(min(len(c.Transitions), 1<<31-1))
+	if c.JoinedLate {
+		fz.ntrJL |= 1 << 31
+	}
+	if len(c.Notes) != len(fz.notes()) {
+		// Readers hold fz.notes()[:n:n]: append only.
+		if len(c.Notes) > len(fz.notes()) {
+			fz.rareOf().notes = append(fz.rare.notes, c.Notes[len(fz.rare.notes):]...)
+		} else {
+			fz.rareOf().notes = slices.Clone(c.Notes)
+		}
+	}
+	trs := c.Transitions
+	if fz.rare != nil && fz.rare.trs != nil || pos >= 0 && !s.attribute(r, trs, pos) {
+		s.copyTransitions(fz, trs)
+		return
+	}
+	// Confidences rise and transitions are withdrawn after the fact.
+	if cap(fz.conf) >= len(trs) {
+		fz.conf = fz.conf[:len(trs)]
+	} else {
+		fz.conf = make([]fsm.Confidence, len(trs), len(trs)+len(trs)/2+2)
+	}
+	var wd []withdrawn
+	for i := range trs {
+		fz.conf[i] = trs[i].Confidence
+		if trs[i].WithdrawnBy != 0 {
+			wd = append(wd, withdrawn{i, trs[i].WithdrawnBy})
+		}
+	}
+	if wd != nil || fz.rare != nil {
+		fz.rareOf().wd = wd
+	}
+}
+
+// attribute matches the changes of r's step at pos to the next of trs,
+// and reports false if they are not those.
+func (s *Session) attribute(r *connRec, trs []fsm.Transition, pos int) bool {
+	rec, ch := s.recLocked(r.stepAt(pos))
+	j := int(r.nder)
+	has := false
+	for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
+		if d.note {
+			continue
+		}
+		if j >= len(trs) {
+			return false
+		}
+		t := &trs[j]
+		if t.Packet != ch.packetOf(rec) || t.Time.UnixNano() != rec.t || t.Endpoint != d.ep || t.From != d.from ||
+			t.To != d.to || t.Reason != s.reasons[d.reason] {
+			return false
+		}
+		j++
+		has = true
+	}
+	if has {
+		r.fz.trAt = append(r.fz.trAt, uint32(pos))
+	}
+	r.nder = uint32(j)
+	return true
+}
+
+// copyTransitions keeps trs themselves in fz, compact.
+func (s *Session) copyTransitions(fz *frozen, trs []fsm.Transition) {
+	kept := make([]frozenTr, len(trs))
+	for i, t := range trs {
+		kept[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
+			ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
+	}
+	fz.rareOf().trs, fz.rare.wd = kept, nil
+	fz.trAt, fz.conf = nil, nil
+}
+
+// transitions returns the first n transitions of frozen connection r.
+func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
+	fz := r.fz
+	out := make([]fsm.Transition, 0, n)
+	loc := fz.firstTime.Location()
+	if trs := fz.trs(); trs != nil {
+		for _, t := range trs[:n] {
+			out = append(out, fsm.Transition{Packet: t.packet, Time: time.Unix(0, t.t).In(loc), Endpoint: t.ep,
+				From: t.from, To: t.to, Reason: s.reasons[t.reason], Confidence: t.conf, WithdrawnBy: t.withdrawnBy})
+		}
+		return out
+	}
+	for _, k := range fz.trAt {
+		rec, ch := s.recLocked(r.stepAt(int(k)))
+		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
+			if len(out) == n {
+				break
+			}
+			if !d.note {
+				out = append(out, fsm.Transition{Packet: ch.packetOf(rec), Time: time.Unix(0, rec.t).In(loc), Endpoint: d.ep,
+					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf[len(out)]})
+			}
+		}
+		if len(out) == n {
+			break
+		}
+	}
+	if fz.rare == nil {
+		return out
+	}
+	for _, w := range fz.rare.wd {
+		if w.i < len(out) {
+			out[w.i].WithdrawnBy = w.by
+		}
+	}
+	return out
+}
+
+// keepTransitions copies the transitions of frozen connection r from its
+// steps before one of them is dropped.
+func (s *Session) keepTransitions(r *connRec) {
+	fz := r.fz
+	if fz == nil || fz.trs() != nil || fz.ntr() == 0 {
+		return
+	}
+	s.copyTransitions(fz, s.transitions(r, fz.ntr()))
 }
 
 // commit indexes a filled step under its connection. A segment's own step
@@ -471,10 +821,10 @@ func (s *Session) freeze(r *connRec) {
 // a timer or side step adds its own changes to the previous entry, so
 // that it does not count what a later event of the same batch did.
 func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
-	s.store(st)
+	s.store(st, isSeg)
 	r := s.conns[c.ID]
 	if r == nil {
-		r = &connRec{id: c.ID, c: c, first: st.Index, ended: -1}
+		r = &connRec{id: c.ID, first: st.Index, base: st.Index, ended: -1}
 		s.conns[c.ID] = r
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
@@ -482,6 +832,14 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 			// tracker ever reports out of order.
 			sort.Slice(s.order, func(i, j int) bool { return s.order[i].id < s.order[j].id })
 		}
+	}
+	var prev ent
+	if n := len(r.steps); n > 0 {
+		if r.tail == nil {
+			r.tail = new(ent)
+			*r.tail = s.entAt(r, n-1)
+		}
+		prev = *r.tail
 	}
 	var e ent
 	if isSeg {
@@ -492,13 +850,107 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 			nnotes: uint32(len(c.Notes)),
 			hist:   uint16(len(c.History())),
 		}
-	} else if n := len(r.ents); n > 0 {
-		e = r.ents[n-1]
+	} else if len(r.steps) > 0 {
+		e = prev
 		e.ntr += uint32(len(st.Changes))
 		e.nnotes += uint32(len(st.Notes))
 	}
 	e.step, e.states = st.Index, st.States
-	r.ents = append(r.ents, e)
+	rec, ch := s.recLocked(st.Index)
+	if isSeg && e.hist >= prev.hist && e.hist-prev.hist <= math.MaxUint8 {
+		rec.dhist = uint8(e.hist - prev.hist)
+	}
+	pos := len(r.steps)
+	rel := st.Index - r.base
+	if rel > math.MaxUint32 { // a connection 4G steps long: start its index afresh
+		s.keepTransitions(r)
+		r.rebase(pos-1, prev)
+		pos, rel = 1, st.Index-r.base
+	}
+	r.steps = append(r.steps, uint32(rel))
+	// A checkpoint at the first step, every ckEvery steps, and where
+	// derive would not give the entry.
+	if pos == 0 || pos-int(r.lastCk) >= ckEvery || derive(prev, rec, ch, st.Index) != e {
+		r.cks = append(r.cks, e)
+		r.lastCk = int32(pos)
+	}
+	if r.ended < 0 {
+		if r.tail == nil {
+			r.tail = new(ent)
+		}
+		*r.tail = e
+		s.sync(r, c, pos)
+	}
+	if s.shadow != nil {
+		s.shadow(c.ID, e)
+	}
+}
+
+// derive returns the entry after step rec given the entry e before it:
+// a segment's own step counts one packet and its bytes for its sender,
+// its history growth (dhist), and every step its changes and notes.
+func derive(e ent, rec *stepRec, ch *chunk, idx int) ent {
+	if rec.bits&recSeg != 0 {
+		from := 0
+		if rec.bits&recServer != 0 {
+			from = 1
+		}
+		e.pkts[from]++
+		e.bytes[from] += uint64(rec.len)
+		e.hist += uint16(rec.dhist)
+	}
+	for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
+		if d.note {
+			e.nnotes++
+		} else {
+			e.ntr++
+		}
+	}
+	e.states = rec.states
+	e.step = idx
+	return e
+}
+
+// stepAt returns the Index of the k-th step in r's index.
+func (r *connRec) stepAt(k int) int { return r.base + int(r.steps[k]) }
+
+// latest returns the position in r.steps of the latest step ≤ i, or -1.
+func (r *connRec) latest(i int) int {
+	return sort.Search(len(r.steps), func(k int) bool { return r.stepAt(k) > i }) - 1
+}
+
+// entAt returns the entry at position k of r's index: its last
+// checkpoint at or before k, carried forward by derive.
+func (s *Session) entAt(r *connRec, k int) ent {
+	st := r.stepAt(k)
+	j := sort.Search(len(r.cks), func(j int) bool { return r.cks[j].step > st }) - 1
+	e := r.cks[j]
+	if e.step == st {
+		return e
+	}
+	for q := r.latest(e.step) + 1; q <= k; q++ {
+		rec, ch := s.recLocked(r.stepAt(q))
+		e = derive(e, rec, ch, r.stepAt(q))
+	}
+	return e
+}
+
+// rebase drops the index positions before k, e being the entry at k: it
+// becomes the first checkpoint.
+func (r *connRec) rebase(k int, e ent) {
+	nb := r.stepAt(k)
+	steps := make([]uint32, len(r.steps)-k, max(len(r.steps)-k, cap(r.steps)-k))
+	for q := range steps {
+		steps[q] = uint32(r.stepAt(k+q) - nb)
+	}
+	cks := []ent{e}
+	for _, c := range r.cks {
+		if c.step > e.step {
+			cks = append(cks, c)
+		}
+	}
+	r.base, r.steps, r.cks = nb, steps, cks
+	r.lastCk = max(r.lastCk-int32(k), 0)
 }
 
 // dropChunk forgets the oldest chunk of steps, for reason why. Called
@@ -509,13 +961,10 @@ func (s *Session) dropChunk(why DropReason) {
 	}
 	s.dropWhy = why
 	old := s.chunks[0].recs
-	oldBase := s.base
-	s.chunks[0] = nil
-	s.chunks = s.chunks[1:]
-	s.base += len(old)
+	newBase := s.base + len(old)
 	touched := map[uint64]bool{}
 	for i := range old {
-		touched[old[i].conn] = true
+		touched[s.chunks[0].connOf(&old[i])] = true
 	}
 	removed := false
 	for id := range touched {
@@ -525,22 +974,27 @@ func (s *Session) dropChunk(why DropReason) {
 		}
 		// Keep the last entry even if its step is gone: it holds the
 		// connection's latest state.
-		k := sort.Search(len(r.ents), func(i int) bool { return r.ents[i].step >= s.base })
-		if k == len(r.ents) {
-			k = len(r.ents) - 1
-			if st := r.ents[k].step; st >= oldBase {
-				r.lastT = old[st-oldBase].t
+		k := sort.Search(len(r.steps), func(i int) bool { return r.stepAt(i) >= newBase })
+		if k == len(r.steps) {
+			k = len(r.steps) - 1
+			if st := r.stepAt(k); st >= s.base {
+				r.lastT = old[st-s.base].t
 			}
 		}
 		if k > 0 {
-			r.ents = append([]ent(nil), r.ents[k:]...)
+			// While the chunk is still there.
+			s.keepTransitions(r)
+			r.rebase(k, s.entAt(r, k))
 		}
-		if r.ended >= 0 && r.ents[len(r.ents)-1].step < s.base {
+		if r.ended >= 0 && r.stepAt(len(r.steps)-1) < newBase {
 			delete(s.conns, id)
 			r.gone = true
 			removed = true
 		}
 	}
+	s.chunks[0] = nil
+	s.chunks = s.chunks[1:]
+	s.base = newBase
 	if removed {
 		kept := s.order[:0]
 		for _, r := range s.order {
@@ -560,8 +1014,14 @@ func (s *Session) Info() Info {
 	return Info{
 		Steps: s.n, First: s.base, Dropped: s.base, DropWhy: s.dropWhy, Keep: s.keep,
 		Conns: len(s.order), Open: s.tr.Open(),
-		Counts: s.counts, Done: s.done, Err: s.err,
+		Counts: s.counts, Done: s.done, Err: s.err, Reread: s.rereadErr(),
 	}
+}
+
+func (s *Session) rereadErr() error {
+	s.rrMu.Lock()
+	defer s.rrMu.Unlock()
+	return s.rrErr
 }
 
 // Len returns the number of steps ever recorded: valid indexes are
@@ -596,19 +1056,27 @@ func (s *Session) stepLocked(i int) (Step, bool) {
 		return Step{}, false
 	}
 	st := Step{
-		Index: i, Packet: rec.packet, Time: time.Unix(0, rec.t).In(s.loc), ConnID: rec.conn,
-		Flags: rec.flags, Seq: rec.seq, Ack: rec.ack, RawSeq: rec.rawSeq, RawAck: rec.rawAck, Len: rec.len,
-		Window: rec.window, States: rec.states, Side: rec.bits&recSide != 0,
-		Options: fsm.Options{MSS: rec.mss, WScale: rec.wscale, TSval: rec.tsval, TSecr: rec.tsecr,
-			SACKPerm: rec.bits&recSACKPerm != 0, Timestamp: rec.bits&recTimestamp != 0, TFOCookie: rec.bits&recTFOCookie != 0},
+		Index: i, Packet: ch.packetOf(rec), Time: time.Unix(0, rec.t).In(s.loc), ConnID: ch.connOf(rec),
+		Flags: rec.flags, Seq: rec.seq, Ack: rec.ack, Len: rec.len,
+		States: rec.states, Side: rec.bits&recSide != 0,
 	}
 	if rec.bits&recServer != 0 {
 		st.From = fsm.Server
 	}
-	if rec.pay != 0 {
-		off := int(rec.pay - 1)
-		n := int(ch.arena[off])
-		st.Payload = ch.arena[off+1 : off+1+n : off+1+n]
+	pos := (i - s.base) % chunkSize
+	switch {
+	case rec.bits&recPkt != 0:
+		pk := &ch.pk[pos]
+		st.RawSeq, st.RawAck, st.Window = pk.rawSeq, pk.rawAck, pk.window
+		st.Options = fsm.Options{MSS: pk.mss, WScale: pk.wscale, TSval: pk.tsval, TSecr: pk.tsecr,
+			SACKPerm: pk.opts&optSACKPerm != 0, Timestamp: pk.opts&optTimestamp != 0, TFOCookie: pk.opts&optTFOCookie != 0}
+		if pk.pay != 0 {
+			off := int(pk.pay - 1)
+			n := int(ch.arena[off])
+			st.Payload = ch.arena[off+1 : off+1+n : off+1+n]
+		}
+	case rec.bits&recFile != 0:
+		s.reread(&st, rec, ch.offBase+int64(ch.offs[pos]), st.Packet)
 	}
 	for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
 		if d.note {
@@ -622,6 +1090,30 @@ func (s *Session) stepLocked(i int) (Step, bool) {
 		st.Revisions = rv
 	}
 	return st, true
+}
+
+// reread fills the packet fields of st from the source, at off. If the
+// packet cannot be read again, or is not the one recorded (the file
+// changed), they stay zero and Info.Reread says why.
+func (s *Session) reread(st *Step, rec *stepRec, off int64, packet uint64) {
+	var seg fsm.Segment
+	err := s.rr.Reread(off, &seg)
+	if err == nil {
+		got := Step{RawSeq: uint32(seg.Seq), RawAck: uint32(seg.Ack), Window: seg.Window, Options: seg.Options}
+		if p := seg.Payload; len(p) > 0 {
+			got.Payload = slices.Clip(p[:min(len(p), PreviewLen)])
+		}
+		if seg.Len == rec.len && seg.Flags == rec.flags && checkOf(&got) == rec.check {
+			st.RawSeq, st.RawAck, st.Window, st.Options, st.Payload = got.RawSeq, got.RawAck, got.Window, got.Options, got.Payload
+			return
+		}
+		err = errors.New("the file changed since it was read")
+	}
+	s.rrMu.Lock()
+	if s.rrErr == nil {
+		s.rrErr = fmt.Errorf("packet %d: %w", packet, err)
+	}
+	s.rrMu.Unlock()
 }
 
 // Step returns step i. Its slices are shared and must not be modified.
@@ -639,12 +1131,6 @@ func (s *Session) entTime(r *connRec, e *ent) int64 {
 	return r.lastT
 }
 
-// latest returns the position in r.ents of the latest entry with step ≤ i,
-// or -1.
-func (r *connRec) latest(i int) int {
-	return sort.Search(len(r.ents), func(k int) bool { return r.ents[k].step > i }) - 1
-}
-
 // ConnAt returns connection id as it was after step i: its states,
 // counters, transitions and notes as of then. ok is false if the
 // connection is unknown or had no step at or before i.
@@ -659,47 +1145,31 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	if k < 0 {
 		return c, false
 	}
-	e := &r.ents[k]
+	ev := s.entAt(r, k)
+	e := &ev
 	// Only exported fields: the tracker's private ones are as of now.
 	// History() and ConnState() of the copy are empty: use RowOf.
 	ntr, nnotes := int(e.ntr), int(e.nnotes)
-	if r.c != nil {
-		c = fsm.Conn{
-			ID: r.id, Client: r.c.Client, Server: r.c.Server, VLAN: r.c.VLAN,
-			JoinedLate: r.c.JoinedLate, FirstPacket: r.c.FirstPacket, FirstTime: r.c.FirstTime,
-		}
-		ntr, nnotes = min(ntr, len(r.c.Transitions)), min(nnotes, len(r.c.Notes))
-		if ntr > 0 {
-			c.Transitions = r.c.Transitions[:ntr:ntr]
-		}
-		if nnotes > 0 {
-			c.Notes = r.c.Notes[:nnotes:nnotes]
-		}
-	} else {
+	{
 		fz := r.fz
 		c = fsm.Conn{
 			ID: r.id, Client: fz.client, Server: fz.server, VLAN: fz.vlan,
-			JoinedLate: fz.joinedLate, FirstPacket: fz.firstPacket, FirstTime: fz.firstTime,
+			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket, FirstTime: fz.firstTime,
 		}
-		ntr, nnotes = min(ntr, len(fz.trs)), min(nnotes, len(fz.notes))
+		ntr, nnotes = min(ntr, fz.ntr()), min(nnotes, len(fz.notes()))
 		if ntr > 0 {
-			c.Transitions = make([]fsm.Transition, ntr)
-			loc := fz.firstTime.Location()
-			for i, t := range fz.trs[:ntr] {
-				c.Transitions[i] = fsm.Transition{Packet: t.packet, Time: time.Unix(0, t.t).In(loc), Endpoint: t.ep,
-					From: t.from, To: t.to, Reason: s.reasons[t.reason], Confidence: t.conf, WithdrawnBy: t.withdrawnBy}
-			}
+			c.Transitions = s.transitions(r, ntr)
 		}
 		if nnotes > 0 {
-			c.Notes = fz.notes[:nnotes:nnotes]
+			c.Notes = fz.notes()[:nnotes:nnotes]
 		}
 	}
 	c.State = e.states
 	c.Packets = [2]uint64{uint64(e.pkts[0]), uint64(e.pkts[1])}
 	c.Bytes = e.bytes
 	c.LastTime = time.Unix(0, s.entTime(r, e)).In(c.FirstTime.Location())
-	if rec, _ := s.recLocked(e.step); rec != nil && rec.packet != 0 {
-		c.LastPacket = rec.packet
+	if rec, ch := s.recLocked(e.step); rec != nil && ch.packetOf(rec) != 0 {
+		c.LastPacket = ch.packetOf(rec)
 	}
 	return c, true
 }
@@ -720,8 +1190,8 @@ func (s *Session) ConnSteps(id uint64, i, max int) []Step {
 		return nil
 	}
 	out := make([]Step, 0, end-start)
-	for _, e := range r.ents[start:end] {
-		if st, ok := s.stepLocked(e.step); ok {
+	for k := start; k < end; k++ {
+		if st, ok := s.stepLocked(r.stepAt(k)); ok {
 			out = append(out, st)
 		}
 	}
@@ -754,9 +1224,9 @@ func (s *Session) NextStep(i int, id uint64) int {
 		return -1
 	}
 	k := r.latest(i) + 1
-	for ; k < len(r.ents); k++ {
-		if r.ents[k].step >= s.base {
-			return r.ents[k].step
+	for ; k < len(r.steps); k++ {
+		if st := r.stepAt(k); st >= s.base {
+			return st
 		}
 	}
 	return -1
@@ -781,8 +1251,8 @@ func (s *Session) PrevStep(i int, id uint64) int {
 		return -1
 	}
 	k := r.latest(i - 1)
-	if k >= 0 && r.ents[k].step >= s.base {
-		return r.ents[k].step
+	if k >= 0 && r.stepAt(k) >= s.base {
+		return r.stepAt(k)
 	}
 	return -1
 }
@@ -793,10 +1263,10 @@ func (s *Session) ConnSpan(id uint64) (first, last int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r := s.conns[id]
-	if r == nil || len(r.ents) == 0 {
+	if r == nil || len(r.steps) == 0 {
 		return -1, -1
 	}
-	first, last = r.ents[0].step, r.ents[len(r.ents)-1].step
+	first, last = r.stepAt(0), r.stepAt(len(r.steps)-1)
 	if first < s.base {
 		first = s.base
 	}
@@ -855,16 +1325,14 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 	if k < 0 {
 		return Row{}, false
 	}
-	e := &r.ents[k]
+	ev := s.entAt(r, k)
+	e := &ev
 	row := Row{ID: r.id}
 	var h string
 	var first time.Time
-	if c := r.c; c != nil {
-		row.Client, row.Server, row.JoinedLate = c.Client, c.Server, c.JoinedLate
-		h, first = c.History(), c.FirstTime
-	} else {
+	{
 		fz := r.fz
-		row.Client, row.Server, row.JoinedLate = fz.client, fz.server, fz.joinedLate
+		row.Client, row.Server, row.JoinedLate = fz.client, fz.server, fz.joinedLate()
 		h, first = fz.history, fz.firstTime
 	}
 	if int(e.hist) < len(h) {

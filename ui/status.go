@@ -87,6 +87,9 @@ func (a *App) drawStatus() {
 		}
 		add(2, "[orange]"+tview.Escape(msg)+"[-]")
 	}
+	if info.Reread != nil {
+		add(0, "[orange]"+tview.Escape(l.T(i18n.KeyStatusRereadFailed))+"[-]")
+	}
 	add(6, l.String())
 	a.status.SetText(" " + fitStatus(parts, a.statusWidth()))
 }

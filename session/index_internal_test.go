@@ -1,0 +1,156 @@
+package session
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/synfin/synfin/fsm"
+
+	"github.com/synfin/synfin/capture"
+	"github.com/synfin/synfin/session/sessiontest"
+)
+
+// TestIndexDerived checks the per-connection index against every entry
+// as it was committed: entAt, from the last checkpoint and the steps
+// after it, must give each one back, with all steps kept and with the
+// oldest dropped (MaxSteps 4096).
+func TestIndexDerived(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/*/*.pcap")
+	corpus, _ := filepath.Glob("../../shared/corpus/pcaps/*.pcap*")
+	files = append(files, corpus...)
+	if len(files) < 20 {
+		t.Fatalf("%d captures", len(files))
+	}
+	check := func(name string, s *Session, want map[uint64][]ent, trs map[uint64][]fsm.Transition) {
+		t.Helper()
+		for id, w := range trs {
+			r := s.conns[id]
+			if r == nil || r.fz == nil {
+				continue
+			}
+			if got := s.transitions(r, r.fz.ntr()); !reflect.DeepEqual(got, w) {
+				t.Fatalf("%s: connection %d: transitions\n got %+v\nwant %+v", name, id, got, w)
+			}
+		}
+		var n, cks int
+		for id, es := range want {
+			r := s.conns[id]
+			if r == nil {
+				continue // dropped
+			}
+			cks += len(r.cks)
+			for k := range r.steps {
+				st := r.stepAt(k)
+				var w *ent
+				for i := range es {
+					if es[i].step == st {
+						w = &es[i]
+					}
+				}
+				if w == nil {
+					t.Fatalf("%s: connection %d: step %d not committed", name, id, st)
+				}
+				if got := s.entAt(r, k); got != *w {
+					t.Fatalf("%s: connection %d, step %d:\n got %+v\nwant %+v", name, id, st, got, *w)
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: nothing checked", name)
+		}
+		t.Logf("%s: %d entries from %d checkpoints", name, n, cks)
+	}
+	for _, max := range []int{0, chunkSize} {
+		s := New(Config{MaxSteps: max})
+		want := map[uint64][]ent{}
+		s.shadow = func(id uint64, e ent) { want[id] = append(want[id], e) }
+		trs := map[uint64][]fsm.Transition{}
+		s.shadowFz = func(id uint64, t []fsm.Transition) { trs[id] = t }
+		src := &sessiontest.Source{Segs: sessiontest.Many(3000)}
+		s.Run(context.Background(), src, RunOptions{})
+		check("sessiontest.Many", s, want, trs)
+		if max == 0 {
+			for _, f := range files {
+				src, err := capture.OpenFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := New(Config{})
+				want := map[uint64][]ent{}
+				s.shadow = func(id uint64, e ent) { want[id] = append(want[id], e) }
+				trs := map[uint64][]fsm.Transition{}
+				s.shadowFz = func(id uint64, t []fsm.Transition) { trs[id] = t }
+				t.Cleanup(func() { src.Close() })
+				s.Run(context.Background(), src, RunOptions{Reread: true})
+				check(filepath.Base(f), s, want, trs)
+			}
+		}
+	}
+}
+
+// TestOpenCopy: what ConnAt shows of a connection the tracker still
+// follows, at its latest step, is its Conn as the tracker has it after
+// the segment (the session reads a copy made at each step, never the
+// *Conn itself, which fsm.Config.Freeze may freeze and reuse).
+func TestOpenCopy(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/*/*.pcap")
+	corpus, _ := filepath.Glob("../../shared/corpus/pcaps/*.pcap*")
+	files = append(files, corpus...)
+	var checked int
+	for _, f := range files {
+		src, err := capture.OpenFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := New(Config{})
+		var want []fsm.Conn
+		s.shadowC = func(c *fsm.Conn) {
+			w := fsm.Conn{ID: c.ID, Client: c.Client, Server: c.Server, VLAN: c.VLAN, JoinedLate: c.JoinedLate,
+				FirstPacket: c.FirstPacket, FirstTime: c.FirstTime, Packets: c.Packets, Bytes: c.Bytes,
+				Transitions: slices.Clone(c.Transitions), Notes: slices.Clone(c.Notes)}
+			want = append(want, w)
+		}
+		for {
+			seg, err := src.Next()
+			if err != nil {
+				break
+			}
+			want = want[:0]
+			s.Observe(seg)
+			for _, w := range want {
+				got, ok := s.ConnAt(w.ID, s.Len()-1)
+				if !ok {
+					t.Fatalf("%s: connection %d not found", f, w.ID)
+				}
+				got = fsm.Conn{ID: got.ID, Client: got.Client, Server: got.Server, VLAN: got.VLAN, JoinedLate: got.JoinedLate,
+					FirstPacket: got.FirstPacket, FirstTime: got.FirstTime, Packets: got.Packets, Bytes: got.Bytes,
+					Transitions: got.Transitions, Notes: got.Notes}
+				if len(got.Transitions) == 0 {
+					got.Transitions = nil
+				}
+				if len(got.Notes) == 0 {
+					got.Notes = nil
+				}
+				if len(w.Transitions) == 0 {
+					w.Transitions = nil
+				}
+				if len(w.Notes) == 0 {
+					w.Notes = nil
+				}
+				if !reflect.DeepEqual(got, w) {
+					t.Fatalf("%s: packet %d: connection %d\n got %+v\nwant %+v", f, seg.Packet, w.ID, got, w)
+				}
+				checked++
+			}
+		}
+		src.Close()
+	}
+	t.Logf("%d connection states checked", checked)
+	if checked < 1000 {
+		t.Errorf("only %d checked", checked)
+	}
+}
