@@ -47,16 +47,13 @@ type slot struct {
 	hash uint32 // frozen: the hash of its key (frozen.tab's probe)
 }
 
-// The pace of freezing: every sweepEvery segments, the connections idle
-// for freezeIdle segments or more are frozen. A connection that takes
-// turns with fewer than freezeIdle others is never frozen (the long
-// shape: 2,000 connections in round robin); the connections live at any
-// time are at most those that had a segment in the last
-// freezeIdle+sweepEvery segments.
-const (
-	sweepEvery = 1024
-	freezeIdle = 4096
-)
+// defaultFreezeIdle is Config.FreezeIdle's default: every 1,024
+// segments, the connections idle for 4,096 segments or more are frozen.
+// A connection that takes turns with fewer than 4,096 others is never
+// frozen (the long shape: 2,000 connections in round robin); the
+// connections live at any time are at most those that had a segment in
+// the last 5,120 segments.
+const defaultFreezeIdle = 4096
 
 // frozen is the tracker's store of frozen connections.
 type frozen struct {
@@ -78,10 +75,11 @@ type frozen struct {
 }
 
 func (f *frozen) init(cfg Config) {
-	f.every, f.idle = sweepEvery, freezeIdle
-	if cfg.freezeAll {
-		f.every, f.idle = 1, 0
+	idle := cfg.FreezeIdle
+	if idle <= 0 {
+		idle = defaultFreezeIdle
 	}
+	f.idle, f.every = uint64(idle), uint64(max(1, idle/4))
 	f.seed = maphash.MakeSeed()
 	f.reasonIx = map[Reason]uint32{}
 }

@@ -37,11 +37,13 @@ type Config struct {
 	// *Conn of a live connection between calls (the session store) must
 	// not. Off, the tracker behaves as if the feature did not exist.
 	Freeze bool
-
-	// freezeAll (tests only, export_test.go) freezes every connection it
-	// can before every segment, so that every segment and timer finds
-	// its connection frozen and thaws it.
-	freezeAll bool
+	// FreezeIdle is how many segments (of any connection) a connection
+	// must have gone without one of its own to be frozen; the tracker
+	// looks every FreezeIdle/4 segments. Zero means 4096. 1 freezes every
+	// connection it can before every segment, so that every segment and
+	// timer finds its connection frozen: tests use it to prove that
+	// freezing changes nothing.
+	FreezeIdle int
 }
 
 // maxNotes bounds Conn.Notes: a long transfer with many retransmissions
