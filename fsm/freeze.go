@@ -71,7 +71,8 @@ type frozen struct {
 	reasons  []Reason
 	reasonIx map[Reason]uint32
 	locs     []*time.Location
-	buf      []byte // the encoder's scratch
+	epoch    time.Time // the first connection's first time: the others' are relative to it
+	buf      []byte    // the encoder's scratch
 }
 
 func (f *frozen) init(cfg Config) {
@@ -350,6 +351,18 @@ func (e *recEnc) inst(a, base instant) {
 	e.u(zz(d) + 1)
 }
 
+// packTransition packs a transition's To, Endpoint and Confidence into
+// one value, below 128 (one byte) when they are in their usual ranges
+// (To < 16, Endpoint < 2, Confidence < 4) and exact for any.
+func packTransition(to State, r Role, conf Confidence) uint64 {
+	return uint64(to&15) | uint64(r&1)<<4 | uint64(conf&3)<<5 |
+		uint64(to>>4)<<7 | uint64(r>>1)<<11 | uint64(conf>>2)<<18
+}
+
+func unpackTransition(x uint64) (State, Role, Confidence) {
+	return State(x&15 | x>>7&15<<4), Role(x>>4&1 | x>>11&127<<1), Confidence(x>>5&3 | x>>18&63<<2)
+}
+
 // flag packs bools into one value, bit i for the i-th.
 func flags(bs ...bool) uint64 {
 	var x uint64
@@ -423,8 +436,19 @@ func (t *Tracker) encode(c *Conn) (string, bool) {
 	if base != (time.Time{}) && base != base.Round(0) {
 		e.bad = true // a monotonic reading: capture times have none
 	}
-	e.u(flags(c.JoinedLate, base == (time.Time{})))
-	if base != (time.Time{}) {
+	// The first time, relative to the first one the tracker froze when
+	// that gives it back exactly (a few bytes), else in full.
+	f := &t.frz
+	if f.epoch == (time.Time{}) && base != (time.Time{}) && base == base.Round(0) {
+		f.epoch = base
+	}
+	d := base.Sub(f.epoch)
+	near := base != (time.Time{}) && d != math.MinInt64 && f.epoch.Add(d) == base
+	e.u(flags(c.JoinedLate, base == (time.Time{}), near))
+	switch {
+	case near:
+		e.u(zz(int64(d)))
+	case base != (time.Time{}):
 		e.u(t.locIndex(base.Location()))
 		e.u(zz(base.Unix()))
 		e.u(uint64(base.Nanosecond()))
@@ -440,12 +464,19 @@ func (t *Tracker) encode(c *Conn) (string, bool) {
 
 	// Transitions: packet and time relative to the one before.
 	pkt, at := c.FirstPacket, base
+	from := [2]State{Closed, Closed}
 	e.u(sliceLen(c.Transitions))
 	for i := range c.Transitions {
 		tr := &c.Transitions[i]
 		e.u(zz(int64(tr.Packet - pkt)))
 		e.tm(tr.Time, at)
-		e.u(uint64(tr.From) | uint64(tr.To)<<8 | uint64(tr.Endpoint)<<16 | uint64(tr.Confidence)<<24)
+		e.u(packTransition(tr.To, tr.Endpoint, tr.Confidence))
+		if p := &from[tr.Endpoint&1]; tr.From == *p {
+			e.u(0) // it leaves the state its endpoint's last transition entered
+		} else {
+			e.u(uint64(tr.From) + 1)
+		}
+		from[tr.Endpoint&1] = tr.To
 		e.u(t.reasonIndex(tr.Reason))
 		if tr.WithdrawnBy == 0 {
 			e.u(0)
@@ -548,8 +579,10 @@ func (t *Tracker) encode(c *Conn) (string, bool) {
 	e.u(uint64(z.seen[Server]))
 	e.u(flags(z.flipped, z.partial, z.started))
 
+	// A TIME_WAIT deadline is usually 2MSL after the last segment.
+	twRef := c.LastTime.Add(t.cfg.TimeWait)
 	for r := range 2 {
-		e.tm(c.twUntil[r], base)
+		e.tm(c.twUntil[r], twRef)
 		e.u(zz(int64(c.probes[r])))
 	}
 	e.inst(c.closedAt, bi)
@@ -680,7 +713,10 @@ func (t *Tracker) decode(rec string) *Conn {
 	fl := d.u()
 	c.JoinedLate = bit(fl, 0)
 	var base time.Time
-	if !bit(fl, 1) {
+	switch {
+	case bit(fl, 2):
+		base = f.epoch.Add(time.Duration(unzz(d.u())))
+	case !bit(fl, 1):
 		loc := f.locs[d.u()]
 		sec := unzz(d.u())
 		base = time.Unix(sec, int64(d.u())).In(loc)
@@ -698,6 +734,7 @@ func (t *Tracker) decode(rec string) *Conn {
 	}
 
 	pkt, at := c.FirstPacket, base
+	from := [2]State{Closed, Closed}
 	if n := d.count(); n >= 0 {
 		c.Transitions = make([]Transition, n, max(n, openTransitions))
 		if n > openTransitions {
@@ -708,8 +745,12 @@ func (t *Tracker) decode(rec string) *Conn {
 		tr := &c.Transitions[i]
 		tr.Packet = pkt + uint64(unzz(d.u()))
 		tr.Time = d.tm(at)
-		x := d.u()
-		tr.From, tr.To, tr.Endpoint, tr.Confidence = State(x), State(x>>8), Role(x>>16), Confidence(x>>24)
+		tr.To, tr.Endpoint, tr.Confidence = unpackTransition(d.u())
+		tr.From = from[tr.Endpoint&1]
+		if x := d.u(); x != 0 {
+			tr.From = State(x - 1)
+		}
+		from[tr.Endpoint&1] = tr.To
 		tr.Reason = f.reasons[d.u()]
 		if w := d.u(); w != 0 {
 			tr.WithdrawnBy = tr.Packet + uint64(unzz(w-1))
@@ -833,8 +874,9 @@ func (t *Tracker) decode(rec string) *Conn {
 	zf := d.u()
 	z.flipped, z.partial, z.started = bit(zf, 0), bit(zf, 1), bit(zf, 2)
 
+	twRef := c.LastTime.Add(t.cfg.TimeWait)
 	for r := range 2 {
-		c.twUntil[r] = d.tm(base)
+		c.twUntil[r] = d.tm(twRef)
 		c.probes[r] = int(unzz(d.u()))
 	}
 	c.closedAt = d.inst(bi)
