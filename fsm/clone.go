@@ -30,6 +30,7 @@ func (t *Tracker) Clone() *Tracker {
 	n.frz.reasonIx = maps.Clone(t.frz.reasonIx)
 	n.frz.locs = append([]*time.Location(nil), t.frz.locs...)
 	n.frz.buf = nil
+	n.frz.pool = nil // its Conns are the original's to reuse
 	copies := make(map[*Conn]*Conn, len(t.conns))
 	var dup func(c *Conn) *Conn
 	dup = func(c *Conn) *Conn {

@@ -73,6 +73,29 @@ type frozen struct {
 	locs     []*time.Location
 	epoch    time.Time // the first connection's first time: the others' are relative to it
 	buf      []byte    // the encoder's scratch
+	// pool holds Conns the tracker froze, for reuse: a Conn and its
+	// transitions are about 1.7 KB that need not become garbage.
+	pool []*Conn
+}
+
+// maxPool bounds frozen.pool: a sweep freezes at most about
+// sweepEvery/2 connections that newConn and thaw then take back.
+const maxPool = 1024
+
+// newConnStruct returns an empty Conn with room for an open's
+// transitions: one the tracker froze, when it has one (Freeze's
+// contract lets it), else a new one.
+func (t *Tracker) newConnStruct() *Conn {
+	f := &t.frz
+	if n := len(f.pool); n > 0 {
+		c := f.pool[n-1]
+		f.pool[n-1] = nil
+		f.pool = f.pool[:n-1]
+		tr := c.Transitions[:0]
+		*c = Conn{Transitions: tr}
+		return c
+	}
+	return &Conn{Transitions: make([]Transition, 0, openTransitions)}
 }
 
 func (f *frozen) init(cfg Config) {
@@ -149,6 +172,9 @@ func (t *Tracker) sweep() {
 			continue
 		}
 		delete(t.conns, key)
+		if len(f.pool) < maxPool {
+			f.pool = append(f.pool, c) // the reader let it go with the last call's events
+		}
 		i := c.slot
 		s := &t.slots[i]
 		s.c, s.rec, s.hash = nil, rec, t.hashKey(key)
@@ -707,7 +733,7 @@ func (d *recDec) addr(kind byte) netip.AddrPort {
 func (t *Tracker) decode(rec string) *Conn {
 	f := &t.frz
 	d := recDec{b: rec}
-	c := &Conn{}
+	c := t.newConnStruct()
 	c.ID, c.Client, c.Server, c.VLAN = d.head()
 
 	fl := d.u()
@@ -735,14 +761,17 @@ func (t *Tracker) decode(rec string) *Conn {
 
 	pkt, at := c.FirstPacket, base
 	from := [2]State{Closed, Closed}
-	if n := d.count(); n >= 0 {
-		c.Transitions = make([]Transition, n, max(n, openTransitions))
-		if n > openTransitions {
-			c.Transitions = make([]Transition, n, max(n, closeTransitions))
-		}
+	switch n := d.count(); {
+	case n < 0:
+		c.Transitions = nil
+	case n <= cap(c.Transitions):
+		c.Transitions = c.Transitions[:n]
+	default:
+		c.Transitions = make([]Transition, n, max(n, closeTransitions))
 	}
 	for i := range c.Transitions {
 		tr := &c.Transitions[i]
+		*tr = Transition{} // a reused array holds another connection's
 		tr.Packet = pkt + uint64(unzz(d.u()))
 		tr.Time = d.tm(at)
 		tr.To, tr.Endpoint, tr.Confidence = unpackTransition(d.u())

@@ -35,7 +35,10 @@ type Config struct {
 	// a new *Conn with the same ID. A reader that only keeps connections
 	// after their KindEnd (report.Run) can turn it on; one that keeps a
 	// *Conn of a live connection between calls (the session store) must
-	// not. Off, the tracker behaves as if the feature did not exist.
+	// not: the tracker also reuses the Conn it froze for the next
+	// connection it creates or thaws. So with Freeze, a *Conn not yet
+	// ended is only good until the next call to Observe or Advance. Off,
+	// the tracker behaves as if the feature did not exist.
 	Freeze bool
 	// FreezeIdle is how many segments (of any connection) a connection
 	// must have gone without one of its own to be frozen; the tracker
@@ -467,8 +470,8 @@ func guessClientIsSrc(src, dst uint16) bool {
 // newConn starts tracking the connection s belongs to.
 func (t *Tracker) newConn(s *Segment) *Conn {
 	t.nextID++
-	c := &Conn{ID: t.nextID, VLAN: s.VLAN, FirstPacket: s.Packet, FirstTime: s.Time,
-		Transitions: make([]Transition, 0, openTransitions)}
+	c := t.newConnStruct()
+	c.ID, c.VLAN, c.FirstPacket, c.FirstTime = t.nextID, s.VLAN, s.Packet, s.Time
 	c.ep[Client].wscale, c.ep[Server].wscale = -1, -1
 	clientIsSrc := true
 	switch {
