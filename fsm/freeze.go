@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/netip"
 	"time"
+	"unsafe"
 )
 
 // Freezing (Config.Freeze). A connection that only waits (a TIME_WAIT
@@ -70,12 +71,21 @@ type frozen struct {
 	// Tables shared by the records: reasons and time locations by index.
 	reasons  []Reason
 	reasonIx map[Reason]uint32
+	// reasonHot caches reasonIndex by the address of a reason's bytes.
+	reasonHot [64]reasonHit
 	locs     []*time.Location
 	epoch    time.Time // the first connection's first time: the others' are relative to it
 	buf      []byte    // the encoder's scratch
 	// pool holds Conns the tracker froze, for reuse: a Conn and its
 	// transitions are about 1.7 KB that need not become garbage.
 	pool []*Conn
+}
+
+// reasonHit is a reason's index, by the address and length of its bytes.
+type reasonHit struct {
+	p *byte
+	n int
+	i uint32
 }
 
 // maxPool bounds frozen.pool: a sweep freezes at most about
@@ -303,35 +313,29 @@ func recordKey(rec string) connKey {
 // which are not zero: a zero costs one bit, anything else its uvarint.
 type recEnc struct {
 	b    []byte
-	mask byte
-	n    int
-	v    [8]uint64
+	mpos int  // where the current group's mask is
+	n    uint // values in the current group
 	bad  bool // a field the record cannot hold exactly: do not freeze
 }
 
 func (e *recEnc) u(x uint64) {
-	e.v[e.n] = x
+	if e.n == 0 {
+		e.mpos = len(e.b)
+		e.b = append(e.b, 0)
+	}
 	if x != 0 {
-		e.mask |= 1 << e.n
+		e.b[e.mpos] |= 1 << e.n
+		for x >= 0x80 {
+			e.b = append(e.b, byte(x)|0x80)
+			x >>= 7
+		}
+		e.b = append(e.b, byte(x))
 	}
-	e.n++
-	if e.n == len(e.v) {
-		e.flush()
-	}
+	e.n = (e.n + 1) & 7
 }
 
-func (e *recEnc) flush() {
-	if e.n == 0 {
-		return
-	}
-	e.b = append(e.b, e.mask)
-	for _, x := range e.v[:e.n] {
-		if x != 0 {
-			e.b = binary.AppendUvarint(e.b, x)
-		}
-	}
-	e.n, e.mask = 0, 0
-}
+// flush ends the current group.
+func (e *recEnc) flush() { e.n = 0 }
 
 // raw writes bytes as they are, after the values so far.
 func (e *recEnc) raw(p []byte) {
@@ -352,8 +356,12 @@ func (e *recEnc) seq(a, base Seq) { e.u(zz(int64(int32(a - base)))) }
 // difference does not give back exactly (another location, a monotonic
 // reading, too far apart) makes the record bad.
 func (e *recEnc) tm(a, ref time.Time) {
-	if a == (time.Time{}) {
+	switch a {
+	case time.Time{}:
 		e.u(0)
+		return
+	case ref:
+		e.u(1) // zz(0) + 1
 		return
 	}
 	d := a.Sub(ref)
@@ -402,12 +410,20 @@ func flags(bs ...bool) uint64 {
 
 func (t *Tracker) reasonIndex(r Reason) uint64 {
 	f := &t.frz
+	// Reasons are constants: their bytes are at one address, which a
+	// small cache looks up faster than the map hashes the string.
+	p := unsafe.StringData(string(r))
+	h := &f.reasonHot[(uintptr(unsafe.Pointer(p))>>3^uintptr(len(r)))%uintptr(len(f.reasonHot))]
+	if h.p == p && h.n == len(r) && p != nil {
+		return uint64(h.i)
+	}
 	i, ok := f.reasonIx[r]
 	if !ok {
 		i = uint32(len(f.reasons))
 		f.reasons = append(f.reasons, r)
 		f.reasonIx[r] = i
 	}
+	*h = reasonHit{p, len(r), i}
 	return uint64(i)
 }
 
@@ -642,6 +658,10 @@ type recDec struct {
 }
 
 func (d *recDec) uvarint() uint64 {
+	if c := d.b[d.i]; c < 0x80 {
+		d.i++
+		return uint64(c)
+	}
 	var x uint64
 	for s := uint(0); ; s += 7 {
 		c := d.b[d.i]
@@ -679,11 +699,14 @@ func (d *recDec) raw(n int) string {
 func (d *recDec) seq(base Seq) Seq { return base + Seq(int32(unzz(d.u()))) }
 
 func (d *recDec) tm(ref time.Time) time.Time {
-	x := d.u()
-	if x == 0 {
+	switch x := d.u(); x {
+	case 0:
 		return time.Time{}
+	case 1:
+		return ref
+	default:
+		return ref.Add(time.Duration(unzz(x - 1)))
 	}
-	return ref.Add(time.Duration(unzz(x - 1)))
 }
 
 func (d *recDec) inst(base instant) instant {
