@@ -73,9 +73,9 @@ type frozen struct {
 	reasonIx map[Reason]uint32
 	// reasonHot caches reasonIndex by the address of a reason's bytes.
 	reasonHot [64]reasonHit
-	locs     []*time.Location
-	epoch    time.Time // the first connection's first time: the others' are relative to it
-	buf      []byte    // the encoder's scratch
+	locs      []*time.Location
+	epoch     time.Time // the first connection's first time: the others' are relative to it
+	buf       []byte    // the encoder's scratch
 	// pool holds Conns the tracker froze, for reuse: a Conn and its
 	// transitions are about 1.7 KB that need not become garbage.
 	pool []*Conn
