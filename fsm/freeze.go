@@ -63,11 +63,12 @@ type frozen struct {
 	idle  uint64 // freeze connections idle for so many
 	n     int    // frozen connections
 	// tab finds a frozen connection by its key: open addressing with
-	// linear probing over slot indexes plus one (0: empty), probed by
-	// slot.hash, whose length is a power of two. 4 bytes an entry
-	// instead of a map slot's 60 to 110 for a 40-byte key.
-	tab  []uint32
-	seed maphash.Seed
+	// linear probing (see tabEntry) from slot.hash, a power of two
+	// long. 4 bytes an entry instead of a map slot's 60 to 110 for a
+	// 40-byte key.
+	tab   []uint32
+	tombs int // deleted entries in tab
+	seed  maphash.Seed
 	// Tables shared by the records: reasons and time locations by index.
 	reasons  []Reason
 	reasonIx map[Reason]uint32
@@ -173,7 +174,7 @@ func (t *Tracker) tick() {
 func (t *Tracker) sweep() {
 	f := &t.frz
 	for key, c := range t.conns {
-		if c.prev != nil || f.now-c.touched < f.idle {
+		if c.prev != nil || f.now-c.touched < f.idle || c.slot >= maxFrozen {
 			continue
 		}
 		rec, ok := t.encode(c)
@@ -196,32 +197,55 @@ func (t *Tracker) hashKey(k connKey) uint32 {
 	return uint32(maphash.Comparable(t.frz.seed, k))
 }
 
+// The table's entries: 0 is empty, tombstone a deleted entry that
+// probes go past, anything else a frozen slot plus one in the low 24
+// bits and the top 8 bits of its hash (a tag), so that a probe reads
+// slots only when the tag matches: a new connection's lookup (a miss)
+// stays within the table, a few contiguous words.
+const (
+	tombstone = math.MaxUint32
+	maxFrozen = 1<<24 - 2 // slots from here on are never frozen
+)
+
+func tabEntry(i, h uint32) uint32 { return i + 1 | h>>24<<24 }
+
 // frzInsert adds slot i (frozen, hash set) to the table.
 func (t *Tracker) frzInsert(i uint32) {
 	f := &t.frz
-	if (f.n+1)*4 > len(f.tab)*3 {
-		t.frzGrow()
+	if (f.n+f.tombs+1)*4 > len(f.tab)*3 {
+		t.frzRehash()
 	}
+	h := t.slots[i].hash
 	mask := uint32(len(f.tab) - 1)
-	for p := t.slots[i].hash & mask; ; p = (p + 1) & mask {
-		if f.tab[p] == 0 {
-			f.tab[p] = i + 1
-			break
+	for p := h & mask; ; p = (p + 1) & mask {
+		switch f.tab[p] {
+		case tombstone:
+			f.tombs--
+			fallthrough
+		case 0:
+			f.tab[p] = tabEntry(i, h)
+			f.n++
+			return
 		}
 	}
-	f.n++
 }
 
-func (t *Tracker) frzGrow() {
+// frzRehash rebuilds the table without its tombstones: twice as large
+// when the frozen connections fill half of it or more, else as large.
+func (t *Tracker) frzRehash() {
 	f := &t.frz
 	old := f.tab
-	f.tab = make([]uint32, max(1024, 2*len(old)))
-	mask := uint32(len(f.tab) - 1)
+	size := max(1024, len(old))
+	if (f.n+1)*2 > size {
+		size *= 2
+	}
+	f.tab, f.tombs = make([]uint32, size), 0
+	mask := uint32(size - 1)
 	for _, e := range old {
-		if e == 0 {
+		if e == 0 || e == tombstone {
 			continue
 		}
-		for p := t.slots[e-1].hash & mask; ; p = (p + 1) & mask {
+		for p := t.slots[e&(1<<24-1)-1].hash & mask; ; p = (p + 1) & mask {
 			if f.tab[p] == 0 {
 				f.tab[p] = e
 				break
@@ -230,49 +254,36 @@ func (t *Tracker) frzGrow() {
 	}
 }
 
-// frzDelete removes slot i from the table (backward-shift deletion, so
-// that no probe sequence is cut).
+// frzDelete removes slot i from the table.
 func (t *Tracker) frzDelete(i uint32) {
 	f := &t.frz
-	mask := uint32(len(f.tab) - 1)
-	p := t.slots[i].hash & mask
-	for f.tab[p] != i+1 {
+	h := t.slots[i].hash
+	want, mask := tabEntry(i, h), uint32(len(f.tab)-1)
+	p := h & mask
+	for f.tab[p] != want {
 		p = (p + 1) & mask
 	}
-	for {
-		f.tab[p] = 0
-		q := p
-		for {
-			q = (q + 1) & mask
-			e := f.tab[q]
-			if e == 0 {
-				f.n--
-				return
-			}
-			home := t.slots[e-1].hash & mask
-			// e stays if its home is cyclically in (p, q].
-			if (p < q && p < home && home <= q) || (p > q && (home > p || home <= q)) {
-				continue
-			}
-			f.tab[p] = e
-			p = q
-			break
-		}
-	}
+	f.tab[p] = tombstone
+	f.n--
+	f.tombs++
 }
 
 // thawKey thaws the frozen connection on key, if there is one.
 func (t *Tracker) thawKey(key connKey) *Conn {
 	f := &t.frz
 	h := t.hashKey(key)
-	mask := uint32(len(f.tab) - 1)
+	tag, mask := h>>24<<24, uint32(len(f.tab)-1)
 	for p := h & mask; ; p = (p + 1) & mask {
 		e := f.tab[p]
 		if e == 0 {
 			return nil
 		}
-		if s := &t.slots[e-1]; s.hash == h && recordKey(s.rec) == key {
-			return t.thaw(e - 1)
+		if e == tombstone || e>>24<<24 != tag {
+			continue
+		}
+		i := e&(1<<24-1) - 1
+		if s := &t.slots[i]; s.hash == h && recordKey(s.rec) == key {
+			return t.thaw(i)
 		}
 	}
 }
