@@ -662,10 +662,11 @@ func sliceLen[S ~[]E, E any](s S) uint64 {
 
 // recDec reads what recEnc wrote.
 type recDec struct {
-	b    string
-	i    int
-	mask byte
-	n    int
+	b string
+	i int
+	// bits holds the current group's mask bits not yet read, above a
+	// marker bit: 1 or 0 when the group is done.
+	bits uint
 }
 
 func (d *recDec) uvarint() uint64 {
@@ -685,23 +686,20 @@ func (d *recDec) uvarint() uint64 {
 }
 
 func (d *recDec) u() uint64 {
-	if d.n == 0 {
-		d.mask = d.b[d.i]
+	if d.bits <= 1 {
+		d.bits = uint(d.b[d.i]) | 0x100
 		d.i++
 	}
-	var x uint64
-	if d.mask&(1<<d.n) != 0 {
-		x = d.uvarint()
+	b := d.bits & 1
+	d.bits >>= 1
+	if b == 0 {
+		return 0
 	}
-	d.n++
-	if d.n == 8 {
-		d.n = 0
-	}
-	return x
+	return d.uvarint()
 }
 
 func (d *recDec) raw(n int) string {
-	d.n = 0
+	d.bits = 0
 	s := d.b[d.i : d.i+n]
 	d.i += n
 	return s
