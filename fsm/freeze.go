@@ -376,10 +376,31 @@ func (e *recEnc) tm(a, ref time.Time) {
 		return
 	}
 	d := a.Sub(ref)
-	if d == math.MinInt64 || ref.Add(d) != a {
+	if ref.Add(d) != a {
 		e.bad = true
 	}
-	e.u(zz(int64(d)) + 1)
+	e.u(e.nanos(int64(d)) + 1)
+}
+
+// nanos maps a difference in nanoseconds to a value, small when it is a
+// whole number of microseconds (pcap's usual resolution): the low bit
+// says which. A difference of 2^62 ns (146 years) or more makes the
+// record bad.
+func (e *recEnc) nanos(d int64) uint64 {
+	if d%1000 == 0 {
+		return zz(d/1000)<<1 | 1
+	}
+	if d >= 1<<62 || d < -1<<62 {
+		e.bad = true
+	}
+	return zz(d) << 1
+}
+
+func unnanos(x uint64) int64 {
+	if x&1 != 0 {
+		return unzz(x>>1) * 1000
+	}
+	return unzz(x >> 1)
 }
 
 // inst writes an instant relative to base the same way (modular
@@ -389,11 +410,7 @@ func (e *recEnc) inst(a, base instant) {
 		e.u(0)
 		return
 	}
-	d := int64(uint64(a) - uint64(base))
-	if d == math.MinInt64 {
-		e.bad = true
-	}
-	e.u(zz(d) + 1)
+	e.u(e.nanos(int64(uint64(a)-uint64(base))) + 1)
 }
 
 // packTransition packs a transition's To, Endpoint and Confidence into
@@ -496,11 +513,11 @@ func (t *Tracker) encode(c *Conn) (string, bool) {
 		f.epoch = base
 	}
 	d := base.Sub(f.epoch)
-	near := base != (time.Time{}) && d != math.MinInt64 && f.epoch.Add(d) == base
+	near := base != (time.Time{}) && d < 1<<62 && d >= -1<<62 && f.epoch.Add(d) == base
 	e.u(flags(c.JoinedLate, base == (time.Time{}), near))
 	switch {
 	case near:
-		e.u(zz(int64(d)))
+		e.u(e.nanos(int64(d)))
 	case base != (time.Time{}):
 		e.u(t.locIndex(base.Location()))
 		e.u(zz(base.Unix()))
@@ -714,7 +731,7 @@ func (d *recDec) tm(ref time.Time) time.Time {
 	case 1:
 		return ref
 	default:
-		return ref.Add(time.Duration(unzz(x - 1)))
+		return ref.Add(time.Duration(unnanos(x - 1)))
 	}
 }
 
@@ -723,7 +740,7 @@ func (d *recDec) inst(base instant) instant {
 	if x == 0 {
 		return 0
 	}
-	return instant(uint64(base) + uint64(unzz(x-1)))
+	return instant(uint64(base) + uint64(unnanos(x-1)))
 }
 
 // count returns a length written by sliceLen: -1 for nil.
@@ -773,7 +790,7 @@ func (t *Tracker) decode(rec string) *Conn {
 	var base time.Time
 	switch {
 	case bit(fl, 2):
-		base = f.epoch.Add(time.Duration(unzz(d.u())))
+		base = f.epoch.Add(time.Duration(unnanos(d.u())))
 	case !bit(fl, 1):
 		loc := f.locs[d.u()]
 		sec := unzz(d.u())

@@ -20,8 +20,9 @@ func freezeAll(cfg fsm.Config) fsm.Config {
 }
 
 // freezeStreams are the scripts and random streams TestCloneReportsTheSame
-// uses, plus each again with its times in another location (the records
-// keep a time's location) and its addresses in IPv6.
+// uses, a long stream of many connections, and each script again with
+// its times in another location (the records keep a time's location) and
+// in nanoseconds, its addresses in IPv6 and a VLAN.
 func freezeStreams(t *testing.T) []stream {
 	paths, err := filepath.Glob("testdata/*.seg")
 	if err != nil || len(paths) == 0 {
@@ -85,9 +86,11 @@ func freezeStreams(t *testing.T) []stream {
 	streams = append(streams, many)
 	zone := time.FixedZone("UTC+8", 8*3600)
 	for _, s := range streams[:len(paths)] {
-		o := stream{name: s.name + "-in-zone-v6-vlan", cfg: s.cfg}
-		for _, l := range s.lines {
-			l.seg.Time = l.seg.Time.In(zone)
+		o := stream{name: s.name + "-in-zone-ns-v6-vlan", cfg: s.cfg}
+		for k, l := range s.lines {
+			// Nanoseconds that are not whole microseconds (pcapng), and
+			// increasing: the records write both kinds of difference.
+			l.seg.Time = l.seg.Time.Add(time.Duration(7*k + 1)).In(zone)
 			l.seg.Src = netip.AddrPortFrom(netip.AddrFrom16(l.seg.Src.Addr().As16()), l.seg.Src.Port())
 			l.seg.Dst = netip.AddrPortFrom(netip.AddrFrom16(l.seg.Dst.Addr().As16()), l.seg.Dst.Port())
 			l.seg.VLAN = 1234
