@@ -592,13 +592,15 @@ func (t *Tracker) encode(c *Conn) (string, bool) {
 			x.dupNoted, x.closeAssumed, x.finMaybe, x.closeMaybe))
 		e.u(uint64(uint8(x.wscale + 1)))
 		e.u(uint64(x.iss))
+		// Acknowledgments follow what the peer sent, a FIN and the
+		// contiguous end what it sent itself.
 		e.seq(x.nxt, x.iss)
-		e.seq(x.acked, y.iss)
-		e.seq(x.finSeq, x.iss)
-		e.seq(x.finAck, y.iss)
+		e.seq(x.acked, y.nxt)
+		e.seq(x.finSeq, x.nxt)
+		e.seq(x.finAck, y.nxt)
 		e.u(uint64(x.synLen))
 		e.u(uint64(x.window))
-		e.seq(x.contig, x.iss)
+		e.seq(x.contig, x.nxt)
 		e.u(uint64(x.tsRecent))
 		e.u(sliceLen(x.ooo))
 		for _, o := range x.ooo {
@@ -623,7 +625,7 @@ func (t *Tracker) encode(c *Conn) (string, bool) {
 		x := &z.ep[r]
 		e.u(uint64(x.state) | uint64(x.prev)<<8)
 		e.seq(x.startSeq, c.ep[r].iss)
-		e.seq(x.lastSeq, x.startSeq)
+		e.seq(x.lastSeq, c.ep[r].nxt)
 		e.u(uint64(x.histLastSYN))
 		e.u(uint64(x.histLastFIN))
 		e.u(uint64(x.histLastRST))
@@ -877,15 +879,15 @@ func (t *Tracker) decode(rec string) *Conn {
 		x.dupNoted, x.closeAssumed, x.finMaybe, x.closeMaybe = bit(b, 14), bit(b, 15), bit(b, 16), bit(b, 17)
 		x.wscale = int8(uint8(d.u())) - 1
 		x.iss = Seq(d.u())
-		// The peer's ISN comes after the fields relative to it: those
+		// The peer's nxt comes after the fields relative to it: those
 		// are completed below.
 		x.nxt = d.seq(x.iss)
-		x.acked = Seq(zzSeq(d.u())) // relative to the peer's ISN: fixed up below
-		x.finSeq = d.seq(x.iss)
+		x.acked = Seq(zzSeq(d.u())) // relative to the peer's nxt: completed below
+		x.finSeq = d.seq(x.nxt)
 		x.finAck = Seq(zzSeq(d.u())) // idem
 		x.synLen = uint32(d.u())
 		x.window = uint32(d.u())
-		x.contig = d.seq(x.iss)
+		x.contig = d.seq(x.nxt)
 		x.tsRecent = uint32(d.u())
 		if n := d.count(); n >= 0 {
 			x.ooo = make([]seqRange, n)
@@ -909,8 +911,8 @@ func (t *Tracker) decode(rec string) *Conn {
 	}
 	for r := range 2 {
 		x, y := &c.ep[r], &c.ep[1-r]
-		x.acked += y.iss
-		x.finAck += y.iss
+		x.acked += y.nxt
+		x.finAck += y.nxt
 		for i := range x.recent {
 			x.recent[i].ack += x.acked
 		}
@@ -922,7 +924,7 @@ func (t *Tracker) decode(rec string) *Conn {
 		st := d.u()
 		x.state, x.prev = zState(st), zState(st>>8)
 		x.startSeq = d.seq(c.ep[r].iss)
-		x.lastSeq = d.seq(x.startSeq)
+		x.lastSeq = d.seq(c.ep[r].nxt)
 		x.histLastSYN = uint32(d.u())
 		x.histLastFIN = uint32(d.u())
 		x.histLastRST = uint32(d.u())
