@@ -74,3 +74,7 @@ func valueOf(v reflect.Value) any {
 
 // Frozen returns how many connections tr holds frozen.
 func Frozen(tr *Tracker) int { return tr.frz.n }
+
+// Thawed returns how many connections a segment thawed, and the
+// idleness freezing waits for now.
+func Thawed(tr *Tracker) (thaws, idle uint64) { return tr.frz.thawedTotal, tr.frz.idle }

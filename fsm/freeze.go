@@ -56,12 +56,20 @@ type slot struct {
 // the last 5,120 segments.
 const defaultFreezeIdle = 4096
 
+// maxFreezeIdle bounds how far the default idleness grows when frozen
+// connections keep coming back (see sweep).
+const maxFreezeIdle = 1 << 20
+
 // frozen is the tracker's store of frozen connections.
 type frozen struct {
 	now   uint64 // segments observed (Freeze only): the clock of idleness
 	every uint64 // sweep every so many segments
 	idle  uint64 // freeze connections idle for so many
-	n     int    // frozen connections
+	adapt bool   // idle is the default: sweep may raise it
+	// thawed counts thaws by a segment since the last sweep, thawedTotal
+	// all of them (tests read it).
+	thawed, thawedTotal uint64
+	n                   int // frozen connections
 	// tab finds a frozen connection by its key: open addressing with
 	// linear probing (see tabEntry) from slot.hash, a power of two
 	// long. 4 bytes an entry instead of a map slot's 60 to 110 for a
@@ -112,7 +120,7 @@ func (t *Tracker) newConnStruct() *Conn {
 func (f *frozen) init(cfg Config) {
 	idle := cfg.FreezeIdle
 	if idle <= 0 {
-		idle = defaultFreezeIdle
+		idle, f.adapt = defaultFreezeIdle, true
 	}
 	f.idle, f.every = uint64(idle), uint64(max(1, idle/4))
 	f.seed = maphash.MakeSeed()
@@ -173,6 +181,15 @@ func (t *Tracker) tick() {
 // sweep freezes the connections idle long enough.
 func (t *Tracker) sweep() {
 	f := &t.frz
+	// Connections that keep coming back soon after they were frozen
+	// (more than one segment in four needed a thaw since the last sweep:
+	// more than idle connections take turns) are not waiting: wait
+	// longer before freezing, or every segment would pay a thaw.
+	if f.adapt && f.thawed*4 > f.every && f.idle < maxFreezeIdle {
+		f.idle *= 2
+		f.every = f.idle / 4
+	}
+	f.thawed = 0
 	for key, c := range t.conns {
 		if c.prev != nil || f.now-c.touched < f.idle || c.slot >= maxFrozen {
 			continue
@@ -283,6 +300,8 @@ func (t *Tracker) thawKey(key connKey) *Conn {
 		}
 		i := e&(1<<24-1) - 1
 		if s := &t.slots[i]; s.hash == h && recordKey(s.rec) == key {
+			f.thawed++
+			f.thawedTotal++
 			return t.thaw(i)
 		}
 	}

@@ -247,3 +247,37 @@ func FuzzFreeze(f *testing.F) {
 		}
 	})
 }
+
+// TestFreezeAdapts: 6,000 connections taking turns, one segment each per
+// turn, each come back 6,000 segments after their last: more than the
+// default idleness (4,096), so each would be frozen and thawed on every
+// turn. The tracker sees it and waits longer: after a few turns, no
+// segment needs a thaw.
+func TestFreezeAdapts(t *testing.T) {
+	const conns, turns = 6000, 12
+	tr := fsm.NewTracker(fsm.Config{Freeze: true})
+	server := netip.MustParseAddrPort("10.0.0.1:80")
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var pkt uint64
+	var thawsLastTurns uint64
+	for turn := 0; turn < turns; turn++ {
+		before, _ := fsm.Thawed(tr)
+		for i := 0; i < conns; i++ {
+			pkt++
+			client := netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), 40000)
+			g := fsm.Segment{Packet: pkt, Time: t0.Add(time.Duration(pkt) * time.Microsecond), Src: client, Dst: server, Flags: fsm.ACK, Seq: fsm.Seq(1 + turn), Ack: 1, Len: 1}
+			tr.Observe(g)
+		}
+		if after, _ := fsm.Thawed(tr); turn >= turns-3 {
+			thawsLastTurns += after - before
+		}
+	}
+	thaws, idle := fsm.Thawed(tr)
+	if thaws == 0 {
+		t.Fatal("no connection was ever thawed: the test does not test")
+	}
+	if thawsLastTurns != 0 {
+		t.Errorf("%d thaws in the last 3 turns (idleness now %d segments); want 0", thawsLastTurns, idle)
+	}
+	t.Logf("%d thaws in all, idleness raised to %d segments", thaws, idle)
+}
