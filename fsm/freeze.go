@@ -49,11 +49,12 @@ type slot struct {
 }
 
 // defaultFreezeIdle is Config.FreezeIdle's default: every 1,024
-// segments, the connections idle for 4,096 segments or more are frozen.
-// A connection that takes turns with fewer than 4,096 others is never
-// frozen (the long shape: 2,000 connections in round robin); the
-// connections live at any time are at most those that had a segment in
-// the last 5,120 segments.
+// segments (or twice as many as connections are live, if more), the
+// connections idle for 4,096 segments or more are frozen. A connection
+// that takes turns with fewer than 4,096 others is never frozen (the long
+// shape: 2,000 connections in round robin); when more take turns, sweep
+// raises the idleness. The connections live at any time are those that
+// had a segment in the last 5,120 segments or so.
 const defaultFreezeIdle = 4096
 
 // maxFreezeIdle bounds how far the default idleness grows when frozen
@@ -63,7 +64,9 @@ const maxFreezeIdle = 1 << 20
 // frozen is the tracker's store of frozen connections.
 type frozen struct {
 	now   uint64 // segments observed (Freeze only): the clock of idleness
-	every uint64 // sweep every so many segments
+	every uint64 // sweep every so many segments (at least)
+	froze uint64 // connections the last sweep froze
+	next  uint64 // now at the next sweep
 	idle  uint64 // freeze connections idle for so many
 	adapt bool   // idle is the default: sweep may raise it
 	// thawed counts thaws by a segment since the last sweep, thawedTotal
@@ -123,6 +126,7 @@ func (f *frozen) init(cfg Config) {
 		idle, f.adapt = defaultFreezeIdle, true
 	}
 	f.idle, f.every = uint64(idle), uint64(max(1, idle/4))
+	f.next = f.every
 	f.seed = maphash.MakeSeed()
 	f.reasonIx = map[Reason]uint32{}
 }
@@ -173,7 +177,7 @@ func (t *Tracker) timerConn(tm timer) *Conn {
 func (t *Tracker) tick() {
 	f := &t.frz
 	f.now++
-	if f.now%f.every == 0 {
+	if f.now >= f.next {
 		t.sweep()
 	}
 }
@@ -181,15 +185,25 @@ func (t *Tracker) tick() {
 // sweep freezes the connections idle long enough.
 func (t *Tracker) sweep() {
 	f := &t.frz
-	// Connections that keep coming back soon after they were frozen
-	// (more than one segment in four needed a thaw since the last sweep:
-	// more than idle connections take turns) are not waiting: wait
-	// longer before freezing, or every segment would pay a thaw.
-	if f.adapt && f.thawed*4 > f.every && f.idle < maxFreezeIdle {
+	// Connections that come back soon after they were frozen (more
+	// segments thawed one since the last sweep than half the number it
+	// froze: more than idle connections take turns) are not waiting:
+	// wait longer before freezing, or every turn would pay a freeze and
+	// a thaw.
+	if f.adapt && f.thawed*2 > f.froze && f.froze > 0 && f.idle < maxFreezeIdle {
 		f.idle *= 2
 		f.every = f.idle / 4
 	}
-	f.thawed = 0
+	f.thawed, f.froze = 0, 0
+	defer func() {
+		// A sweep visits every live connection: with many live ones
+		// that are not idle (the long shape: 2,000 taking turns), sweep
+		// less often, so that a segment pays at most half a visit.
+		f.next = f.now + max(f.every, uint64(2*len(t.conns)))
+		if !f.adapt {
+			f.next = f.now + f.every
+		}
+	}()
 	for key, c := range t.conns {
 		if c.prev != nil || f.now-c.touched < f.idle || c.slot >= maxFrozen {
 			continue
@@ -207,6 +221,7 @@ func (t *Tracker) sweep() {
 		s := &t.slots[i]
 		s.c, s.rec, s.hash = nil, rec, t.hashKey(key)
 		t.frzInsert(i)
+		f.froze++
 	}
 }
 

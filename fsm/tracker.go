@@ -42,7 +42,9 @@ type Config struct {
 	Freeze bool
 	// FreezeIdle is how many segments (of any connection) a connection
 	// must have gone without one of its own to be frozen; the tracker
-	// looks every FreezeIdle/4 segments. Zero means 4096. 1 freezes every
+	// looks every FreezeIdle/4 segments. Zero means 4096, raised while
+	// frozen connections keep coming back soon (more than 4096 taking
+	// turns), and looked at less often while many are live. 1 freezes every
 	// connection it can before every segment, so that every segment and
 	// timer finds its connection frozen: tests use it to prove that
 	// freezing changes nothing.
