@@ -1,5 +1,10 @@
 package fsm
 
+import (
+	"maps"
+	"time"
+)
+
 // Clone returns a deep copy of the tracker: its connections (with their
 // transitions, revisions, notes and Zeek history), its timers and its
 // configuration. Fed the same segments, the copy reports the same events
@@ -7,14 +12,25 @@ package fsm
 // other. A player keeps clones as keyframes to rebuild any moment of a
 // capture by replaying the packets that follow one.
 //
-// Connections the tracker has let go of (KindEnd) are final and never
-// written again; a timer still naming one keeps the original's pointer.
+// Frozen connections (Config.Freeze) stay frozen in the copy: their
+// records are immutable and shared. Connections the tracker has let go
+// of (KindEnd) are final and never written again; an event of the
+// current call naming one keeps the original's pointer.
 func (t *Tracker) Clone() *Tracker {
 	n := &Tracker{
 		cfg:    t.cfg,
 		conns:  make(map[connKey]*Conn, len(t.conns)),
 		nextID: t.nextID,
+		slots:  make([]slot, len(t.slots)),
+		free:   append([]uint32(nil), t.free...),
+		frz:    t.frz,
 	}
+	n.frz.tab = append([]uint32(nil), t.frz.tab...)
+	n.frz.reasons = append([]Reason(nil), t.frz.reasons...)
+	n.frz.reasonIx = maps.Clone(t.frz.reasonIx)
+	n.frz.locs = append([]*time.Location(nil), t.frz.locs...)
+	n.frz.buf = nil
+	n.frz.pool = nil // its Conns are the original's to reuse
 	copies := make(map[*Conn]*Conn, len(t.conns))
 	var dup func(c *Conn) *Conn
 	dup = func(c *Conn) *Conn {
@@ -29,14 +45,18 @@ func (t *Tracker) Clone() *Tracker {
 		}
 		d := c.clone()
 		copies[c] = d
-		d.prev = dup(c.prev) // the same copy the timers name
+		d.prev = dup(c.prev)
 		return d
+	}
+	for i, s := range t.slots {
+		s.c = dup(s.c)
+		n.slots[i] = s
 	}
 	for k, c := range t.conns {
 		n.conns[k] = dup(c)
 	}
-	n.tw = t.tw.clone(dup)
-	n.linger = t.linger.clone(dup)
+	n.tw = t.tw.clone()
+	n.linger = t.linger.clone()
 	n.cur = t.cur
 	n.cur.Conn = dup(t.cur.Conn)
 	n.cur.Revision = nil // set only on the events of one call
@@ -64,12 +84,6 @@ func (c *Conn) clone() *Conn {
 	return &d
 }
 
-func (q *timerQueue) clone(dup func(*Conn) *Conn) timerQueue {
-	live := q.q[q.head:]
-	out := timerQueue{q: make([]timer, len(live))}
-	for i, tm := range live {
-		tm.conn = dup(tm.conn)
-		out.q[i] = tm
-	}
-	return out
+func (q *timerQueue) clone() timerQueue {
+	return timerQueue{q: append([]timer(nil), q.q[q.head:]...)}
 }

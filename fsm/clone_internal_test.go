@@ -12,7 +12,9 @@ import (
 func TestCloneKnowsEveryReference(t *testing.T) {
 	known := map[string]bool{
 		"Tracker.conns": true, "Tracker.evs": true, "Tracker.tw": true, "Tracker.linger": true, "Tracker.cur": true,
-		"timerQueue.q": true, "timer.conn": true,
+		"timerQueue.q":  true,
+		"Tracker.slots": true, "slot.c": true, "Tracker.free": true, "frozen.tab": true, "frozen.reasons": true,
+		"frozen.reasonIx": true, "frozen.locs": true, "frozen.buf": true, "frozen.pool": true, "reasonHit.p": true,
 		"Conn.Transitions": true, "Conn.Revisions": true, "Conn.Notes": true, "Conn.prev": true, "endpoint.ooo": true,
 		"zeekState.history": true, "zReassembler.blocks": true, "Revision.Believed": true,
 		"Event.Conn": true, "Event.Revision": true,

@@ -57,11 +57,6 @@ func TestCloneReportsTheSame(t *testing.T) {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no scripts in testdata: %v", err)
 	}
-	type stream struct {
-		name  string
-		cfg   fsm.Config
-		lines []feed
-	}
 	var streams []stream
 	for _, p := range paths {
 		sc := parseScript(t, p)

@@ -49,6 +49,11 @@ type Conn struct {
 
 	probes [2]int        // keep-alive probes sent by [Client], [Server]
 	rtt    time.Duration // the client's SYN to its handshake ACK, at the capture point (0: unknown)
+
+	// The tracker's bookkeeping (freeze.go), not part of what the
+	// connection is: a frozen and thawed Conn may differ here.
+	slot    uint32 // its slot in Tracker.slots
+	touched uint64 // Config.Freeze: the tracker's segment count when it last had a segment (or thawed)
 }
 
 // ClientState returns the client's current state.

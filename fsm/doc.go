@@ -48,5 +48,19 @@
 // inEstablished, ... each say what an endpoint's own segment shows and
 // what a segment towards it does.
 //
+// # Memory: frozen connections
+//
+// A connection costs about 2 KB while tracked (its Conn, transitions,
+// notes, Zeek history). With Config.Freeze, a connection idle for
+// Config.FreezeIdle segments is kept as a compact pointer-free record
+// (about 200 bytes: varints, sequence numbers relative to the ISNs, times
+// relative to the first packet's) and turned back into an identical Conn
+// on its next segment, timer or Flush (freeze.go); timers name
+// connections by slot, so freezing leaves their order, and the events,
+// unchanged. The price is a contract: a *Conn not yet ended is good only
+// until the next call, because the tracker may freeze it (and reuse the
+// struct). report.Run turns it on; the session, which keeps live *Conn,
+// does not.
+//
 // Section numbers in comments refer to RFC 9293.
 package fsm

@@ -24,6 +24,31 @@ type Config struct {
 	// Linger is how long a fully closed connection is kept before KindEnd.
 	// Zero means DefaultLinger.
 	Linger time.Duration
+	// Freeze lets the tracker keep a connection that has been idle for a
+	// while (a TIME_WAIT waiting for its 2MSL, an established connection
+	// with nothing to say) as a compact record of a few hundred bytes
+	// instead of its Conn and slices (about 2 KB), and turn it back into
+	// a Conn, exactly as it was, on its next segment or timer (see
+	// freeze.go). The contract it needs from the reader: a *Conn the
+	// tracker froze is dead. It keeps the values it had, the tracker never
+	// updates it again, and the next event about that connection carries
+	// a new *Conn with the same ID. A reader that only keeps connections
+	// after their KindEnd (report.Run) can turn it on; one that keeps a
+	// *Conn of a live connection between calls (the session store) must
+	// not: the tracker also reuses the Conn it froze for the next
+	// connection it creates or thaws. So with Freeze, a *Conn not yet
+	// ended is only good until the next call to Observe or Advance. Off,
+	// the tracker behaves as if the feature did not exist.
+	Freeze bool
+	// FreezeIdle is how many segments (of any connection) a connection
+	// must have gone without one of its own to be frozen; the tracker
+	// looks every FreezeIdle/4 segments. Zero means 4096, raised while
+	// frozen connections keep coming back soon (more than 4096 taking
+	// turns), and looked at less often while many are live. 1 freezes every
+	// connection it can before every segment, so that every segment and
+	// timer finds its connection frozen: tests use it to prove that
+	// freezing changes nothing.
+	FreezeIdle int
 }
 
 // maxNotes bounds Conn.Notes: a long transfer with many retransmissions
@@ -116,10 +141,15 @@ func (c *Conn) key() connKey { return keyOf(c.VLAN, c.Client, c.Server) }
 // timer is a pending deadline: TIME_WAIT expiry of one endpoint, or the end
 // of a closed connection's linger.
 type timer struct {
-	at   int64 // capture time, Unix nanoseconds
-	conn *Conn
-	role Role
+	at   int64  // capture time, Unix nanoseconds
+	slot uint32 // the connection's slot (see slot)
+	// tag is the slot's generation when the timer was set, shifted left
+	// once, with the role in the low bit: a timer whose generation is
+	// not its slot's any more names a connection that ended.
+	tag uint32
 }
+
+func (tm timer) role() Role { return Role(tm.tag & 1) }
 
 // timerQueue is a FIFO of timers that all have the same duration, so they
 // are due in the order they were set (capture time never runs backwards by
@@ -173,6 +203,13 @@ type Tracker struct {
 	resent bool
 	// prevPkt is the connection's packet before the one being processed.
 	prevPkt uint64
+
+	// Every connection not yet ended holds a slot, by which its timers
+	// name it, live or frozen (freeze.go); free lists the slots of the
+	// connections that ended, for reuse.
+	slots []slot
+	free  []uint32
+	frz   frozen // Config.Freeze: the frozen connections and their pacing
 }
 
 // strictEdges makes set panic on a transition that is not an Edge. Tests
@@ -188,11 +225,14 @@ func NewTracker(cfg Config) *Tracker {
 	if cfg.Linger <= 0 {
 		cfg.Linger = DefaultLinger
 	}
-	return &Tracker{cfg: cfg, conns: map[connKey]*Conn{}}
+	t := &Tracker{cfg: cfg, conns: map[connKey]*Conn{}}
+	t.frz.init(cfg)
+	return t
 }
 
-// Open returns the number of connections being tracked.
-func (t *Tracker) Open() int { return len(t.conns) }
+// Open returns the number of connections being tracked (frozen ones
+// included).
+func (t *Tracker) Open() int { return len(t.conns) + t.frz.n }
 
 // Observe feeds one segment. It first fires the timers due at s.Time (see
 // Advance), then returns a KindSegment event for s followed by the
@@ -201,10 +241,19 @@ func (t *Tracker) Open() int { return len(t.conns) }
 // Advance or Flush.
 func (t *Tracker) Observe(s Segment) []Event {
 	t.evs = t.evs[:0]
+	if t.cfg.Freeze {
+		t.tick()
+	}
 	t.fire(s.Time)
 
 	key := keyOf(s.VLAN, s.Src, s.Dst)
 	c := t.conns[key]
+	if c == nil && t.frz.n > 0 {
+		c = t.thawKey(key)
+	}
+	if c != nil {
+		c.touched = t.frz.now
+	}
 	if c != nil && c.prev != nil && !c.prev.done && t.refusedAfterAll(c, &s) {
 		return t.evs
 	}
@@ -259,8 +308,10 @@ func (t *Tracker) Advance(now time.Time) []Event {
 // Pending TIME_WAIT timers do not fire: the capture ended first.
 func (t *Tracker) Flush() []Event {
 	t.evs = t.evs[:0]
-	for _, c := range t.openConns() {
-		t.end(c)
+	for _, o := range t.openConns() {
+		if c := t.slotConn(o.slot); c != nil {
+			t.end(c)
+		}
 	}
 	t.tw.reset()
 	t.linger.reset()
@@ -276,23 +327,24 @@ func (t *Tracker) fire(now time.Time) {
 		if !ok {
 			break
 		}
-		c := tm.conn
-		if c.done || c.State[tm.role] != TimeWait || c.twUntil[tm.role].UnixNano() != tm.at {
+		c := t.timerConn(tm)
+		r := tm.role()
+		if c == nil || c.State[r] != TimeWait || c.twUntil[r].UnixNano() != tm.at {
 			continue // gone, left TIME_WAIT another way (RST, reuse), or restarted
 		}
 		// RFC 9293 §3.10.8: "If the time-wait timeout expires on a
 		// connection, delete the TCB, enter the CLOSED state". Nothing
 		// on the wire shows it.
-		t.cur = Event{Conn: c, Time: c.twUntil[tm.role]}
-		t.set(c, tm.role, Closed, ReasonTimeWaitExpired, Assumed)
+		t.cur = Event{Conn: c, Time: c.twUntil[r]}
+		t.set(c, r, Closed, ReasonTimeWaitExpired, Assumed)
 	}
 	for {
 		tm, ok := t.linger.due(n)
 		if !ok {
 			break
 		}
-		c := tm.conn
-		if !c.done && c.over() && c.closedAt.time().Add(t.cfg.Linger).UnixNano() == tm.at {
+		c := t.timerConn(tm)
+		if c != nil && c.over() && c.closedAt.time().Add(t.cfg.Linger).UnixNano() == tm.at {
 			t.end(c)
 		}
 	}
@@ -312,6 +364,7 @@ func (t *Tracker) end(c *Conn) {
 	if key := c.key(); t.conns[key] == c {
 		delete(t.conns, key)
 	}
+	t.freeSlot(c)
 	t.evs = append(t.evs, Event{Kind: KindEnd, Conn: c, Time: c.LastTime, States: c.State})
 }
 
@@ -345,7 +398,7 @@ func (t *Tracker) set(c *Conn, r Role, to State, why Reason, conf Confidence) {
 	}
 	if c.over() {
 		c.closedAt = instantOf(t.cur.Time)
-		t.linger.push(timer{at: t.cur.Time.Add(t.cfg.Linger).UnixNano(), conn: c})
+		t.linger.push(t.timer(t.cur.Time.Add(t.cfg.Linger).UnixNano(), c, 0))
 	}
 }
 
@@ -373,7 +426,7 @@ func appendTransition(ts []Transition, tr Transition) []Transition {
 // inet_twsk_reschedule).
 func (t *Tracker) startTimeWait(c *Conn, r Role) {
 	c.twUntil[r] = t.cur.Time.Add(t.cfg.TimeWait)
-	t.tw.push(timer{at: c.twUntil[r].UnixNano(), conn: c, role: r})
+	t.tw.push(t.timer(c.twUntil[r].UnixNano(), c, r))
 }
 
 // over reports whether the connection is finished: both endpoints CLOSED,
@@ -419,8 +472,8 @@ func guessClientIsSrc(src, dst uint16) bool {
 // newConn starts tracking the connection s belongs to.
 func (t *Tracker) newConn(s *Segment) *Conn {
 	t.nextID++
-	c := &Conn{ID: t.nextID, VLAN: s.VLAN, FirstPacket: s.Packet, FirstTime: s.Time,
-		Transitions: make([]Transition, 0, openTransitions)}
+	c := t.newConnStruct()
+	c.ID, c.VLAN, c.FirstPacket, c.FirstTime = t.nextID, s.VLAN, s.Packet, s.Time
 	c.ep[Client].wscale, c.ep[Server].wscale = -1, -1
 	clientIsSrc := true
 	switch {
@@ -442,6 +495,8 @@ func (t *Tracker) newConn(s *Segment) *Conn {
 		c.Client, c.Server = s.Dst, s.Src
 	}
 	c.zeek.flipped = !clientIsSrc
+	c.touched = t.frz.now
+	t.takeSlot(c)
 	return c
 }
 

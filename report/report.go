@@ -68,6 +68,7 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 	// (this one), formatting and writing. A connection is final once the
 	// tracker reports KindEnd, so the writer may read it while tracking
 	// goes on.
+	opt.FSM.Freeze = true // only ended connections are read (fsm.Config.Freeze)
 	tr := fsm.NewTracker(opt.FSM)
 	cw := startWriter(out)
 	var pending []*fsm.Conn

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/synfin/synfin/capture"
@@ -59,6 +61,13 @@ func runSummary(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer src.Close()
+	if os.Getenv("GOGC") == "" {
+		// The tracker's live heap is mostly frozen connections
+		// (fsm.Config.Freeze): pointer-free strings, cheap to mark.
+		// Collecting at 1.5x it instead of 2x costs little CPU and
+		// lowers the peak resident size by about a fifth (issue 10).
+		debug.SetGCPercent(50)
+	}
 	res, err := report.Run(src, e.stdout, report.Options{Format: *format, FSM: fsm.Config{TimeWait: *tw}, Name: *file, Lang: lang})
 	switch {
 	case errors.Is(err, report.ErrNoTCP):
