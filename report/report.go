@@ -158,7 +158,17 @@ type batch struct {
 	err  error
 }
 
-const batchLen = 512
+// batchLen segments go from the reader to the tracker at once, and
+// chanDepth batches wait between them at most. Every hand-over can wake
+// the other goroutine (a futex call and a spinning thread): with 512
+// segments a batch, the reader of the long shape used about 0.2 s more
+// CPU than the bare loop for 2M packets; with 2048, about half as much.
+// Five batches in flight at most (the channel, one being filled, one
+// being tracked) hold about 1.6 MB.
+var (
+	batchLen  = 2048
+	chanDepth = 3
+)
 
 // reader reads a source on its own goroutine, in batches.
 type reader struct {
@@ -172,7 +182,7 @@ type reader struct {
 // into the reader's buffer, and summaries do not need it). The channel is
 // closed after the batch that carries the final error (io.EOF at the end).
 func readAhead(src capture.Source) *reader {
-	r := &reader{c: make(chan *batch, 4), free: make(chan *batch, 6), done: make(chan struct{})}
+	r := &reader{c: make(chan *batch, chanDepth), free: make(chan *batch, chanDepth+2), done: make(chan struct{})}
 	go func() {
 		defer close(r.c)
 		for {
