@@ -183,6 +183,7 @@ type reader struct {
 // closed after the batch that carries the final error (io.EOF at the end).
 func readAhead(src capture.Source) *reader {
 	r := &reader{c: make(chan *batch, chanDepth), free: make(chan *batch, chanDepth+2), done: make(chan struct{})}
+	into, _ := src.(interface{ NextInto(*fsm.Segment) error })
 	go func() {
 		defer close(r.c)
 		for {
@@ -193,7 +194,20 @@ func readAhead(src capture.Source) *reader {
 			default:
 				b = &batch{segs: make([]fsm.Segment, 0, batchLen)}
 			}
-			for len(b.segs) < batchLen {
+			if into != nil {
+				// Decoded in place: no Segment copied on the way.
+				segs := b.segs[:batchLen]
+				n := 0
+				for ; n < batchLen; n++ {
+					if err := into.NextInto(&segs[n]); err != nil {
+						b.err = err
+						break
+					}
+					segs[n].Payload = nil
+				}
+				b.segs = segs[:n]
+			}
+			for len(b.segs) < batchLen && b.err == nil {
 				seg, err := src.Next()
 				if err != nil {
 					b.err = err
