@@ -179,8 +179,9 @@ type reader struct {
 }
 
 // readAhead starts reading src. Segments lose their Payload (it points
-// into the reader's buffer, and summaries do not need it). The channel is
-// closed after the batch that carries the final error (io.EOF at the end).
+// into the reader's buffer), but not what the tracker reads of it: whether
+// the snaplen cut it (see dropPayload). The channel is closed after the
+// batch that carries the final error (io.EOF at the end).
 func readAhead(src capture.Source) *reader {
 	r := &reader{c: make(chan *batch, chanDepth), free: make(chan *batch, chanDepth+2), done: make(chan struct{})}
 	into, _ := src.(interface{ NextInto(*fsm.Segment) error })
@@ -203,7 +204,7 @@ func readAhead(src capture.Source) *reader {
 						b.err = err
 						break
 					}
-					segs[n].Payload = nil
+					dropPayload(&segs[n])
 				}
 				b.segs = segs[:n]
 			}
@@ -213,7 +214,7 @@ func readAhead(src capture.Source) *reader {
 					b.err = err
 					break
 				}
-				seg.Payload = nil
+				dropPayload(&seg)
 				b.segs = append(b.segs, seg)
 			}
 			last := b.err != nil
@@ -228,6 +229,23 @@ func readAhead(src capture.Source) *reader {
 		}
 	}()
 	return r
+}
+
+// cutPayload stands for a payload the capture's snaplen cut: empty,
+// not nil.
+var cutPayload = []byte{}
+
+// dropPayload lets go of seg's payload bytes. The tracker only asks
+// whether they were all captured (a cut payload is no data for Zeek's
+// reassembler: the G and g of its history), and a nil Payload says
+// nothing was cut; a cut one becomes cutPayload, shorter than Len as the
+// real one was.
+func dropPayload(seg *fsm.Segment) {
+	if seg.Payload != nil && len(seg.Payload) < int(seg.Len) {
+		seg.Payload = cutPayload
+		return
+	}
+	seg.Payload = nil
 }
 
 func (r *reader) recycle(b *batch) {
