@@ -189,6 +189,14 @@ func newFileSource(path string, f *os.File) (*FileSource, error) {
 // points into the reader's buffer: it is valid until the next call.
 func (s *FileSource) Next() (fsm.Segment, error) {
 	var seg fsm.Segment
+	err := s.NextInto(&seg)
+	return seg, err
+}
+
+// NextInto is Next writing the segment into *seg instead of returning
+// it: a reader filling a batch saves two copies of a Segment a packet.
+// On an error *seg is the zero Segment.
+func (s *FileSource) NextInto(seg *fsm.Segment) error {
 	for s.err == nil {
 		var (
 			data []byte
@@ -212,7 +220,7 @@ func (s *FileSource) Next() (fsm.Segment, error) {
 		}
 		s.stats.Packets++
 		s.noteLinkType(lt)
-		skip, ok := s.dec.Decode(lt, data, ci.Length, &seg)
+		skip, ok := s.dec.Decode(lt, data, ci.Length, seg)
 		if !ok {
 			s.stats.Skipped[skip]++
 			continue
@@ -220,9 +228,10 @@ func (s *FileSource) Next() (fsm.Segment, error) {
 		seg.Packet = s.stats.Packets
 		seg.Time = ci.Timestamp
 		s.stats.Segments++
-		return seg, nil
+		return nil
 	}
-	return fsm.Segment{}, s.err
+	*seg = fsm.Segment{}
+	return s.err
 }
 
 // readError turns a reader error into one line that names the file, says

@@ -76,12 +76,26 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 		}
 	}
 	if y.isnReal && y.iss.LessThan(ack) {
-		c.confirm(X, ReasonSynAckReceived)
+		c.confirmOne(X, ReasonSynAckReceived)
 	}
 	if s.Flags&SYN == 0 && c.State[X].Synchronized() {
 		// A handshake's last ACK is shown taken by anything but a
 		// SYN+ACK again: SYN_RECV sends nothing else.
-		c.confirm(X, ReasonHandshakeAck)
+		c.confirmOne(X, ReasonHandshakeAck)
+	}
+}
+
+// confirmOne is confirm for a single reason, without the variadic slice
+// and the closure of byReason: it runs on nearly every segment.
+func (c *Conn) confirmOne(r Role, why Reason) {
+	for i := len(c.Transitions) - 1; i >= 0; i-- {
+		tr := &c.Transitions[i]
+		if tr.Endpoint == r && tr.WithdrawnBy == 0 && tr.Reason == why {
+			if tr.Confidence == Inferred {
+				tr.Confidence = Seen
+			}
+			return
+		}
 	}
 }
 

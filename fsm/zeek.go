@@ -1,6 +1,9 @@
 package fsm
 
-import "regexp"
+import (
+	"regexp"
+	"slices"
+)
 
 // This file mirrors, for the conn_state and history columns only, what
 // Zeek's TCP analyzer does (src/packet_analysis/protocol/tcp/
@@ -408,6 +411,12 @@ func (z *zeekState) dataSent(r Role, seq, n int64) {
 		return // given up, or old data already acknowledged
 	}
 	seq = max(seq, a.trimSeq)
+	if len(a.blocks) == 0 && seq <= a.lastReassem {
+		// In order, nothing held: what insert and deliver would do,
+		// without building a block.
+		a.lastReassem = max(a.lastReassem, upper)
+		return
+	}
 	a.insert(zBlock{seq, upper})
 	a.deliver()
 	if len(a.blocks) == 0 {
@@ -436,7 +445,7 @@ func (a *zReassembler) insert(b zBlock) {
 		b.upper = max(b.upper, a.blocks[j].upper)
 		j++
 	}
-	a.blocks = append(a.blocks[:i], append([]zBlock{b}, a.blocks[j:]...)...)
+	a.blocks = slices.Replace(a.blocks, i, j, b)
 }
 
 // deliver moves lastReassem over the blocks that start at or below it

@@ -79,9 +79,9 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 				pending = append(pending, evs[i].Conn)
 			}
 		}
-		if len(pending) >= 64 {
+		if len(pending) >= connBatch {
 			cw.c <- pending
-			pending = make([]*fsm.Conn, 0, 64)
+			pending = make([]*fsm.Conn, 0, connBatch)
 		}
 	}
 	batches := readAhead(src)
@@ -100,7 +100,7 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 	}
 	// The connections still open at the end, in batches: the writer
 	// formats and forgets them while the rest are ended.
-	tr.FlushBatches(64, emit)
+	tr.FlushBatches(connBatch, emit)
 	cw.c <- pending
 	close(cw.c)
 	<-cw.done
@@ -159,7 +159,17 @@ type batch struct {
 	err  error
 }
 
-const batchLen = 512
+// batchLen segments go from the reader to the tracker at once, and
+// chanDepth batches wait between them at most. Every hand-over can wake
+// the other goroutine (a futex call and a spinning thread): with 512
+// segments a batch, the reader of the long shape used about 0.2 s more
+// CPU than the bare loop for 2M packets; with 2048, about half as much.
+// Five batches in flight at most (the channel, one being filled, one
+// being tracked) hold about 1.6 MB.
+const (
+	batchLen  = 2048
+	chanDepth = 3
+)
 
 // reader reads a source on its own goroutine, in batches.
 type reader struct {
@@ -170,10 +180,12 @@ type reader struct {
 }
 
 // readAhead starts reading src. Segments lose their Payload (it points
-// into the reader's buffer, and summaries do not need it). The channel is
-// closed after the batch that carries the final error (io.EOF at the end).
+// into the reader's buffer), but not what the tracker reads of it: whether
+// the snaplen cut it (see dropPayload). The channel is closed after the
+// batch that carries the final error (io.EOF at the end).
 func readAhead(src capture.Source) *reader {
-	r := &reader{c: make(chan *batch, 4), free: make(chan *batch, 6), done: make(chan struct{})}
+	r := &reader{c: make(chan *batch, chanDepth), free: make(chan *batch, chanDepth+2), done: make(chan struct{})}
+	into, _ := src.(interface{ NextInto(*fsm.Segment) error })
 	go func() {
 		defer close(r.c)
 		for {
@@ -184,13 +196,26 @@ func readAhead(src capture.Source) *reader {
 			default:
 				b = &batch{segs: make([]fsm.Segment, 0, batchLen)}
 			}
-			for len(b.segs) < batchLen {
+			if into != nil {
+				// Decoded in place: no Segment copied on the way.
+				segs := b.segs[:batchLen]
+				n := 0
+				for ; n < batchLen; n++ {
+					if err := into.NextInto(&segs[n]); err != nil {
+						b.err = err
+						break
+					}
+					dropPayload(&segs[n])
+				}
+				b.segs = segs[:n]
+			}
+			for len(b.segs) < batchLen && b.err == nil {
 				seg, err := src.Next()
 				if err != nil {
 					b.err = err
 					break
 				}
-				seg.Payload = nil
+				dropPayload(&seg)
 				b.segs = append(b.segs, seg)
 			}
 			last := b.err != nil
@@ -205,6 +230,23 @@ func readAhead(src capture.Source) *reader {
 		}
 	}()
 	return r
+}
+
+// cutPayload stands for a payload the capture's snaplen cut: empty,
+// not nil.
+var cutPayload = []byte{}
+
+// dropPayload lets go of seg's payload bytes. The tracker only asks
+// whether they were all captured (a cut payload is no data for Zeek's
+// reassembler: the G and g of its history), and a nil Payload says
+// nothing was cut; a cut one becomes cutPayload, shorter than Len as the
+// real one was.
+func dropPayload(seg *fsm.Segment) {
+	if seg.Payload != nil && len(seg.Payload) < int(seg.Len) {
+		seg.Payload = cutPayload
+		return
+	}
+	seg.Payload = nil
 }
 
 func (r *reader) recycle(b *batch) {
@@ -224,6 +266,16 @@ func (r *reader) stop() {
 	}
 }
 
+// Finished connections go to the writer connBatch at a time, connDepth
+// batches waiting at most. On the timewait shape every connection ends
+// at the end of the file, where hand-overs of 64 woke the writer 1,500
+// times; 256 at a time took about 10% less CPU in all (1.44-1.52 ->
+// 1.11-1.35 s), with fewer connections in flight than 64 x 16.
+const (
+	connBatch = 256
+	connDepth = 4
+)
+
 // connWriter formats and writes finished connections on its own goroutine.
 type connWriter struct {
 	c      chan []*fsm.Conn
@@ -233,7 +285,7 @@ type connWriter struct {
 }
 
 func startWriter(out writer) *connWriter {
-	w := &connWriter{c: make(chan []*fsm.Conn, 16), done: make(chan struct{})}
+	w := &connWriter{c: make(chan []*fsm.Conn, connDepth), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		for cs := range w.c {
