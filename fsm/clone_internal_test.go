@@ -11,7 +11,7 @@ import (
 // Tracker.Clone) to copy the new field, then add it here.
 func TestCloneKnowsEveryReference(t *testing.T) {
 	known := map[string]bool{
-		"Tracker.conns": true, "Tracker.evs": true, "Tracker.tw": true, "Tracker.linger": true, "Tracker.cur": true,
+		"Tracker.conns": true, "Tracker.evs": true, "Tracker.tw": true, "Tracker.linger": true, "Tracker.cur": true, "Tracker.cache": true, "cacheEntry.c": true,
 		"timerQueue.q":  true,
 		"Tracker.slots": true, "slot.c": true, "Tracker.free": true, "frozen.tab": true, "frozen.reasons": true,
 		"frozen.reasonIx": true, "frozen.locs": true, "frozen.buf": true, "frozen.pool": true, "reasonHit.p": true,

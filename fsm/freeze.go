@@ -214,6 +214,7 @@ func (t *Tracker) sweep() {
 			continue
 		}
 		delete(t.conns, key)
+		t.cacheGen++
 		if len(f.pool) < maxPool {
 			f.pool = append(f.pool, c) // the reader let it go with the last call's events
 		}
