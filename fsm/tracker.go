@@ -309,15 +309,15 @@ func (t *Tracker) Observe(s Segment) []Event {
 	if c != nil {
 		c.touched = t.frz.now
 	}
-	if c != nil && c.prev != nil && !c.prev.done && t.refusedAfterAll(c, &s) {
+	if c.prevLive() != nil && t.refusedAfterAll(c, &s) {
 		return t.evs
 	}
-	if c != nil && c.prev != nil && !c.prev.done && c.prev.inTimeWait() && c.prev.takes(&s) {
+	if p := c.prevLive(); p != nil && p.inTimeWait() && p.takes(&s) {
 		// A segment of the old connection whose TIME_WAIT is still
 		// there (its ACK answering the rejected SYN, the RST that answers
 		// that ACK): it belongs to the old numbers.
-		t.segment(c.prev, &s, false)
-		if !c.prev.inTimeWait() {
+		t.segment(p, &s, false)
+		if !p.inTimeWait() {
 			t.cur.Conn = c
 			t.note(c, c.roleOf(s.Src), NoteSynSentSurvivesRst)
 		}
@@ -409,20 +409,44 @@ func (t *Tracker) fire(now time.Time) {
 	}
 }
 
+// prevLive returns c's superseded connection (prev) while the tracker
+// still follows it, else nil; c may be nil.
+func (c *Conn) prevLive() *Conn {
+	if c == nil || c.prev == nil || c.prev.done {
+		return nil
+	}
+	return c.prev
+}
+
+// Recycle hands back c, a connection the tracker reported ended
+// (KindEnd), for the tracker to reuse for a later connection: the caller
+// promises that nothing reads c, nor its Transitions, any more (report
+// does so once a connection is written). Anything else is ignored.
+func (t *Tracker) Recycle(c *Conn) {
+	if c != nil && c.done && len(t.frz.pool) < maxPool {
+		t.frz.pool = append(t.frz.pool, c)
+	}
+}
+
 // end reports KindEnd for c and forgets it.
 func (t *Tracker) end(c *Conn) {
 	if c.done {
 		return
 	}
-	if c.prev != nil && !c.prev.done {
-		t.end(c.prev)
+	if p := c.prevLive(); p != nil {
+		t.end(p)
 	}
 	t.cur = Event{Conn: c, Time: c.LastTime}
 	t.finalNotes(c)
 	c.done = true
-	if key := c.key(); t.conns[key] == c {
-		delete(t.conns, key)
+	switch n := t.conns[c.key()]; {
+	case n == c:
+		delete(t.conns, c.key())
 		t.cacheGen++
+	case n != nil && n.prev == c:
+		// The connection that superseded c lets go of it, so that c may
+		// be recycled (Recycle) and the newer one frozen.
+		n.prev = nil
 	}
 	t.freeSlot(c)
 	t.evs = append(t.evs, Event{Kind: KindEnd, Conn: c, Time: c.LastTime, States: c.State})

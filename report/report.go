@@ -81,7 +81,7 @@ func Run(src capture.Source, w io.Writer, opt Options) (Result, error) {
 		}
 		if len(pending) >= connBatch {
 			cw.c <- pending
-			pending = make([]*fsm.Conn, 0, connBatch)
+			pending = cw.next(tr)
 		}
 	}
 	batches := readAhead(src)
@@ -282,10 +282,15 @@ type connWriter struct {
 	done   chan struct{}
 	err    error // read after done is closed
 	failed atomic.Bool
+	// written hands batches back once formatted: the tracker reuses
+	// their connections (fsm.Tracker.Recycle), so that thawing 100k
+	// connections at the end of a file does not allocate 100k new ones.
+	written chan []*fsm.Conn
 }
 
 func startWriter(out writer) *connWriter {
-	w := &connWriter{c: make(chan []*fsm.Conn, connDepth), done: make(chan struct{})}
+	w := &connWriter{c: make(chan []*fsm.Conn, connDepth), done: make(chan struct{}),
+		written: make(chan []*fsm.Conn, connDepth+2)}
 	go func() {
 		defer close(w.done)
 		for cs := range w.c {
@@ -296,7 +301,26 @@ func startWriter(out writer) *connWriter {
 					}
 				}
 			}
+			select {
+			case w.written <- cs: // nothing here reads them any more
+			default:
+			}
 		}
 	}()
 	return w
+}
+
+// next returns an empty batch for the tracker's goroutine to fill: one
+// the writer handed back, whose connections go back to tr, or a new one.
+func (w *connWriter) next(tr *fsm.Tracker) []*fsm.Conn {
+	select {
+	case cs := <-w.written:
+		for i, c := range cs {
+			tr.Recycle(c)
+			cs[i] = nil
+		}
+		return cs[:0]
+	default:
+		return make([]*fsm.Conn, 0, connBatch)
+	}
 }
