@@ -364,6 +364,43 @@ func (t *Tracker) finalNotes(c *Conn) {
 			t.note(c, r.Peer(), NoteKeepAliveUnanswered)
 		}
 	}
+	t.finUnanswered(c)
+}
+
+// finUnanswered: an endpoint Y that sent segments, then nothing while its
+// peer sent its FIN again and again to the end of the capture. A Linux
+// endpoint that received that FIN acknowledges every copy (RFC 9293
+// §3.10.7.4; in TIME_WAIT tcp_timewait_state_process answers each with an
+// ACK), so its silence says the copies, and perhaps the segments before
+// them, did not reach it, or that its answers were lost before the
+// capture point: which, the packets cannot tell. Y's transitions after its
+// last segment were inferred from receiving them: they become Assumed.
+// One retransmission is not enough to say so (the capture may simply have
+// stopped before the answer).
+func (t *Tracker) finUnanswered(c *Conn) {
+	for _, Y := range []Role{Client, Server} {
+		X := Y.Peer()
+		since := c.ep[Y].lastPkt
+		if c.lastFrom != X || !c.ep[X].finSent || c.Packets[Y] == 0 {
+			continue // one direction has its own notes
+		}
+		copies := 0
+		for i := range c.Notes {
+			if n := &c.Notes[i]; n.Reason == NoteFinRetransmit && n.Endpoint == X && n.Packet > since {
+				copies++
+			}
+		}
+		if copies < 2 {
+			continue
+		}
+		for i := range c.Transitions {
+			tr := &c.Transitions[i]
+			if tr.Endpoint == Y && tr.WithdrawnBy == 0 && tr.Packet > since && tr.Confidence == Inferred {
+				tr.Confidence = Assumed
+			}
+		}
+		t.note(c, Y, NoteFinUnanswered)
+	}
 }
 
 // silentAssumed revises the confidence of the silent endpoint S of a

@@ -653,6 +653,7 @@ func (t *Tracker) encode(c *Conn) (string, bool) {
 		e.u(zz(int64(x.nrecent)))
 		e.inst(x.synTime, bi)
 		e.inst(x.finTime, bi)
+		e.u(zz(int64(x.lastPkt - c.FirstPacket)))
 	}
 
 	z := &c.zeek
@@ -943,6 +944,7 @@ func (t *Tracker) decode(rec string) *Conn {
 		x.nrecent = int(unzz(d.u()))
 		x.synTime = d.inst(bi)
 		x.finTime = d.inst(bi)
+		x.lastPkt = c.FirstPacket + uint64(unzz(d.u()))
 	}
 	for r := range 2 {
 		x, y := &c.ep[r], &c.ep[1-r]

@@ -17,7 +17,7 @@ func TestFreezeKnowsEveryField(t *testing.T) {
 			"Packets Bytes Transitions Revisions Notes ep zeek twUntil closedAt prev probes rtt slot touched",
 		"endpoint": "seen synSeen synAckSent isnKnown isnReal nxtValid ackValid finSent finTaken finGap finHasAck " +
 			"wscale wrapped contigValid tsValid dupNoted closeAssumed finMaybe closeMaybe iss nxt acked finSeq finAck " +
-			"synLen window contig tsRecent ooo recent nrecent synTime finTime",
+			"synLen window contig tsRecent ooo recent nrecent synTime finTime lastPkt",
 		"segSig":       "seq ack len tsval flags ts",
 		"seqRange":     "start end",
 		"zeekState":    "ep seen history flipped partial started",

@@ -59,6 +59,7 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	c.lastFrom = X
 	c.LastPacket, c.LastTime = s.Packet, s.Time
 	c.Packets[X]++
+	x.lastPkt = s.Packet
 	c.Bytes[X] += uint64(s.Len)
 
 	t.cur = Event{Conn: c, Packet: s.Packet, Time: s.Time, From: X, Flags: s.Flags, Len: s.Len}

@@ -103,6 +103,7 @@ const (
 	NoteRstSynSentIgnored   Reason = "rst-ignored-in-syn-sent" // RST to SYN_SENT whose ACK does not acknowledge the SYN (or has no ACK): dropped, no window check there
 	NoteEndUnseen           Reason = "end-unseen"              // one direction: what the silent peer sent after this endpoint's last segment (RST, FIN, ACK) is not in the capture
 	NoteFinMaybeAcked       Reason = "fin-maybe-acked"         // one direction: an ACK covers several unseen octets of the peer; whether the last was a FIN cannot be told
+	NoteFinUnanswered       Reason = "fin-unanswered"          // the peer's FIN sent again and again, this endpoint silent: what it received after its last segment is not in the packets
 )
 
 // Reasons lists every key, transitions first, in declaration order. The UI
@@ -122,6 +123,6 @@ func Reasons() []Reason {
 		NoteUnexpectedAck, NoteUnexpectedSyn, NoteUnexpectedFlags, NoteDataInSynSent, NoteOutOfOrder, NoteTimeWaitAssassin,
 		NoteDuplicate, NoteDupOrRetransmit, NoteRstToListen, NoteSynSentSurvivesRst, NoteTimeWaitSynRejected,
 		NoteTimeWaitRestarted, NoteFinOutOfOrder, NoteFinWait2Orphan, NoteSynUnanswered, NoteKeepAliveUnanswered,
-		NoteCloseOrderUnseen, NoteClosedUnseen, NoteEndUnseen, NoteFinMaybeAcked, NoteRstSynSentIgnored,
+		NoteCloseOrderUnseen, NoteClosedUnseen, NoteEndUnseen, NoteFinMaybeAcked, NoteRstSynSentIgnored, NoteFinUnanswered,
 	}
 }

@@ -105,6 +105,7 @@ type endpoint struct {
 
 	synTime instant // when its SYN was seen
 	finTime instant // when its FIN was seen
+	lastPkt uint64  // packet number of its last segment (0: none yet)
 }
 
 // seqRange is [start, end) in sequence space.

@@ -79,6 +79,10 @@ var fsmReasons = map[fsm.Reason]msg{
 		"no answer to {who}'s SYN was captured. The server may have answered out of sight (another path, a capture filter), or the SYN was lost or dropped: the packets cannot tell which.",
 		"没有抓到对{who}的SYN的任何回应。服务器可能在抓包点看不到的地方回应了（走了别的路径，或被抓包过滤），也可能SYN丢失或被丢弃：报文无法说明是哪一种。",
 	},
+	"fin-unanswered": {
+		"{who} sent nothing more while its peer sent its FIN again and again. An endpoint that received that FIN acknowledges every copy, so either the FIN (and perhaps what came before it) never reached {who}, or its answers were lost before the capture point: the packets cannot tell which, so {who}'s states after its last segment are only assumed.",
+		"对方一再重传FIN，{who}却再也没有发出任何报文。收到FIN的一端会确认每一个副本，所以要么这个FIN（也许连同之前的报文）根本没有到达{who}，要么它的确认在到达抓包点之前丢失了：报文无法说明是哪一种，因此{who}最后一个报文之后的状态只是假定的。",
+	},
 	"keepalive-unanswered": {
 		"keep-alive probes to {who} got no answer in the capture. After tcp_keepalive_probes unanswered probes Linux resets the connection; that RST may never arrive or be seen, so {who}'s end is not shown.",
 		"发往{who}的保活探测在抓包中没有得到回应。连续若干次（tcp_keepalive_probes）探测无回应后，Linux会复位连接；这个RST可能没有到达，也可能没有被抓到，所以看不到{who}的结束。",
@@ -98,6 +102,7 @@ var fsmNoteTags = map[fsm.Reason]msg{
 	"fin-wait-2-orphan":       {"may time out", "可能超时"},
 	"syn-unanswered":          {"unanswered", "无回应"},
 	"keepalive-unanswered":    {"no answer", "无回应"},
+	"fin-unanswered":          {"FIN unanswered", "FIN无回应"},
 }
 
 func init() {
