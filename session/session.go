@@ -109,9 +109,11 @@ type ent struct {
 // steps, and wherever the entry cannot be derived from the one before
 // and the step (see derive); entAt rebuilds any other from the last
 // checkpoint before it by walking at most ckEvery-1 steps.
+//
+// Its copy (fz) is part of it, not a pointer: one object a connection,
+// found by ID in Session.order (no map).
 type connRec struct {
 	id     uint64
-	fz     *frozen  // what readers are shown of it (see sync)
 	first  int      // Index of the first step
 	base   int      // steps[k] is base + Index of the k-th kept step
 	steps  []uint32 // one per kept step, and the last one even once dropped
@@ -120,8 +122,9 @@ type connRec struct {
 	lastCk int32    // position of the last checkpoint in steps
 	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
 	ended  int      // Index of the last step before the tracker let go of it, or -1
-	gone   bool     // dropped with its steps (bounded memory)
 	lastT  int64    // time of steps[0] once its step is dropped (Unix ns)
+	gone   bool     // dropped with its steps (bounded memory)
+	fz     frozen   // what readers are shown of it (see sync)
 }
 
 // ckEvery bounds the steps entAt walks from a checkpoint.
@@ -196,6 +199,32 @@ type frozenTr struct {
 	from, to            fsm.State
 	conf                fsm.Confidence
 	reason              uint16
+}
+
+// conn returns the listed connection id, or nil. IDs are dense and come
+// in order, so order[id-order[0].id] is it unless connections were
+// dropped before it; otherwise a binary search finds it.
+func (s *Session) conn(id uint64) *connRec {
+	n := len(s.order)
+	if n == 0 || id < s.order[0].id {
+		return nil
+	}
+	var r *connRec
+	if k := id - s.order[0].id; k < uint64(n) && s.order[k].id == id {
+		r = s.order[k]
+	} else if last := s.order[n-1]; last.id == id {
+		r = last
+	} else {
+		k := sort.Search(n, func(k int) bool { return s.order[k].id >= id })
+		if k == n || s.order[k].id != id {
+			return nil
+		}
+		r = s.order[k]
+	}
+	if r.gone {
+		return nil
+	}
+	return r
 }
 
 func (r *connRec) client() netip.AddrPort { return r.fz.client }
@@ -327,8 +356,7 @@ type Session struct {
 	chunks    []*chunk // chunks[0].recs[0] has Index base
 	base      int
 	n         int
-	conns     map[uint64]*connRec
-	order     []*connRec // by ID, which is also by first step
+	order     []*connRec // by ID, which is also by first step; see conn
 	counts    Counts
 	done      bool
 	err       error
@@ -367,7 +395,6 @@ func New(cfg Config) *Session {
 		keep:      cfg.Keep,
 		keepSteps: cfg.Keep != "" && cfg.MaxSteps > 0,
 		capSet:    cfg.MaxSteps > 0,
-		conns:     map[uint64]*connRec{},
 		reasonID:  map[fsm.Reason]uint16{},
 		segOff:    -1,
 	}
@@ -408,7 +435,7 @@ func (s *Session) Flush() {
 	s.tr.FlushBatches(256, func(evs []fsm.Event) {
 		for _, ev := range evs {
 			if ev.Kind == fsm.KindEnd {
-				if r := s.conns[ev.Conn.ID]; r != nil {
+				if r := s.conn(ev.Conn.ID); r != nil {
 					r.ended = s.n - 1
 					s.freeze(r, ev.Conn)
 				}
@@ -499,7 +526,7 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 			if cur != nil && curC == ev.Conn {
 				flush() // the step that ended it comes first
 			}
-			if r := s.conns[ev.Conn.ID]; r != nil {
+			if r := s.conn(ev.Conn.ID); r != nil {
 				r.ended = s.n - 1
 				s.freeze(r, ev.Conn)
 			}
@@ -665,7 +692,7 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 		s.shadowFz(c.ID, slices.Clone(c.Transitions))
 	}
 	s.sync(r, c, -1)
-	fz := r.fz
+	fz := &r.fz
 	if fz.rare == nil || fz.rare.trs == nil {
 		if int(r.nder) != len(c.Transitions) {
 			s.copyTransitions(fz, c.Transitions) // some came with no step
@@ -684,11 +711,7 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 // transitions are its steps' changes, in order, as long as that holds
 // (fz.trAt, fz.conf); otherwise they are copied (rare.trs).
 func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
-	fz := r.fz
-	if fz == nil {
-		fz = &frozen{}
-		r.fz = fz
-	}
+	fz := &r.fz
 	fz.client, fz.server, fz.vlan = c.Client, c.Server, c.VLAN
 	fz.firstPacket, fz.firstTime = c.FirstPacket, c.FirstTime
 	if h := c.History(); h != fz.history {
@@ -770,7 +793,7 @@ func (s *Session) copyTransitions(fz *frozen, trs []fsm.Transition) {
 
 // transitions returns the first n transitions of frozen connection r.
 func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
-	fz := r.fz
+	fz := &r.fz
 	out := make([]fsm.Transition, 0, n)
 	loc := fz.firstTime.Location()
 	if trs := fz.trs(); trs != nil {
@@ -809,8 +832,8 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 // keepTransitions copies the transitions of frozen connection r from its
 // steps before one of them is dropped.
 func (s *Session) keepTransitions(r *connRec) {
-	fz := r.fz
-	if fz == nil || fz.trs() != nil || fz.ntr() == 0 {
+	fz := &r.fz
+	if fz.trs() != nil || fz.ntr() == 0 {
 		return
 	}
 	s.copyTransitions(fz, s.transitions(r, fz.ntr()))
@@ -822,10 +845,9 @@ func (s *Session) keepTransitions(r *connRec) {
 // that it does not count what a later event of the same batch did.
 func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	s.store(st, isSeg)
-	r := s.conns[c.ID]
+	r := s.conn(c.ID)
 	if r == nil {
 		r = &connRec{id: c.ID, first: st.Index, base: st.Index, ended: -1}
-		s.conns[c.ID] = r
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
 			// IDs come in order of first packet; keep order sorted if a
@@ -968,7 +990,7 @@ func (s *Session) dropChunk(why DropReason) {
 	}
 	removed := false
 	for id := range touched {
-		r := s.conns[id]
+		r := s.conn(id)
 		if r == nil {
 			continue
 		}
@@ -987,7 +1009,6 @@ func (s *Session) dropChunk(why DropReason) {
 			r.rebase(k, s.entAt(r, k))
 		}
 		if r.ended >= 0 && r.stepAt(len(r.steps)-1) < newBase {
-			delete(s.conns, id)
 			r.gone = true
 			removed = true
 		}
@@ -1137,7 +1158,7 @@ func (s *Session) entTime(r *connRec, e *ent) int64 {
 func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return c, false
 	}
@@ -1151,7 +1172,7 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	// History() and ConnState() of the copy are empty: use RowOf.
 	ntr, nnotes := int(e.ntr), int(e.nnotes)
 	{
-		fz := r.fz
+		fz := &r.fz
 		c = fsm.Conn{
 			ID: r.id, Client: fz.client, Server: fz.server, VLAN: fz.vlan,
 			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket, FirstTime: fz.firstTime,
@@ -1180,7 +1201,7 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 func (s *Session) ConnSteps(id uint64, i, max int) []Step {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return nil
 	}
@@ -1219,7 +1240,7 @@ func (s *Session) NextStep(i int, id uint64) int {
 		}
 		return -1
 	}
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return -1
 	}
@@ -1246,7 +1267,7 @@ func (s *Session) PrevStep(i int, id uint64) int {
 		}
 		return -1
 	}
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return -1
 	}
@@ -1262,7 +1283,7 @@ func (s *Session) PrevStep(i int, id uint64) int {
 func (s *Session) ConnSpan(id uint64) (first, last int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil || len(r.steps) == 0 {
 		return -1, -1
 	}
@@ -1313,7 +1334,7 @@ func (s *Session) RowAt(k, i int) (Row, bool) {
 func (s *Session) RowOf(id uint64, i int) (Row, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return Row{}, false
 	}
@@ -1331,7 +1352,7 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 	var h string
 	var first time.Time
 	{
-		fz := r.fz
+		fz := &r.fz
 		row.Client, row.Server, row.JoinedLate = fz.client, fz.server, fz.joinedLate()
 		h, first = fz.history, fz.firstTime
 	}
@@ -1382,7 +1403,7 @@ func (s *Session) Match(f Filter, after uint64) (ids []uint64, last uint64) {
 func (s *Session) FirstStepOf(id uint64) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if r := s.conns[id]; r != nil {
+	if r := s.conn(id); r != nil {
 		return r.first
 	}
 	return -1
