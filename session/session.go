@@ -130,14 +130,16 @@ type connRec struct {
 // ckEvery bounds the steps entAt walks from a checkpoint.
 const ckEvery = 32
 
-// frozen is a finished connection, compact: the fields ConnAt, RowAt and
-// Match read, transitions without their padding.
-// 176 bytes, the rest (rare) apart.
+// frozen is a connection, compact: the fields ConnAt, RowAt and
+// Match read, transitions without their padding; the copy of an open
+// connection is the same, updated at each of its steps.
+// 136 bytes, the rest (rare) apart: the addresses as 16 bytes, a port
+// and a kind each (an address with a zone in rare), the first time as
+// Unix nanoseconds in the session's location (another in rare).
 type frozen struct {
-	client, server netip.AddrPort
-	firstPacket    uint64
-	firstTime      time.Time
-	history        string
+	firstPacket uint64
+	firstT      int64 // FirstTime, Unix ns, unless rare.wide
+	history     string
 	// While every step of the connection is kept, its transitions are
 	// its steps' changes, in order: trAt lists the positions in the
 	// connection's index of the steps that have changes, conf their
@@ -150,13 +152,92 @@ type frozen struct {
 	rare  *frozenRare
 	vlan  uint32
 	ntrJL uint32 // the number of transitions | joinedLate<<31
+	addr  [2][16]byte
+	port  [2]uint16
+	kind  [2]uint8 // addrNone, addr4, addr6, unless rare.wide
 }
+
+// Address kinds in frozen.kind.
+const (
+	addrNone = iota // netip.Addr{}
+	addr4
+	addr6
+)
 
 // frozenRare is what few frozen connections have.
 type frozenRare struct {
 	trs   []frozenTr
 	notes []fsm.Note
 	wd    []withdrawn
+	// wide: the addresses or first time did not fit frozen's compact
+	// fields (a zone, another location): they are here.
+	wide           bool
+	client, server netip.AddrPort
+	firstTime      time.Time
+}
+
+// setIDFields keeps the connection's addresses and first time in fz,
+// compact unless they would not read back the same.
+func (s *Session) setIDFields(fz *frozen, c *fsm.Conn) {
+	if fz.rare != nil && fz.rare.wide {
+		fz.rare.client, fz.rare.server, fz.rare.firstTime = c.Client, c.Server, c.FirstTime
+		return
+	}
+	fz.firstT = c.FirstTime.UnixNano()
+	for i, ap := range [2]netip.AddrPort{c.Client, c.Server} {
+		a := ap.Addr()
+		fz.addr[i], fz.port[i], fz.kind[i] = a.As16(), ap.Port(), addrNone
+		switch {
+		case a.Is4():
+			fz.kind[i] = addr4
+		case a.Is6():
+			fz.kind[i] = addr6
+		default:
+			fz.addr[i] = [16]byte{}
+		}
+	}
+	if s.loc == nil {
+		s.loc = c.FirstTime.Location()
+	}
+	if fz.addrPort(0) != c.Client || fz.addrPort(1) != c.Server || time.Unix(0, fz.firstT).In(s.loc) != c.FirstTime {
+		r := fz.rareOf()
+		r.wide = true
+		r.client, r.server, r.firstTime = c.Client, c.Server, c.FirstTime
+	}
+}
+
+// addrPort decodes fz's compact address i (0 client, 1 server).
+func (fz *frozen) addrPort(i int) netip.AddrPort {
+	var a netip.Addr
+	switch fz.kind[i] {
+	case addr4:
+		a = netip.AddrFrom4([4]byte(fz.addr[i][12:]))
+	case addr6:
+		a = netip.AddrFrom16(fz.addr[i])
+	}
+	return netip.AddrPortFrom(a, fz.port[i])
+}
+
+func (fz *frozen) client() netip.AddrPort {
+	if fz.rare != nil && fz.rare.wide {
+		return fz.rare.client
+	}
+	return fz.addrPort(0)
+}
+
+func (fz *frozen) server() netip.AddrPort {
+	if fz.rare != nil && fz.rare.wide {
+		return fz.rare.server
+	}
+	return fz.addrPort(1)
+}
+
+// firstTime returns fz's FirstTime.
+func (s *Session) firstTime(fz *frozen) time.Time {
+	if fz.rare != nil && fz.rare.wide {
+		return fz.rare.firstTime
+	}
+	return time.Unix(0, fz.firstT).In(s.loc)
 }
 
 func (fz *frozen) ntr() int         { return int(fz.ntrJL &^ (1 << 31)) }
@@ -227,9 +308,9 @@ func (s *Session) conn(id uint64) *connRec {
 	return r
 }
 
-func (r *connRec) client() netip.AddrPort { return r.fz.client }
+func (r *connRec) client() netip.AddrPort { return r.fz.client() }
 
-func (r *connRec) server() netip.AddrPort { return r.fz.server }
+func (r *connRec) server() netip.AddrPort { return r.fz.server() }
 
 // stepRec is a Step in 40 bytes instead of 208 (plus its slices): its
 // changes and notes are dets in its chunk, its revisions (rare) in the
@@ -712,8 +793,8 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 // (fz.trAt, fz.conf); otherwise they are copied (rare.trs).
 func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
 	fz := &r.fz
-	fz.client, fz.server, fz.vlan = c.Client, c.Server, c.VLAN
-	fz.firstPacket, fz.firstTime = c.FirstPacket, c.FirstTime
+	fz.vlan, fz.firstPacket = c.VLAN, c.FirstPacket
+	s.setIDFields(fz, c)
 	if h := c.History(); h != fz.history {
 		fz.history = h
 	}
@@ -795,7 +876,7 @@ func (s *Session) copyTransitions(fz *frozen, trs []fsm.Transition) {
 func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 	fz := &r.fz
 	out := make([]fsm.Transition, 0, n)
-	loc := fz.firstTime.Location()
+	loc := s.firstTime(fz).Location()
 	if trs := fz.trs(); trs != nil {
 		for _, t := range trs[:n] {
 			out = append(out, fsm.Transition{Packet: t.packet, Time: time.Unix(0, t.t).In(loc), Endpoint: t.ep,
@@ -1174,8 +1255,8 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	{
 		fz := &r.fz
 		c = fsm.Conn{
-			ID: r.id, Client: fz.client, Server: fz.server, VLAN: fz.vlan,
-			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket, FirstTime: fz.firstTime,
+			ID: r.id, Client: fz.client(), Server: fz.server(), VLAN: fz.vlan,
+			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket, FirstTime: s.firstTime(fz),
 		}
 		ntr, nnotes = min(ntr, fz.ntr()), min(nnotes, len(fz.notes()))
 		if ntr > 0 {
@@ -1353,8 +1434,8 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 	var first time.Time
 	{
 		fz := &r.fz
-		row.Client, row.Server, row.JoinedLate = fz.client, fz.server, fz.joinedLate()
-		h, first = fz.history, fz.firstTime
+		row.Client, row.Server, row.JoinedLate = fz.client(), fz.server(), fz.joinedLate()
+		h, first = fz.history, s.firstTime(fz)
 	}
 	if int(e.hist) < len(h) {
 		h = h[:e.hist]
