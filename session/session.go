@@ -121,11 +121,14 @@ type connRec struct {
 	tail   *ent     // the entry at the last step, while the tracker follows it
 	lastCk int32    // position of the last checkpoint in steps
 	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
-	ended  int      // Index of the last step before the tracker let go of it, or -1
+	ended  int      // Index of the last step before the tracker let go of it, -1 while open, or gone
 	lastT  int64    // time of steps[0] once its step is dropped (Unix ns)
-	gone   bool     // dropped with its steps (bounded memory)
 	fz     frozen   // what readers are shown of it (see sync)
 }
+
+// gone is connRec.ended of a connection dropped with its steps (bounded
+// memory), left out of the list.
+const gone = math.MinInt
 
 // ckEvery bounds the steps entAt walks from a checkpoint.
 const ckEvery = 32
@@ -302,7 +305,7 @@ func (s *Session) conn(id uint64) *connRec {
 		}
 		r = s.order[k]
 	}
-	if r.gone {
+	if r.ended == gone {
 		return nil
 	}
 	return r
@@ -970,7 +973,7 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 		r.rebase(pos-1, prev)
 		pos, rel = 1, st.Index-r.base
 	}
-	r.steps = append(r.steps, uint32(rel))
+	r.steps = append(roomFor(r.steps), uint32(rel))
 	// A checkpoint at the first step, every ckEvery steps, and where
 	// derive would not give the entry.
 	if pos == 0 || pos-int(r.lastCk) >= ckEvery || derive(prev, rec, ch, st.Index) != e {
@@ -987,6 +990,30 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	if s.shadow != nil {
 		s.shadow(c.ID, e)
 	}
+}
+
+// roomFor returns steps with room for one more: 2, 6, 12, 20, then half
+// again as many (8, 24, 48, 80 bytes: size classes), where append would
+// double (a 10-step connection's 64 bytes instead of 48).
+func roomFor(steps []uint32) []uint32 {
+	n := len(steps)
+	if n < cap(steps) {
+		return steps
+	}
+	var c int
+	switch {
+	case n < 2:
+		c = 2
+	case n < 6:
+		c = 6
+	case n < 12:
+		c = 12
+	case n < 20:
+		c = 20
+	default:
+		c = n + n/2
+	}
+	return append(make([]uint32, 0, c), steps...)
 }
 
 // derive returns the entry after step rec given the entry e before it:
@@ -1090,7 +1117,7 @@ func (s *Session) dropChunk(why DropReason) {
 			r.rebase(k, s.entAt(r, k))
 		}
 		if r.ended >= 0 && r.stepAt(len(r.steps)-1) < newBase {
-			r.gone = true
+			r.ended = gone
 			removed = true
 		}
 	}
@@ -1100,7 +1127,7 @@ func (s *Session) dropChunk(why DropReason) {
 	if removed {
 		kept := s.order[:0]
 		for _, r := range s.order {
-			if !r.gone {
+			if r.ended != gone {
 				kept = append(kept, r)
 			}
 		}
