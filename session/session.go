@@ -117,7 +117,7 @@ type connRec struct {
 	first  int      // Index of the first step
 	base   int      // steps[k] is base + Index of the k-th kept step
 	steps  []uint32 // one per kept step, and the last one even once dropped
-	cks    []ent    // checkpoints, by step; cks[0] is at steps[0]
+	cks    []ent    // checkpoints, by step; none at steps[0] if derive gives it from ent{}
 	tail   *ent     // the entry at the last step, while the tracker follows it
 	lastCk int32    // position of the last checkpoint in steps
 	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
@@ -976,7 +976,9 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	r.steps = append(roomFor(r.steps), uint32(rel))
 	// A checkpoint at the first step, every ckEvery steps, and where
 	// derive would not give the entry.
-	if pos == 0 || pos-int(r.lastCk) >= ckEvery || derive(prev, rec, ch, st.Index) != e {
+	// The first step's entry is usually derive(ent{}, ...): no
+	// checkpoint then, and most short connections have none at all.
+	if pos-int(r.lastCk) >= ckEvery || derive(prev, rec, ch, st.Index) != e {
 		r.cks = append(r.cks, e)
 		r.lastCk = int32(pos)
 	}
@@ -1050,15 +1052,28 @@ func (r *connRec) latest(i int) int {
 }
 
 // entAt returns the entry at position k of r's index: its last
-// checkpoint at or before k, carried forward by derive.
+// checkpoint at or before k (or the first step's entry, derived from
+// ent{}), carried forward by derive.
 func (s *Session) entAt(r *connRec, k int) ent {
 	st := r.stepAt(k)
 	j := sort.Search(len(r.cks), func(j int) bool { return r.cks[j].step > st }) - 1
-	e := r.cks[j]
-	if e.step == st {
-		return e
+	var e ent
+	q := 0
+	if j >= 0 {
+		e = r.cks[j]
+		if e.step == st {
+			return e
+		}
+		q = r.latest(e.step) + 1
+	} else {
+		rec, ch := s.recLocked(r.stepAt(0))
+		e = derive(ent{}, rec, ch, r.stepAt(0))
+		if k == 0 {
+			return e
+		}
+		q = 1
 	}
-	for q := r.latest(e.step) + 1; q <= k; q++ {
+	for ; q <= k; q++ {
 		rec, ch := s.recLocked(r.stepAt(q))
 		e = derive(e, rec, ch, r.stepAt(q))
 	}
@@ -1101,6 +1116,10 @@ func (s *Session) dropChunk(why DropReason) {
 		r := s.conn(id)
 		if r == nil {
 			continue
+		}
+		// The first entry, derived while its step is here.
+		if len(r.cks) == 0 || r.cks[0].step != r.stepAt(0) {
+			r.cks = slices.Insert(r.cks, 0, s.entAt(r, 0))
 		}
 		// Keep the last entry even if its step is gone: it holds the
 		// connection's latest state.
