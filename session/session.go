@@ -118,13 +118,18 @@ type connRec struct {
 	base   int      // steps[k] is base + Index of the k-th kept step
 	steps  []uint32 // one per kept step, and the last one even once dropped
 	cks    []ent    // checkpoints, by step; none at steps[0] if derive gives it from ent{}
-	tail   *ent     // the entry at the last step, while the tracker follows it
+	tail   *ent     // the entry at the last step, while the tracker follows it, once tailAfter steps from a checkpoint
 	lastCk int32    // position of the last checkpoint in steps
 	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
 	ended  int      // Index of the last step before the tracker let go of it, -1 while open, or gone
 	lastT  int64    // time of steps[0] once its step is dropped (Unix ns)
 	fz     frozen   // what readers are shown of it (see sync)
 }
+
+// tailAfter is how many steps past its last checkpoint an open
+// connection's entry is derived at each of its steps (entAt) before it
+// keeps it (connRec.tail, 48 bytes): short connections never do.
+const tailAfter = 8
 
 // gone is connRec.ended of a connection dropped with its steps (bounded
 // memory), left out of the list.
@@ -158,6 +163,7 @@ type frozen struct {
 	addr  [2][16]byte
 	port  [2]uint16
 	kind  [2]uint8 // addrNone, addr4, addr6, unless rare.wide
+	live  bool     // the tracker follows it: sync at each step, until freeze
 }
 
 // Address kinds in frozen.kind.
@@ -769,7 +775,7 @@ func (s *Session) reasonIndex(r fsm.Reason) uint16 {
 // freeze is the last sync of a connection the tracker let go of (c, its
 // Conn, valid during this event): its copy loses the room append left.
 func (s *Session) freeze(r *connRec, c *fsm.Conn) {
-	if r.tail == nil {
+	if !r.fz.live {
 		return // already frozen
 	}
 	if s.shadowFz != nil {
@@ -786,7 +792,7 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 	}
 	r.steps = slices.Clone(r.steps)
 	r.cks = slices.Clone(r.cks)
-	r.tail = nil
+	r.tail, r.fz.live = nil, false
 }
 
 // sync copies what readers are shown of connection r from c, the
@@ -932,6 +938,7 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	r := s.conn(c.ID)
 	if r == nil {
 		r = &connRec{id: c.ID, first: st.Index, base: st.Index, ended: -1}
+		r.fz.live = true
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
 			// IDs come in order of first packet; keep order sorted if a
@@ -941,11 +948,11 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	}
 	var prev ent
 	if n := len(r.steps); n > 0 {
-		if r.tail == nil {
-			r.tail = new(ent)
-			*r.tail = s.entAt(r, n-1)
+		if r.tail != nil {
+			prev = *r.tail
+		} else {
+			prev = s.entAt(r, n-1) // at most tailAfter derives
 		}
-		prev = *r.tail
 	}
 	var e ent
 	if isSeg {
@@ -983,10 +990,12 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 		r.lastCk = int32(pos)
 	}
 	if r.ended < 0 {
-		if r.tail == nil {
+		if r.tail == nil && pos-int(r.lastCk) >= tailAfter {
 			r.tail = new(ent)
 		}
-		*r.tail = e
+		if r.tail != nil {
+			*r.tail = e
+		}
 		s.sync(r, c, pos)
 	}
 	if s.shadow != nil {
