@@ -135,3 +135,35 @@ func TestIDFieldsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeRoundTrip: step times kept as 32 bits after their block's base
+// read back exactly across blocks and chunks, including the deltas that
+// just fit and just do not, a slow stretch and times going back.
+func TestTimeRoundTrip(t *testing.T) {
+	s := New(Config{})
+	tm := time.Date(2026, 11, 30, 9, 0, 0, 1, time.UTC)
+	var want []time.Time
+	for i := 0; i < 2*chunkSize+100; i++ {
+		switch {
+		case i%tBlock == 1:
+			tm = tm.Add(1<<32 - 1 - 1) // with the 1 ns below, the most that fits
+		case i%tBlock == 2:
+			// with the 1 ns below, 1<<32 from the base: does not fit
+		case i%97 == 0:
+			tm = tm.Add(-time.Second)
+		case i > chunkSize && i < chunkSize+300:
+			tm = tm.Add(3 * time.Second) // a slow stretch
+		}
+		tm = tm.Add(time.Nanosecond)
+		want = append(want, tm)
+		b := s.begin()
+		*b = Step{Index: i, Time: tm, ConnID: 1}
+		s.store(b, false)
+	}
+	for i, w := range want {
+		got, ok := s.Step(i)
+		if !ok || !got.Time.Equal(w) || got.Time.Location() != w.Location() {
+			t.Fatalf("step %d: time %v, want %v", i, got.Time, w)
+		}
+	}
+}

@@ -328,7 +328,7 @@ func (r *connRec) server() netip.AddrPort { return r.fz.server() }
 // the capture file, re-read on demand (recFile: the chunk's offs), or in
 // the chunk's pk (recPkt).
 type stepRec struct {
-	t             int64  // Unix nanoseconds, in the session's location
+	t             uint32 // ns after its block's base time (chunk.tb); with recT64, an index in chunk.ts
 	pkt           uint32 // Packet - chunk.pktBase + 1, 0 for none; with recWide, an index in chunk.wide
 	conn          uint32 // ConnID, unless recWide
 	seq, ack, len uint32
@@ -348,7 +348,43 @@ const (
 	recPkt                // packet fields in the chunk's pk
 	recFile               // packet fields in the capture file, at the chunk's offs
 	recWide               // Packet and ConnID in the chunk's wide
+	recT64                // the time in the chunk's ts
 )
+
+// tBlock steps of a chunk share a base time (chunk.tb, the first one's):
+// a step's time is 32 bits of nanoseconds after it (4.29 s), or, when it
+// does not fit (a slow capture, a time going back), whole in chunk.ts.
+const tBlock = 64
+
+// setT stores time t (Unix ns) of rec, at pos in ch.
+func (ch *chunk) setT(rec *stepRec, pos int, t int64) {
+	b := pos / tBlock
+	if b == len(ch.tb) {
+		ch.tb = append(ch.tb, t)
+	}
+	if d := t - ch.tb[b]; d >= 0 && d <= math.MaxUint32 {
+		rec.t = uint32(d)
+		return
+	}
+	rec.bits |= recT64
+	rec.t = uint32(len(ch.ts))
+	ch.ts = append(ch.ts, t)
+}
+
+// tOf returns the time (Unix ns, in the session's location) of rec, at
+// pos in ch.
+func (ch *chunk) tOf(rec *stepRec, pos int) int64 {
+	if rec.bits&recT64 != 0 {
+		return ch.ts[rec.t]
+	}
+	return ch.tb[pos/tBlock] + int64(rec.t)
+}
+
+// tAt returns the time of step i, kept (Unix ns).
+func (s *Session) tAt(i int) int64 {
+	rec, ch := s.recLocked(i)
+	return ch.tOf(rec, (i-s.base)%chunkSize)
+}
 
 // wide holds the packet number and connection of a step when they do not
 // fit its record's 32 bits.
@@ -426,8 +462,10 @@ type chunk struct {
 	pk      []pktRec               // by position in the chunk, allocated at the first recPkt step
 	offs    []uint32               // by position: file offset - offBase, at the first recFile step
 	offBase int64
-	pktBase uint64 // the first non-zero Packet in the chunk
-	wide    []wide // for recWide
+	pktBase uint64  // the first non-zero Packet in the chunk
+	wide    []wide  // for recWide
+	tb      []int64 // base time of each tBlock steps
+	ts      []int64 // for recT64
 }
 
 // Session records steps and connections. See the package doc for its
@@ -647,10 +685,10 @@ func (s *Session) store(st *Step, isSeg bool) {
 			s.dropChunk(DropMemory)
 		}
 		// --keep 10m: blocks whose newest step is older than that.
-		for s.keepFor > 0 && len(s.chunks) > 0 && st.Time.UnixNano()-s.chunks[0].recs[chunkSize-1].t > s.keepFor {
+		for s.keepFor > 0 && len(s.chunks) > 0 && st.Time.UnixNano()-s.chunks[0].tOf(&s.chunks[0].recs[chunkSize-1], chunkSize-1) > s.keepFor {
 			s.dropChunk(DropKeep)
 		}
-		s.chunks = append(s.chunks, &chunk{recs: make([]stepRec, 0, chunkSize)})
+		s.chunks = append(s.chunks, &chunk{recs: make([]stepRec, 0, chunkSize), tb: make([]int64, 0, chunkSize/tBlock)})
 	}
 	if s.loc == nil {
 		s.loc = st.Time.Location()
@@ -658,7 +696,6 @@ func (s *Session) store(st *Step, isSeg bool) {
 	ch := s.chunks[len(s.chunks)-1]
 	pos := len(ch.recs)
 	rec := stepRec{
-		t:   st.Time.UnixNano(),
 		seq: st.Seq, ack: st.Ack, len: st.Len, flags: st.Flags,
 		states: st.States, det: uint32(len(ch.dets)),
 	}
@@ -672,6 +709,7 @@ func (s *Session) store(st *Step, isSeg bool) {
 		rec.bits |= recSeg
 	}
 	ch.setIDs(&rec, st.Packet, st.ConnID)
+	ch.setT(&rec, pos, st.Time.UnixNano())
 	switch {
 	case isSeg && s.segOff >= 0 && ch.setOff(pos, s.segOff):
 		rec.bits |= recFile
@@ -856,7 +894,7 @@ func (s *Session) attribute(r *connRec, trs []fsm.Transition, pos int) bool {
 			return false
 		}
 		t := &trs[j]
-		if t.Packet != ch.packetOf(rec) || t.Time.UnixNano() != rec.t || t.Endpoint != d.ep || t.From != d.from ||
+		if t.Packet != ch.packetOf(rec) || t.Time.UnixNano() != s.tAt(r.stepAt(pos)) || t.Endpoint != d.ep || t.From != d.from ||
 			t.To != d.to || t.Reason != s.reasons[d.reason] {
 			return false
 		}
@@ -895,12 +933,13 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 	}
 	for _, k := range fz.trAt {
 		rec, ch := s.recLocked(r.stepAt(int(k)))
+		t := time.Unix(0, s.tAt(r.stepAt(int(k)))).In(loc)
 		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
 			if len(out) == n {
 				break
 			}
 			if !d.note {
-				out = append(out, fsm.Transition{Packet: ch.packetOf(rec), Time: time.Unix(0, rec.t).In(loc), Endpoint: d.ep,
+				out = append(out, fsm.Transition{Packet: ch.packetOf(rec), Time: t, Endpoint: d.ep,
 					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf[len(out)]})
 			}
 		}
@@ -1136,7 +1175,7 @@ func (s *Session) dropChunk(why DropReason) {
 		if k == len(r.steps) {
 			k = len(r.steps) - 1
 			if st := r.stepAt(k); st >= s.base {
-				r.lastT = old[st-s.base].t
+				r.lastT = s.chunks[0].tOf(&old[st-s.base], st-s.base)
 			}
 		}
 		if k > 0 {
@@ -1213,7 +1252,7 @@ func (s *Session) stepLocked(i int) (Step, bool) {
 		return Step{}, false
 	}
 	st := Step{
-		Index: i, Packet: ch.packetOf(rec), Time: time.Unix(0, rec.t).In(s.loc), ConnID: ch.connOf(rec),
+		Index: i, Packet: ch.packetOf(rec), Time: time.Unix(0, ch.tOf(rec, (i-s.base)%chunkSize)).In(s.loc), ConnID: ch.connOf(rec),
 		Flags: rec.flags, Seq: rec.seq, Ack: rec.ack, Len: rec.len,
 		States: rec.states, Side: rec.bits&recSide != 0,
 	}
@@ -1282,8 +1321,8 @@ func (s *Session) Step(i int) (Step, bool) {
 
 // entTime returns the capture time of entry e of r (Unix nanoseconds).
 func (s *Session) entTime(r *connRec, e *ent) int64 {
-	if rec, _ := s.recLocked(e.step); rec != nil {
-		return rec.t
+	if rec, ch := s.recLocked(e.step); rec != nil {
+		return ch.tOf(rec, (e.step-s.base)%chunkSize)
 	}
 	return r.lastT
 }
