@@ -321,7 +321,7 @@ func (r *connRec) client() netip.AddrPort { return r.fz.client() }
 
 func (r *connRec) server() netip.AddrPort { return r.fz.server() }
 
-// stepRec is a Step in 40 bytes instead of 208 (plus its slices): its
+// stepRec is a Step in 36 bytes instead of 208 (plus its slices): its
 // changes and notes are dets in its chunk, its revisions (rare) in the
 // chunk's map, and the fields of its packet that nothing but the detail
 // pane reads (raw numbers, window, options, payload preview) either in
