@@ -1,6 +1,7 @@
 package session
 
 import (
+	"net/netip"
 	"reflect"
 	"testing"
 	"time"
@@ -92,5 +93,77 @@ func TestKeep(t *testing.T) {
 	}
 	if info := newFake(0).s.Info(); info.DropWhy != DropNone {
 		t.Errorf("DropWhy = %v of an empty session, want DropNone", info.DropWhy)
+	}
+}
+
+// TestIDFieldsRoundTrip: a connection's addresses and first time read
+// back exactly as the tracker had them, compact (IPv4, IPv6, none) or
+// not (a zone, a 4-in-6 address, a location other than the session's,
+// a monotonic reading, the zero time).
+func TestIDFieldsRoundTrip(t *testing.T) {
+	tm := time.Date(2026, 11, 30, 9, 0, 0, 123456789, time.UTC)
+	other := time.FixedZone("X", 3600)
+	for i, c := range []struct {
+		client, server string
+		first          time.Time
+		wide           bool
+	}{
+		{"10.0.0.1:1234", "10.0.0.2:80", tm, false},
+		{"[2001:db8::1]:1234", "[::1]:80", tm, false},
+		{"", "", tm, false},
+		{"[fe80::1%eth0]:1234", "[fe80::2%eth0]:80", tm, true},
+		{"[::ffff:10.0.0.1]:1234", "10.0.0.2:80", tm, false},
+		{"10.0.0.1:1234", "10.0.0.2:80", tm.In(other), true},
+		{"10.0.0.1:1234", "10.0.0.2:80", time.Now(), true},
+		{"10.0.0.1:1234", "10.0.0.2:80", time.Time{}, true},
+	} {
+		s := New(Config{})
+		s.loc = time.UTC
+		var conn fsm.Conn
+		if c.client != "" {
+			conn.Client, conn.Server = netip.MustParseAddrPort(c.client), netip.MustParseAddrPort(c.server)
+		}
+		conn.FirstTime = c.first
+		var fz frozen
+		s.setIDFields(&fz, &conn)
+		if fz.client() != conn.Client || fz.server() != conn.Server || s.firstTime(&fz) != conn.FirstTime {
+			t.Errorf("%d: read back %v %v %v, want %v %v %v", i, fz.client(), fz.server(), s.firstTime(&fz),
+				conn.Client, conn.Server, conn.FirstTime)
+		}
+		if wide := fz.rare != nil && fz.rare.wide; wide != c.wide {
+			t.Errorf("%d: kept apart %v, want %v", i, wide, c.wide)
+		}
+	}
+}
+
+// TestTimeRoundTrip: step times kept as 32 bits after their block's base
+// read back exactly across blocks and chunks, including the deltas that
+// just fit and just do not, a slow stretch and times going back.
+func TestTimeRoundTrip(t *testing.T) {
+	s := New(Config{})
+	tm := time.Date(2026, 11, 30, 9, 0, 0, 1, time.UTC)
+	var want []time.Time
+	for i := 0; i < 2*chunkSize+100; i++ {
+		switch {
+		case i%tBlock == 1:
+			tm = tm.Add(1<<32 - 1 - 1) // with the 1 ns below, the most that fits
+		case i%tBlock == 2:
+			// with the 1 ns below, 1<<32 from the base: does not fit
+		case i%97 == 0:
+			tm = tm.Add(-time.Second)
+		case i > chunkSize && i < chunkSize+300:
+			tm = tm.Add(3 * time.Second) // a slow stretch
+		}
+		tm = tm.Add(time.Nanosecond)
+		want = append(want, tm)
+		b := s.begin()
+		*b = Step{Index: i, Time: tm, ConnID: 1}
+		s.store(b, false)
+	}
+	for i, w := range want {
+		got, ok := s.Step(i)
+		if !ok || !got.Time.Equal(w) || got.Time.Location() != w.Location() {
+			t.Fatalf("step %d: time %v, want %v", i, got.Time, w)
+		}
 	}
 }

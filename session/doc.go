@@ -14,13 +14,14 @@
 //
 // # Memory
 //
-// A step is a 40-byte record (stepRec: time, packet number and
-// connection in 32 bits each, relative numbers, length, flags, states,
-// where its changes and notes are) plus its changes and notes as 8-byte
-// entries beside it, reasons interned; Step rebuilds the full value on
-// demand. The fields only the detail pane shows (raw sequence numbers,
-// window, options, payload preview: 28 bytes and the preview) are kept
-// in one of three places:
+// A step is a 36-byte record (stepRec: packet number and connection in
+// 32 bits each, its time in 32 bits of nanoseconds after its 64-step
+// block's base (whole beside the chunk when it does not fit), relative
+// numbers, length, flags, states, where its changes and notes are) plus
+// its changes and notes as 8-byte entries beside it, reasons interned;
+// Step rebuilds the full value on demand. The fields only the detail
+// pane shows (raw sequence numbers, window, options, payload preview:
+// 28 bytes and the preview) are kept in one of three places:
 //
 //   - in the capture file itself (Run with RunOptions.Reread on a
 //     Rereader, capture.FileSource of an uncompressed file): the step
@@ -36,29 +37,38 @@
 //
 // A connection's index holds the Index of each of its steps (4 bytes a
 // step) and a full entry (its counters, states and how many transitions,
-// notes and history letters it had) at its first step, every 32 steps
-// and wherever the entry does not follow from the one before and the
-// step (a segment counts one packet and its length for its sender; the
-// record keeps the history's growth): any other entry is derived by
-// walking at most 31 records. What readers see of a connection is a
-// compact copy of the tracker's Conn, made at each of its steps: readers
-// never touch a *Conn, which the tracker changes between events and,
-// with fsm.Config.Freeze, freezes and reuses for another connection. Its
-// transitions are its steps' changes (their positions and current
-// confidences, 5 bytes each instead of 32). Once the tracker lets go of
-// a connection, its Conn is left to the garbage collector.
+// notes and history letters it had) every 32 steps and wherever the
+// entry does not follow from the one before and the step (a segment
+// counts one packet and its length for its sender; the record keeps the
+// history's growth), the first step's included, which usually follows
+// from nothing: most short connections hold no entry at all. Any other
+// entry is derived by walking at most 31 records; an open connection
+// keeps its latest entry once it is 8 steps past the last full one.
+// What readers see of a connection is a compact copy of the tracker's
+// Conn, made at each of its steps: readers never touch a *Conn, which
+// the tracker changes between events and, with fsm.Config.Freeze,
+// freezes and reuses for another connection. The copy is part of the
+// connection's record (connRec, 240 bytes with it), found by ID in the
+// session's list (no map); it keeps the addresses as 16 bytes, a port
+// and a kind each and the first time as Unix nanoseconds (whatever would
+// not read back identical, such as a zone or another location, whole
+// apart), and its transitions are its steps' changes (their positions
+// and current confidences, 5 bytes each instead of 32). Once the tracker
+// lets go of a connection, its Conn is left to the garbage collector.
 //
 // Measured (TestMemory, live heap after a collection, 100k short
-// connections, 1.09M steps): 112 bytes per step when the packets are
-// re-read from the file or a spill file, 137 with them in memory (213
-// and 518 in earlier layouts); the TUI peaks at about 166 MB resident
-// on the 1M-packet synthetic file (347 MB before), 159 MB with the
-// tracker's Freeze. Where the 112 bytes
-// go (heap profile): the record 40, changes and notes 10, the index and
-// its checkpoints 9, the file offset 4, the frozen connections 35
-// (about 380 bytes a connection: its 176-byte frozen copy, 128-byte
-// connRec, map slot, transitions' positions and confidences), and 13 for
-// the tracker's own connections still in TIME_WAIT at the end.
+// connections, 1.09M steps): 85 bytes per step when the packets are
+// re-read from the file or a spill file, 110 with them in memory (112
+// and 137 before the changes above, 213 and 518 in earlier layouts).
+// With the tracker's Freeze (as in the TUI), on the files of issue 10
+// (live heap before the end of the file, where it peaks, every
+// connection still open): the 1M-packet timewait shape (100k
+// connections in TIME_WAIT) 122 MB (141 before), of which the steps
+// 49 MB, the session's connections about 420 bytes each (the record
+// 240, its step index, transition positions and confidences, history,
+// the latest entry of the longer ones) and the tracker's own about 300;
+// the resetopen shape (200k connections, half never closed) 154 MB
+// (174 before).
 //
 // Why not keyframes. Issue 10 suggested periodic snapshots of the
 // tracker (fsm.Tracker.Clone) and re-running it from the nearest one.

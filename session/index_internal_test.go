@@ -27,8 +27,8 @@ func TestIndexDerived(t *testing.T) {
 	check := func(name string, s *Session, want map[uint64][]ent, trs map[uint64][]fsm.Transition) {
 		t.Helper()
 		for id, w := range trs {
-			r := s.conns[id]
-			if r == nil || r.fz == nil {
+			r := s.conn(id)
+			if r == nil {
 				continue
 			}
 			if got := s.transitions(r, r.fz.ntr()); !reflect.DeepEqual(got, w) {
@@ -37,7 +37,7 @@ func TestIndexDerived(t *testing.T) {
 		}
 		var n, cks int
 		for id, es := range want {
-			r := s.conns[id]
+			r := s.conn(id)
 			if r == nil {
 				continue // dropped
 			}

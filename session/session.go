@@ -109,32 +109,45 @@ type ent struct {
 // steps, and wherever the entry cannot be derived from the one before
 // and the step (see derive); entAt rebuilds any other from the last
 // checkpoint before it by walking at most ckEvery-1 steps.
+//
+// Its copy (fz) is part of it, not a pointer: one object a connection,
+// found by ID in Session.order (no map).
 type connRec struct {
 	id     uint64
-	fz     *frozen  // what readers are shown of it (see sync)
 	first  int      // Index of the first step
 	base   int      // steps[k] is base + Index of the k-th kept step
 	steps  []uint32 // one per kept step, and the last one even once dropped
-	cks    []ent    // checkpoints, by step; cks[0] is at steps[0]
-	tail   *ent     // the entry at the last step, while the tracker follows it
+	cks    []ent    // checkpoints, by step; none at steps[0] if derive gives it from ent{}
+	tail   *ent     // the entry at the last step, while the tracker follows it, once tailAfter steps from a checkpoint
 	lastCk int32    // position of the last checkpoint in steps
 	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
-	ended  int      // Index of the last step before the tracker let go of it, or -1
-	gone   bool     // dropped with its steps (bounded memory)
+	ended  int      // Index of the last step before the tracker let go of it, -1 while open, or gone
 	lastT  int64    // time of steps[0] once its step is dropped (Unix ns)
+	fz     frozen   // what readers are shown of it (see sync)
 }
+
+// tailAfter is how many steps past its last checkpoint an open
+// connection's entry is derived at each of its steps (entAt) before it
+// keeps it (connRec.tail, 48 bytes): short connections never do.
+const tailAfter = 8
+
+// gone is connRec.ended of a connection dropped with its steps (bounded
+// memory), left out of the list.
+const gone = math.MinInt
 
 // ckEvery bounds the steps entAt walks from a checkpoint.
 const ckEvery = 32
 
-// frozen is a finished connection, compact: the fields ConnAt, RowAt and
-// Match read, transitions without their padding.
-// 176 bytes, the rest (rare) apart.
+// frozen is a connection, compact: the fields ConnAt, RowAt and
+// Match read, transitions without their padding; the copy of an open
+// connection is the same, updated at each of its steps.
+// 136 bytes, the rest (rare) apart: the addresses as 16 bytes, a port
+// and a kind each (an address with a zone in rare), the first time as
+// Unix nanoseconds in the session's location (another in rare).
 type frozen struct {
-	client, server netip.AddrPort
-	firstPacket    uint64
-	firstTime      time.Time
-	history        string
+	firstPacket uint64
+	firstT      int64 // FirstTime, Unix ns, unless rare.wide
+	history     string
 	// While every step of the connection is kept, its transitions are
 	// its steps' changes, in order: trAt lists the positions in the
 	// connection's index of the steps that have changes, conf their
@@ -147,13 +160,93 @@ type frozen struct {
 	rare  *frozenRare
 	vlan  uint32
 	ntrJL uint32 // the number of transitions | joinedLate<<31
+	addr  [2][16]byte
+	port  [2]uint16
+	kind  [2]uint8 // addrNone, addr4, addr6, unless rare.wide
+	live  bool     // the tracker follows it: sync at each step, until freeze
 }
+
+// Address kinds in frozen.kind.
+const (
+	addrNone = iota // netip.Addr{}
+	addr4
+	addr6
+)
 
 // frozenRare is what few frozen connections have.
 type frozenRare struct {
 	trs   []frozenTr
 	notes []fsm.Note
 	wd    []withdrawn
+	// wide: the addresses or first time did not fit frozen's compact
+	// fields (a zone, another location): they are here.
+	wide           bool
+	client, server netip.AddrPort
+	firstTime      time.Time
+}
+
+// setIDFields keeps the connection's addresses and first time in fz,
+// compact unless they would not read back the same.
+func (s *Session) setIDFields(fz *frozen, c *fsm.Conn) {
+	if fz.rare != nil && fz.rare.wide {
+		fz.rare.client, fz.rare.server, fz.rare.firstTime = c.Client, c.Server, c.FirstTime
+		return
+	}
+	fz.firstT = c.FirstTime.UnixNano()
+	for i, ap := range [2]netip.AddrPort{c.Client, c.Server} {
+		a := ap.Addr()
+		fz.addr[i], fz.port[i], fz.kind[i] = a.As16(), ap.Port(), addrNone
+		switch {
+		case a.Is4():
+			fz.kind[i] = addr4
+		case a.Is6():
+			fz.kind[i] = addr6
+		default:
+			fz.addr[i] = [16]byte{}
+		}
+	}
+	if s.loc == nil {
+		s.loc = c.FirstTime.Location()
+	}
+	if fz.addrPort(0) != c.Client || fz.addrPort(1) != c.Server || time.Unix(0, fz.firstT).In(s.loc) != c.FirstTime {
+		r := fz.rareOf()
+		r.wide = true
+		r.client, r.server, r.firstTime = c.Client, c.Server, c.FirstTime
+	}
+}
+
+// addrPort decodes fz's compact address i (0 client, 1 server).
+func (fz *frozen) addrPort(i int) netip.AddrPort {
+	var a netip.Addr
+	switch fz.kind[i] {
+	case addr4:
+		a = netip.AddrFrom4([4]byte(fz.addr[i][12:]))
+	case addr6:
+		a = netip.AddrFrom16(fz.addr[i])
+	}
+	return netip.AddrPortFrom(a, fz.port[i])
+}
+
+func (fz *frozen) client() netip.AddrPort {
+	if fz.rare != nil && fz.rare.wide {
+		return fz.rare.client
+	}
+	return fz.addrPort(0)
+}
+
+func (fz *frozen) server() netip.AddrPort {
+	if fz.rare != nil && fz.rare.wide {
+		return fz.rare.server
+	}
+	return fz.addrPort(1)
+}
+
+// firstTime returns fz's FirstTime.
+func (s *Session) firstTime(fz *frozen) time.Time {
+	if fz.rare != nil && fz.rare.wide {
+		return fz.rare.firstTime
+	}
+	return time.Unix(0, fz.firstT).In(s.loc)
 }
 
 func (fz *frozen) ntr() int         { return int(fz.ntrJL &^ (1 << 31)) }
@@ -198,18 +291,44 @@ type frozenTr struct {
 	reason              uint16
 }
 
-func (r *connRec) client() netip.AddrPort { return r.fz.client }
+// conn returns the listed connection id, or nil. IDs are dense and come
+// in order, so order[id-order[0].id] is it unless connections were
+// dropped before it; otherwise a binary search finds it.
+func (s *Session) conn(id uint64) *connRec {
+	n := len(s.order)
+	if n == 0 || id < s.order[0].id {
+		return nil
+	}
+	var r *connRec
+	if k := id - s.order[0].id; k < uint64(n) && s.order[k].id == id {
+		r = s.order[k]
+	} else if last := s.order[n-1]; last.id == id {
+		r = last
+	} else {
+		k := sort.Search(n, func(k int) bool { return s.order[k].id >= id })
+		if k == n || s.order[k].id != id {
+			return nil
+		}
+		r = s.order[k]
+	}
+	if r.ended == gone {
+		return nil
+	}
+	return r
+}
 
-func (r *connRec) server() netip.AddrPort { return r.fz.server }
+func (r *connRec) client() netip.AddrPort { return r.fz.client() }
 
-// stepRec is a Step in 40 bytes instead of 208 (plus its slices): its
+func (r *connRec) server() netip.AddrPort { return r.fz.server() }
+
+// stepRec is a Step in 36 bytes instead of 208 (plus its slices): its
 // changes and notes are dets in its chunk, its revisions (rare) in the
 // chunk's map, and the fields of its packet that nothing but the detail
 // pane reads (raw numbers, window, options, payload preview) either in
 // the capture file, re-read on demand (recFile: the chunk's offs), or in
 // the chunk's pk (recPkt).
 type stepRec struct {
-	t             int64  // Unix nanoseconds, in the session's location
+	t             uint32 // ns after its block's base time (chunk.tb); with recT64, an index in chunk.ts
 	pkt           uint32 // Packet - chunk.pktBase + 1, 0 for none; with recWide, an index in chunk.wide
 	conn          uint32 // ConnID, unless recWide
 	seq, ack, len uint32
@@ -229,7 +348,43 @@ const (
 	recPkt                // packet fields in the chunk's pk
 	recFile               // packet fields in the capture file, at the chunk's offs
 	recWide               // Packet and ConnID in the chunk's wide
+	recT64                // the time in the chunk's ts
 )
+
+// tBlock steps of a chunk share a base time (chunk.tb, the first one's):
+// a step's time is 32 bits of nanoseconds after it (4.29 s), or, when it
+// does not fit (a slow capture, a time going back), whole in chunk.ts.
+const tBlock = 64
+
+// setT stores time t (Unix ns) of rec, at pos in ch.
+func (ch *chunk) setT(rec *stepRec, pos int, t int64) {
+	b := pos / tBlock
+	if b == len(ch.tb) {
+		ch.tb = append(ch.tb, t)
+	}
+	if d := t - ch.tb[b]; d >= 0 && d <= math.MaxUint32 {
+		rec.t = uint32(d)
+		return
+	}
+	rec.bits |= recT64
+	rec.t = uint32(len(ch.ts))
+	ch.ts = append(ch.ts, t)
+}
+
+// tOf returns the time (Unix ns, in the session's location) of rec, at
+// pos in ch.
+func (ch *chunk) tOf(rec *stepRec, pos int) int64 {
+	if rec.bits&recT64 != 0 {
+		return ch.ts[rec.t]
+	}
+	return ch.tb[pos/tBlock] + int64(rec.t)
+}
+
+// tAt returns the time of step i, kept (Unix ns).
+func (s *Session) tAt(i int) int64 {
+	rec, ch := s.recLocked(i)
+	return ch.tOf(rec, (i-s.base)%chunkSize)
+}
 
 // wide holds the packet number and connection of a step when they do not
 // fit its record's 32 bits.
@@ -307,8 +462,10 @@ type chunk struct {
 	pk      []pktRec               // by position in the chunk, allocated at the first recPkt step
 	offs    []uint32               // by position: file offset - offBase, at the first recFile step
 	offBase int64
-	pktBase uint64 // the first non-zero Packet in the chunk
-	wide    []wide // for recWide
+	pktBase uint64  // the first non-zero Packet in the chunk
+	wide    []wide  // for recWide
+	tb      []int64 // base time of each tBlock steps
+	ts      []int64 // for recT64
 }
 
 // Session records steps and connections. See the package doc for its
@@ -327,8 +484,7 @@ type Session struct {
 	chunks    []*chunk // chunks[0].recs[0] has Index base
 	base      int
 	n         int
-	conns     map[uint64]*connRec
-	order     []*connRec // by ID, which is also by first step
+	order     []*connRec // by ID, which is also by first step; see conn
 	counts    Counts
 	done      bool
 	err       error
@@ -367,7 +523,6 @@ func New(cfg Config) *Session {
 		keep:      cfg.Keep,
 		keepSteps: cfg.Keep != "" && cfg.MaxSteps > 0,
 		capSet:    cfg.MaxSteps > 0,
-		conns:     map[uint64]*connRec{},
 		reasonID:  map[fsm.Reason]uint16{},
 		segOff:    -1,
 	}
@@ -408,7 +563,7 @@ func (s *Session) Flush() {
 	s.tr.FlushBatches(256, func(evs []fsm.Event) {
 		for _, ev := range evs {
 			if ev.Kind == fsm.KindEnd {
-				if r := s.conns[ev.Conn.ID]; r != nil {
+				if r := s.conn(ev.Conn.ID); r != nil {
 					r.ended = s.n - 1
 					s.freeze(r, ev.Conn)
 				}
@@ -499,7 +654,7 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 			if cur != nil && curC == ev.Conn {
 				flush() // the step that ended it comes first
 			}
-			if r := s.conns[ev.Conn.ID]; r != nil {
+			if r := s.conn(ev.Conn.ID); r != nil {
 				r.ended = s.n - 1
 				s.freeze(r, ev.Conn)
 			}
@@ -530,10 +685,10 @@ func (s *Session) store(st *Step, isSeg bool) {
 			s.dropChunk(DropMemory)
 		}
 		// --keep 10m: blocks whose newest step is older than that.
-		for s.keepFor > 0 && len(s.chunks) > 0 && st.Time.UnixNano()-s.chunks[0].recs[chunkSize-1].t > s.keepFor {
+		for s.keepFor > 0 && len(s.chunks) > 0 && st.Time.UnixNano()-s.chunks[0].tOf(&s.chunks[0].recs[chunkSize-1], chunkSize-1) > s.keepFor {
 			s.dropChunk(DropKeep)
 		}
-		s.chunks = append(s.chunks, &chunk{recs: make([]stepRec, 0, chunkSize)})
+		s.chunks = append(s.chunks, &chunk{recs: make([]stepRec, 0, chunkSize), tb: make([]int64, 0, chunkSize/tBlock)})
 	}
 	if s.loc == nil {
 		s.loc = st.Time.Location()
@@ -541,7 +696,6 @@ func (s *Session) store(st *Step, isSeg bool) {
 	ch := s.chunks[len(s.chunks)-1]
 	pos := len(ch.recs)
 	rec := stepRec{
-		t:   st.Time.UnixNano(),
 		seq: st.Seq, ack: st.Ack, len: st.Len, flags: st.Flags,
 		states: st.States, det: uint32(len(ch.dets)),
 	}
@@ -555,6 +709,7 @@ func (s *Session) store(st *Step, isSeg bool) {
 		rec.bits |= recSeg
 	}
 	ch.setIDs(&rec, st.Packet, st.ConnID)
+	ch.setT(&rec, pos, st.Time.UnixNano())
 	switch {
 	case isSeg && s.segOff >= 0 && ch.setOff(pos, s.segOff):
 		rec.bits |= recFile
@@ -658,14 +813,14 @@ func (s *Session) reasonIndex(r fsm.Reason) uint16 {
 // freeze is the last sync of a connection the tracker let go of (c, its
 // Conn, valid during this event): its copy loses the room append left.
 func (s *Session) freeze(r *connRec, c *fsm.Conn) {
-	if r.tail == nil {
+	if !r.fz.live {
 		return // already frozen
 	}
 	if s.shadowFz != nil {
 		s.shadowFz(c.ID, slices.Clone(c.Transitions))
 	}
 	s.sync(r, c, -1)
-	fz := r.fz
+	fz := &r.fz
 	if fz.rare == nil || fz.rare.trs == nil {
 		if int(r.nder) != len(c.Transitions) {
 			s.copyTransitions(fz, c.Transitions) // some came with no step
@@ -675,7 +830,7 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 	}
 	r.steps = slices.Clone(r.steps)
 	r.cks = slices.Clone(r.cks)
-	r.tail = nil
+	r.tail, r.fz.live = nil, false
 }
 
 // sync copies what readers are shown of connection r from c, the
@@ -684,13 +839,9 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 // transitions are its steps' changes, in order, as long as that holds
 // (fz.trAt, fz.conf); otherwise they are copied (rare.trs).
 func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
-	fz := r.fz
-	if fz == nil {
-		fz = &frozen{}
-		r.fz = fz
-	}
-	fz.client, fz.server, fz.vlan = c.Client, c.Server, c.VLAN
-	fz.firstPacket, fz.firstTime = c.FirstPacket, c.FirstTime
+	fz := &r.fz
+	fz.vlan, fz.firstPacket = c.VLAN, c.FirstPacket
+	s.setIDFields(fz, c)
 	if h := c.History(); h != fz.history {
 		fz.history = h
 	}
@@ -743,7 +894,7 @@ func (s *Session) attribute(r *connRec, trs []fsm.Transition, pos int) bool {
 			return false
 		}
 		t := &trs[j]
-		if t.Packet != ch.packetOf(rec) || t.Time.UnixNano() != rec.t || t.Endpoint != d.ep || t.From != d.from ||
+		if t.Packet != ch.packetOf(rec) || t.Time.UnixNano() != s.tAt(r.stepAt(pos)) || t.Endpoint != d.ep || t.From != d.from ||
 			t.To != d.to || t.Reason != s.reasons[d.reason] {
 			return false
 		}
@@ -770,9 +921,9 @@ func (s *Session) copyTransitions(fz *frozen, trs []fsm.Transition) {
 
 // transitions returns the first n transitions of frozen connection r.
 func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
-	fz := r.fz
+	fz := &r.fz
 	out := make([]fsm.Transition, 0, n)
-	loc := fz.firstTime.Location()
+	loc := s.firstTime(fz).Location()
 	if trs := fz.trs(); trs != nil {
 		for _, t := range trs[:n] {
 			out = append(out, fsm.Transition{Packet: t.packet, Time: time.Unix(0, t.t).In(loc), Endpoint: t.ep,
@@ -782,12 +933,13 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 	}
 	for _, k := range fz.trAt {
 		rec, ch := s.recLocked(r.stepAt(int(k)))
+		t := time.Unix(0, s.tAt(r.stepAt(int(k)))).In(loc)
 		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
 			if len(out) == n {
 				break
 			}
 			if !d.note {
-				out = append(out, fsm.Transition{Packet: ch.packetOf(rec), Time: time.Unix(0, rec.t).In(loc), Endpoint: d.ep,
+				out = append(out, fsm.Transition{Packet: ch.packetOf(rec), Time: t, Endpoint: d.ep,
 					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf[len(out)]})
 			}
 		}
@@ -809,8 +961,8 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 // keepTransitions copies the transitions of frozen connection r from its
 // steps before one of them is dropped.
 func (s *Session) keepTransitions(r *connRec) {
-	fz := r.fz
-	if fz == nil || fz.trs() != nil || fz.ntr() == 0 {
+	fz := &r.fz
+	if fz.trs() != nil || fz.ntr() == 0 {
 		return
 	}
 	s.copyTransitions(fz, s.transitions(r, fz.ntr()))
@@ -822,10 +974,10 @@ func (s *Session) keepTransitions(r *connRec) {
 // that it does not count what a later event of the same batch did.
 func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	s.store(st, isSeg)
-	r := s.conns[c.ID]
+	r := s.conn(c.ID)
 	if r == nil {
 		r = &connRec{id: c.ID, first: st.Index, base: st.Index, ended: -1}
-		s.conns[c.ID] = r
+		r.fz.live = true
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
 			// IDs come in order of first packet; keep order sorted if a
@@ -835,11 +987,11 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	}
 	var prev ent
 	if n := len(r.steps); n > 0 {
-		if r.tail == nil {
-			r.tail = new(ent)
-			*r.tail = s.entAt(r, n-1)
+		if r.tail != nil {
+			prev = *r.tail
+		} else {
+			prev = s.entAt(r, n-1) // at most tailAfter derives
 		}
-		prev = *r.tail
 	}
 	var e ent
 	if isSeg {
@@ -867,23 +1019,51 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 		r.rebase(pos-1, prev)
 		pos, rel = 1, st.Index-r.base
 	}
-	r.steps = append(r.steps, uint32(rel))
+	r.steps = append(roomFor(r.steps), uint32(rel))
 	// A checkpoint at the first step, every ckEvery steps, and where
 	// derive would not give the entry.
-	if pos == 0 || pos-int(r.lastCk) >= ckEvery || derive(prev, rec, ch, st.Index) != e {
+	// The first step's entry is usually derive(ent{}, ...): no
+	// checkpoint then, and most short connections have none at all.
+	if pos-int(r.lastCk) >= ckEvery || derive(prev, rec, ch, st.Index) != e {
 		r.cks = append(r.cks, e)
 		r.lastCk = int32(pos)
 	}
 	if r.ended < 0 {
-		if r.tail == nil {
+		if r.tail == nil && pos-int(r.lastCk) >= tailAfter {
 			r.tail = new(ent)
 		}
-		*r.tail = e
+		if r.tail != nil {
+			*r.tail = e
+		}
 		s.sync(r, c, pos)
 	}
 	if s.shadow != nil {
 		s.shadow(c.ID, e)
 	}
+}
+
+// roomFor returns steps with room for one more: 2, 6, 12, 20, then half
+// again as many (8, 24, 48, 80 bytes: size classes), where append would
+// double (a 10-step connection's 64 bytes instead of 48).
+func roomFor(steps []uint32) []uint32 {
+	n := len(steps)
+	if n < cap(steps) {
+		return steps
+	}
+	var c int
+	switch {
+	case n < 2:
+		c = 2
+	case n < 6:
+		c = 6
+	case n < 12:
+		c = 12
+	case n < 20:
+		c = 20
+	default:
+		c = n + n/2
+	}
+	return append(make([]uint32, 0, c), steps...)
 }
 
 // derive returns the entry after step rec given the entry e before it:
@@ -920,15 +1100,28 @@ func (r *connRec) latest(i int) int {
 }
 
 // entAt returns the entry at position k of r's index: its last
-// checkpoint at or before k, carried forward by derive.
+// checkpoint at or before k (or the first step's entry, derived from
+// ent{}), carried forward by derive.
 func (s *Session) entAt(r *connRec, k int) ent {
 	st := r.stepAt(k)
 	j := sort.Search(len(r.cks), func(j int) bool { return r.cks[j].step > st }) - 1
-	e := r.cks[j]
-	if e.step == st {
-		return e
+	var e ent
+	q := 0
+	if j >= 0 {
+		e = r.cks[j]
+		if e.step == st {
+			return e
+		}
+		q = r.latest(e.step) + 1
+	} else {
+		rec, ch := s.recLocked(r.stepAt(0))
+		e = derive(ent{}, rec, ch, r.stepAt(0))
+		if k == 0 {
+			return e
+		}
+		q = 1
 	}
-	for q := r.latest(e.step) + 1; q <= k; q++ {
+	for ; q <= k; q++ {
 		rec, ch := s.recLocked(r.stepAt(q))
 		e = derive(e, rec, ch, r.stepAt(q))
 	}
@@ -968,9 +1161,13 @@ func (s *Session) dropChunk(why DropReason) {
 	}
 	removed := false
 	for id := range touched {
-		r := s.conns[id]
+		r := s.conn(id)
 		if r == nil {
 			continue
+		}
+		// The first entry, derived while its step is here.
+		if len(r.cks) == 0 || r.cks[0].step != r.stepAt(0) {
+			r.cks = slices.Insert(r.cks, 0, s.entAt(r, 0))
 		}
 		// Keep the last entry even if its step is gone: it holds the
 		// connection's latest state.
@@ -978,7 +1175,7 @@ func (s *Session) dropChunk(why DropReason) {
 		if k == len(r.steps) {
 			k = len(r.steps) - 1
 			if st := r.stepAt(k); st >= s.base {
-				r.lastT = old[st-s.base].t
+				r.lastT = s.chunks[0].tOf(&old[st-s.base], st-s.base)
 			}
 		}
 		if k > 0 {
@@ -987,8 +1184,7 @@ func (s *Session) dropChunk(why DropReason) {
 			r.rebase(k, s.entAt(r, k))
 		}
 		if r.ended >= 0 && r.stepAt(len(r.steps)-1) < newBase {
-			delete(s.conns, id)
-			r.gone = true
+			r.ended = gone
 			removed = true
 		}
 	}
@@ -998,7 +1194,7 @@ func (s *Session) dropChunk(why DropReason) {
 	if removed {
 		kept := s.order[:0]
 		for _, r := range s.order {
-			if !r.gone {
+			if r.ended != gone {
 				kept = append(kept, r)
 			}
 		}
@@ -1056,7 +1252,7 @@ func (s *Session) stepLocked(i int) (Step, bool) {
 		return Step{}, false
 	}
 	st := Step{
-		Index: i, Packet: ch.packetOf(rec), Time: time.Unix(0, rec.t).In(s.loc), ConnID: ch.connOf(rec),
+		Index: i, Packet: ch.packetOf(rec), Time: time.Unix(0, ch.tOf(rec, (i-s.base)%chunkSize)).In(s.loc), ConnID: ch.connOf(rec),
 		Flags: rec.flags, Seq: rec.seq, Ack: rec.ack, Len: rec.len,
 		States: rec.states, Side: rec.bits&recSide != 0,
 	}
@@ -1125,8 +1321,8 @@ func (s *Session) Step(i int) (Step, bool) {
 
 // entTime returns the capture time of entry e of r (Unix nanoseconds).
 func (s *Session) entTime(r *connRec, e *ent) int64 {
-	if rec, _ := s.recLocked(e.step); rec != nil {
-		return rec.t
+	if rec, ch := s.recLocked(e.step); rec != nil {
+		return ch.tOf(rec, (e.step-s.base)%chunkSize)
 	}
 	return r.lastT
 }
@@ -1137,7 +1333,7 @@ func (s *Session) entTime(r *connRec, e *ent) int64 {
 func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return c, false
 	}
@@ -1151,10 +1347,10 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	// History() and ConnState() of the copy are empty: use RowOf.
 	ntr, nnotes := int(e.ntr), int(e.nnotes)
 	{
-		fz := r.fz
+		fz := &r.fz
 		c = fsm.Conn{
-			ID: r.id, Client: fz.client, Server: fz.server, VLAN: fz.vlan,
-			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket, FirstTime: fz.firstTime,
+			ID: r.id, Client: fz.client(), Server: fz.server(), VLAN: fz.vlan,
+			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket, FirstTime: s.firstTime(fz),
 		}
 		ntr, nnotes = min(ntr, fz.ntr()), min(nnotes, len(fz.notes()))
 		if ntr > 0 {
@@ -1180,7 +1376,7 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 func (s *Session) ConnSteps(id uint64, i, max int) []Step {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return nil
 	}
@@ -1219,7 +1415,7 @@ func (s *Session) NextStep(i int, id uint64) int {
 		}
 		return -1
 	}
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return -1
 	}
@@ -1246,7 +1442,7 @@ func (s *Session) PrevStep(i int, id uint64) int {
 		}
 		return -1
 	}
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return -1
 	}
@@ -1262,7 +1458,7 @@ func (s *Session) PrevStep(i int, id uint64) int {
 func (s *Session) ConnSpan(id uint64) (first, last int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil || len(r.steps) == 0 {
 		return -1, -1
 	}
@@ -1313,7 +1509,7 @@ func (s *Session) RowAt(k, i int) (Row, bool) {
 func (s *Session) RowOf(id uint64, i int) (Row, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r := s.conns[id]
+	r := s.conn(id)
 	if r == nil {
 		return Row{}, false
 	}
@@ -1331,9 +1527,9 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 	var h string
 	var first time.Time
 	{
-		fz := r.fz
-		row.Client, row.Server, row.JoinedLate = fz.client, fz.server, fz.joinedLate()
-		h, first = fz.history, fz.firstTime
+		fz := &r.fz
+		row.Client, row.Server, row.JoinedLate = fz.client(), fz.server(), fz.joinedLate()
+		h, first = fz.history, s.firstTime(fz)
 	}
 	if int(e.hist) < len(h) {
 		h = h[:e.hist]
@@ -1382,7 +1578,7 @@ func (s *Session) Match(f Filter, after uint64) (ids []uint64, last uint64) {
 func (s *Session) FirstStepOf(id uint64) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if r := s.conns[id]; r != nil {
+	if r := s.conn(id); r != nil {
 		return r.first
 	}
 	return -1
