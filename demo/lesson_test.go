@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/synfin/synfin/capture"
+	"github.com/synfin/synfin/capture/capturetest"
 	"github.com/synfin/synfin/demo"
 	"github.com/synfin/synfin/fsm"
 )
@@ -38,28 +39,16 @@ func TestLessonReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.Remove(path)
-	src, err := capture.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
 	n := 0
 	var last int64
-	for {
-		seg, err := src.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	capturetest.EachSegment(t, path, func(seg fsm.Segment) {
 		if ts := seg.Time.UnixNano(); ts < last {
 			t.Fatalf("packet %d goes back in time", seg.Packet)
 		} else {
 			last = ts
 		}
 		n++
-	}
+	})
 	if n < 100 {
 		t.Errorf("lesson holds %d segments, want the recordings' (more than 100)", n)
 	}

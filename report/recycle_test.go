@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"bytes"
-	"io"
 	"path/filepath"
 	"testing"
 	"time"
@@ -34,10 +33,6 @@ func TestRunRecyclesOnlyWrittenConns(t *testing.T) {
 			t.Fatal(err)
 		}
 		var want []byte
-		src, err := capture.OpenFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
 		tr := fsm.NewTracker(fsm.Config{})
 		ended := func(evs []fsm.Event) {
 			for _, ev := range evs {
@@ -46,20 +41,10 @@ func TestRunRecyclesOnlyWrittenConns(t *testing.T) {
 				}
 			}
 		}
-		for {
-			seg, err := src.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			ended(tr.Observe(seg))
-		}
+		capturetest.EachSegment(t, path, func(seg fsm.Segment) { ended(tr.Observe(seg)) })
 		ended(tr.Flush())
-		src.Close()
 
-		src, err = capture.OpenFile(path)
+		src, err := capture.OpenFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}

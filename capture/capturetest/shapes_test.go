@@ -1,11 +1,9 @@
 package capturetest_test
 
 import (
-	"io"
 	"path/filepath"
 	"testing"
 
-	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/capture/capturetest"
 	"github.com/synfin/synfin/fsm"
 )
@@ -22,11 +20,6 @@ func TestShapes(t *testing.T) {
 			if err := capturetest.WriteShape(path, sh); err != nil {
 				t.Fatal(err)
 			}
-			src, err := capture.OpenFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer src.Close()
 			tr := fsm.NewTracker(fsm.Config{})
 			ended := map[uint64]fsm.Conn{}
 			collect := func(evs []fsm.Event) {
@@ -36,18 +29,8 @@ func TestShapes(t *testing.T) {
 					}
 				}
 			}
-			for {
-				seg, err := src.Next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				collect(tr.Observe(seg))
-			}
+			st := capturetest.EachSegment(t, path, func(seg fsm.Segment) { collect(tr.Observe(seg)) })
 			collect(tr.Flush())
-			st := src.Stats()
 			if int(st.Segments) != sh.Packets() || st.Packets != st.Segments {
 				t.Fatalf("%d packets, %d segments, want %d of each", st.Packets, st.Segments, sh.Packets())
 			}
