@@ -53,31 +53,7 @@ func run(tr *fsm.Tracker, lines []feed) string {
 // original, fed the rest, report exactly what a tracker never cloned
 // reports: the copy is deep (neither disturbs the other) and complete.
 func TestCloneReportsTheSame(t *testing.T) {
-	paths, err := filepath.Glob("testdata/*.seg")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no scripts in testdata: %v", err)
-	}
-	var streams []stream
-	for _, p := range paths {
-		sc := parseScript(t, p)
-		s := stream{name: filepath.Base(p), cfg: sc.cfg}
-		for _, l := range sc.segs {
-			s.lines = append(s.lines, feed(l))
-		}
-		streams = append(streams, s)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < 20; i++ {
-		data := make([]byte, 12*60)
-		for k := range data {
-			data[k] = byte(rng.Uint32())
-		}
-		s := stream{name: fmt.Sprintf("random-%d", i), cfg: fsm.Config{TimeWait: 3e9}}
-		for _, g := range segmentsFromBytes(data) {
-			s.lines = append(s.lines, feed{seg: g})
-		}
-		streams = append(streams, s)
-	}
+	streams := scriptAndRandomStreams(t, 20, rand.NewPCG(1, 2))
 	cuts := 0
 	for _, s := range streams {
 		want := run(fsm.NewTracker(s.cfg), s.lines)
@@ -126,4 +102,35 @@ func TestCloneReportsTheSame(t *testing.T) {
 		}
 	}
 	t.Logf("%d streams, %d cuts", len(streams), cuts)
+}
+
+// scriptAndRandomStreams returns every script of testdata as a stream,
+// then n random streams drawn from src.
+func scriptAndRandomStreams(t *testing.T, n int, src rand.Source) []stream {
+	paths, err := filepath.Glob("testdata/*.seg")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no scripts in testdata: %v", err)
+	}
+	var streams []stream
+	for _, p := range paths {
+		sc := parseScript(t, p)
+		s := stream{name: filepath.Base(p), cfg: sc.cfg}
+		for _, l := range sc.segs {
+			s.lines = append(s.lines, feed(l))
+		}
+		streams = append(streams, s)
+	}
+	rng := rand.New(src)
+	for i := 0; i < n; i++ {
+		data := make([]byte, 12*60)
+		for k := range data {
+			data[k] = byte(rng.Uint32())
+		}
+		s := stream{name: fmt.Sprintf("random-%d", i), cfg: fsm.Config{TimeWait: 3e9}}
+		for _, g := range segmentsFromBytes(data) {
+			s.lines = append(s.lines, feed{seg: g})
+		}
+		streams = append(streams, s)
+	}
+	return streams
 }

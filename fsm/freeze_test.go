@@ -1,10 +1,8 @@
 package fsm_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,31 +22,8 @@ func freezeAll(cfg fsm.Config) fsm.Config {
 // its times in another location (the records keep a time's location) and
 // in nanoseconds, its addresses in IPv6 and a VLAN.
 func freezeStreams(t *testing.T) []stream {
-	paths, err := filepath.Glob("testdata/*.seg")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no scripts in testdata: %v", err)
-	}
-	var streams []stream
-	for _, p := range paths {
-		sc := parseScript(t, p)
-		s := stream{name: filepath.Base(p), cfg: sc.cfg}
-		for _, l := range sc.segs {
-			s.lines = append(s.lines, feed(l))
-		}
-		streams = append(streams, s)
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 40; i++ {
-		data := make([]byte, 12*60)
-		for k := range data {
-			data[k] = byte(rng.Uint32())
-		}
-		s := stream{name: fmt.Sprintf("random-%d", i), cfg: fsm.Config{TimeWait: 3e9}}
-		for _, g := range segmentsFromBytes(data) {
-			s.lines = append(s.lines, feed{seg: g})
-		}
-		streams = append(streams, s)
-	}
+	streams := scriptAndRandomStreams(t, 40, rand.NewPCG(3, 4))
+	scripts := len(streams) - 40
 	// Many connections at once, each opened, used and closed in turns
 	// taken in random order, so that the frozen table grows, fills with
 	// deleted entries and is rebuilt.
@@ -65,6 +40,7 @@ func freezeStreams(t *testing.T) []stream {
 		{Flags: fsm.ACK, Seq: 102, Ack: 502},
 	}
 	next := make([]int, conns)
+	rng := rand.New(rand.NewPCG(5, 6))
 	for pkt := uint64(1); ; pkt++ {
 		i := rng.IntN(conns)
 		for k := 0; k < conns && next[i] == len(script); k++ {
@@ -85,7 +61,7 @@ func freezeStreams(t *testing.T) []stream {
 	}
 	streams = append(streams, many)
 	zone := time.FixedZone("UTC+8", 8*3600)
-	for _, s := range streams[:len(paths)] {
+	for _, s := range streams[:scripts] {
 		o := stream{name: s.name + "-in-zone-ns-v6-vlan", cfg: s.cfg}
 		for k, l := range s.lines {
 			// Nanoseconds that are not whole microseconds (pcapng), and
