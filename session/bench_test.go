@@ -12,6 +12,7 @@ import (
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/capture/capturetest"
+	"github.com/synfin/synfin/internal/sessionfile"
 	"github.com/synfin/synfin/session"
 	"github.com/synfin/synfin/session/sessiontest"
 )
@@ -64,15 +65,7 @@ func BenchmarkKeys(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		src, err := capture.OpenFile(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer src.Close()
-		s := session.New(session.Config{})
-		if err := s.Run(context.Background(), src, session.RunOptions{Reread: true}); err != nil {
-			b.Fatal(err)
-		}
+		s := sessionfile.Load(b, path)
 		benchKeys(b, s)
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/internal/sessionfile"
 	"github.com/synfin/synfin/session"
 )
 
@@ -148,15 +149,7 @@ func TestRereadChangedFile(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	src, err := capture.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	s := session.New(session.Config{})
-	if err := s.Run(context.Background(), src, session.RunOptions{Reread: true}); err != nil {
-		t.Fatal(err)
-	}
+	s := sessionfile.Load(t, path)
 	before, _ := s.Step(0)
 	if before.RawSeq == 0 || before.Window == 0 {
 		t.Fatalf("step 0 = %+v, want its packet's fields", before)

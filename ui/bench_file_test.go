@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,10 +8,9 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 
-	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/capture/capturetest"
 	"github.com/synfin/synfin/i18n"
-	"github.com/synfin/synfin/session"
+	"github.com/synfin/synfin/internal/sessionfile"
 )
 
 // BenchmarkKeysFile is the time to handle End, ←, → or Home and draw the
@@ -30,15 +28,7 @@ func BenchmarkKeysFile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	src, err := capture.OpenFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer src.Close()
-	s := session.New(session.Config{})
-	if err := s.Run(context.Background(), src, session.RunOptions{Reread: true}); err != nil {
-		b.Fatal(err)
-	}
+	s := sessionfile.Load(b, path)
 	a := New(Config{Session: s, Mode: Replay, Source: filepath.Base(path), Lang: i18n.En,
 		Ladder: NewLadder(), States: NewStateDiagram(), Explain: NewExplain(), Clock: time.Now})
 	scr := tcell.NewSimulationScreen("UTF-8")

@@ -1,15 +1,13 @@
 package ui
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/synfin/synfin/capture"
 	"github.com/synfin/synfin/i18n"
-	"github.com/synfin/synfin/session"
+	"github.com/synfin/synfin/internal/sessionfile"
 )
 
 // TestStatusRereadFailed: when a step's packet cannot be read again from
@@ -28,15 +26,7 @@ func TestStatusRereadFailed(t *testing.T) {
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		src, err := capture.OpenFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer src.Close()
-		s := session.New(session.Config{})
-		if err := s.Run(context.Background(), src, session.RunOptions{Reread: true}); err != nil {
-			t.Fatal(err)
-		}
+		s := sessionfile.Load(t, path)
 		a := New(Config{Session: s, Mode: Replay, Source: "x.pcap", Lang: c.lang,
 			Ladder: NewLadder(), States: NewStateDiagram(), Explain: NewExplain()})
 		a.drawStatus()
