@@ -498,6 +498,7 @@ type Session struct {
 	rrErr    error        // why a packet could not be read again, the first time
 	reasons  []fsm.Reason // interned: dets and frozen transitions hold indexes
 	reasonID map[fsm.Reason]uint16
+	hists    map[string]string // interned short histories (internHistory)
 	build    Step                                  // the step being recorded
 	shadow   func(id uint64, e ent)                // tests: every entry as committed
 	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
@@ -799,6 +800,33 @@ func checkOf(st *Step) uint8 {
 	return uint8(h ^ h>>8)
 }
 
+// internHistory returns a history equal to h, shared with the other
+// connections that have it: most connections of a file have one of a few
+// short histories ("ShADadFf", "ShADaR"), and a string of their own
+// would cost each 8 to 16 bytes more. Long histories, and any once
+// histsMax are kept, are not interned, so the table stays small.
+func (s *Session) internHistory(h string) string {
+	if len(h) > histInternLen {
+		return h
+	}
+	if v, ok := s.hists[h]; ok {
+		return v
+	}
+	if len(s.hists) < histsMax {
+		if s.hists == nil {
+			s.hists = map[string]string{}
+		}
+		s.hists[h] = h
+	}
+	return h
+}
+
+// Bounds of the interned histories (Session.hists).
+const (
+	histInternLen = 24
+	histsMax      = 1 << 12
+)
+
 // reasonIndex interns a reason.
 func (s *Session) reasonIndex(r fsm.Reason) uint16 {
 	if i, ok := s.reasonID[r]; ok {
@@ -843,7 +871,7 @@ func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
 	fz.vlan, fz.firstPacket = c.VLAN, c.FirstPacket
 	s.setIDFields(fz, c)
 	if h := c.History(); h != fz.history {
-		fz.history = h
+		fz.history = s.internHistory(h)
 	}
 	fz.ntrJL = uint32(min(len(c.Transitions), 1<<31-1))
 	if c.JoinedLate {
