@@ -498,7 +498,7 @@ type Session struct {
 	rrErr    error        // why a packet could not be read again, the first time
 	reasons  []fsm.Reason // interned: dets and frozen transitions hold indexes
 	reasonID map[fsm.Reason]uint16
-	hists    map[string]string // interned short histories (internHistory)
+	hists    map[string]string                     // interned short histories (internHistory)
 	build    Step                                  // the step being recorded
 	shadow   func(id uint64, e ent)                // tests: every entry as committed
 	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
