@@ -145,32 +145,32 @@ const ckEvery = 32
 // and a kind each (an address with a zone in rare), the first time as
 // Unix nanoseconds in the session's location (another in rare).
 type frozen struct {
-	firstPacket uint64
-	firstT      int64 // FirstTime, Unix ns, unless rare.wide
-	history     string
+	firstT  int64 // FirstTime, Unix ns, unless rare.wide
+	history string
 	// While every step of the connection is kept, its transitions are
 	// its steps' changes, in order: trAt lists the positions in the
-	// connection's index of the steps that have changes, conf their
-	// confidence as of now (later evidence raises it; 5 bytes instead of
-	// 32 a transition), rare.wd the transitions later withdrawn, and
-	// rare.trs is nil. Before any of its steps is dropped, they go to
-	// rare.trs.
-	trAt  []uint32
-	conf  []fsm.Confidence
-	rare  *frozenRare
-	vlan  uint32
-	ntrJL uint32 // the number of transitions | joinedLate<<31
-	addr  [2][16]byte
-	port  [2]uint16
-	kind  [2]uint8 // addrNone, addr4, addr6, unless rare.wide
-	live  bool     // the tracker follows it: sync at each step, until freeze
+	// connection's index of the steps that have changes, confs their
+	// confidence as of now (later evidence raises it), 2 bits each, the
+	// first in the lowest (or rare.conf when they do not fit: more than
+	// 32, or one above 3), rare.wd the transitions later withdrawn, and
+	// rare.trs is nil: about 4 bytes a transition instead of 32. Before
+	// any of its steps is dropped, they go to rare.trs.
+	trAt    []uint32
+	confs   uint64
+	rare    *frozenRare
+	firstPk uint32 // FirstPacket, unless rare.firstPacket
+	vlan    uint32
+	bits    uint32 // the number of transitions | live | joinedLate (fzLive, fzJoinedLate)
+	// The addresses as 16 bytes (see addrPort), unless rare.wide.
+	addr [2][16]byte
+	port [2]uint16
 }
 
-// Address kinds in frozen.kind.
+// frozen.bits: the number of transitions, below fzLive, and two flags.
 const (
-	addrNone = iota // netip.Addr{}
-	addr4
-	addr6
+	fzLive       = 1 << 30 // the tracker follows it: sync at each step, until freeze
+	fzJoinedLate = 1 << 31
+	fzNtrMax     = fzLive - 1
 )
 
 // frozenRare is what few frozen connections have.
@@ -178,6 +178,10 @@ type frozenRare struct {
 	trs   []frozenTr
 	notes []fsm.Note
 	wd    []withdrawn
+	// conf: the confidences, when frozen.confs cannot hold them.
+	conf []fsm.Confidence
+	// firstPacket: FirstPacket, when it does not fit frozen.firstPk.
+	firstPacket uint64
 	// wide: the addresses or first time did not fit frozen's compact
 	// fields (a zone, another location): they are here.
 	wide           bool
@@ -195,14 +199,9 @@ func (s *Session) setIDFields(fz *frozen, c *fsm.Conn) {
 	fz.firstT = c.FirstTime.UnixNano()
 	for i, ap := range [2]netip.AddrPort{c.Client, c.Server} {
 		a := ap.Addr()
-		fz.addr[i], fz.port[i], fz.kind[i] = a.As16(), ap.Port(), addrNone
-		switch {
-		case a.Is4():
-			fz.kind[i] = addr4
-		case a.Is6():
-			fz.kind[i] = addr6
-		default:
-			fz.addr[i] = [16]byte{}
+		fz.addr[i], fz.port[i] = [16]byte{}, ap.Port()
+		if a.IsValid() {
+			fz.addr[i] = a.As16()
 		}
 	}
 	if s.loc == nil {
@@ -215,16 +214,79 @@ func (s *Session) setIDFields(fz *frozen, c *fsm.Conn) {
 	}
 }
 
-// addrPort decodes fz's compact address i (0 client, 1 server).
+// addrPort decodes fz's compact address i (0 client, 1 server): 16
+// zero bytes are no address, an IPv4-mapped one is IPv4, any other IPv6.
+// The IPv6 addresses this would read back otherwise (::, ::ffff:a.b.c.d)
+// are kept whole in rare (setIDFields checks).
 func (fz *frozen) addrPort(i int) netip.AddrPort {
 	var a netip.Addr
-	switch fz.kind[i] {
-	case addr4:
-		a = netip.AddrFrom4([4]byte(fz.addr[i][12:]))
-	case addr6:
-		a = netip.AddrFrom16(fz.addr[i])
+	b := fz.addr[i]
+	switch {
+	case b == [16]byte{}:
+	case [12]byte(b[:12]) == [12]byte{10: 0xff, 11: 0xff}:
+		a = netip.AddrFrom4([4]byte(b[12:]))
+	default:
+		a = netip.AddrFrom16(b)
 	}
 	return netip.AddrPortFrom(a, fz.port[i])
+}
+
+// firstPacket returns fz's FirstPacket.
+func (fz *frozen) firstPacket() uint64 {
+	if fz.rare != nil && fz.rare.firstPacket != 0 {
+		return fz.rare.firstPacket
+	}
+	return uint64(fz.firstPk)
+}
+
+// setFirstPacket keeps n in fz.
+func (fz *frozen) setFirstPacket(n uint64) {
+	if n <= math.MaxUint32 {
+		fz.firstPk = uint32(n)
+		if fz.rare != nil {
+			fz.rare.firstPacket = 0
+		}
+		return
+	}
+	fz.firstPk = 0
+	fz.rareOf().firstPacket = n
+}
+
+// conf returns the current confidence of fz's transition i (trAt form).
+func (fz *frozen) conf(i int) fsm.Confidence {
+	if fz.rare != nil && fz.rare.conf != nil {
+		return fz.rare.conf[i]
+	}
+	return fsm.Confidence(fz.confs >> (2 * i) & 3)
+}
+
+// setConfs keeps the current confidences of trs in fz.
+func (fz *frozen) setConfs(trs []fsm.Transition) {
+	var packed uint64
+	fits := len(trs) <= 32
+	for i := 0; fits && i < len(trs); i++ {
+		c := trs[i].Confidence
+		fits = c <= 3
+		packed |= uint64(c&3) << (2 * i)
+	}
+	if fits {
+		fz.confs = packed
+		if fz.rare != nil {
+			fz.rare.conf = nil
+		}
+		return
+	}
+	fz.confs = 0
+	conf := fz.rareOf().conf
+	if cap(conf) >= len(trs) {
+		conf = conf[:len(trs)]
+	} else {
+		conf = make([]fsm.Confidence, len(trs), len(trs)+len(trs)/2+2)
+	}
+	for i := range trs {
+		conf[i] = trs[i].Confidence
+	}
+	fz.rare.conf = conf
 }
 
 func (fz *frozen) client() netip.AddrPort {
@@ -249,8 +311,9 @@ func (s *Session) firstTime(fz *frozen) time.Time {
 	return time.Unix(0, fz.firstT).In(s.loc)
 }
 
-func (fz *frozen) ntr() int         { return int(fz.ntrJL &^ (1 << 31)) }
-func (fz *frozen) joinedLate() bool { return fz.ntrJL&(1<<31) != 0 }
+func (fz *frozen) ntr() int         { return int(fz.bits & fzNtrMax) }
+func (fz *frozen) joinedLate() bool { return fz.bits&fzJoinedLate != 0 }
+func (fz *frozen) live() bool       { return fz.bits&fzLive != 0 }
 
 func (fz *frozen) trs() []frozenTr {
 	if fz.rare == nil {
@@ -841,7 +904,7 @@ func (s *Session) reasonIndex(r fsm.Reason) uint16 {
 // freeze is the last sync of a connection the tracker let go of (c, its
 // Conn, valid during this event): its copy loses the room append left.
 func (s *Session) freeze(r *connRec, c *fsm.Conn) {
-	if !r.fz.live {
+	if !r.fz.live() {
 		return // already frozen
 	}
 	if s.shadowFz != nil {
@@ -853,12 +916,16 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 		if int(r.nder) != len(c.Transitions) {
 			s.copyTransitions(fz, c.Transitions) // some came with no step
 		} else {
-			fz.trAt, fz.conf = slices.Clip(fz.trAt), slices.Clip(fz.conf)
+			fz.trAt = slices.Clip(fz.trAt)
+			if fz.rare != nil {
+				fz.rare.conf = slices.Clip(fz.rare.conf)
+			}
 		}
 	}
 	r.steps = slices.Clone(r.steps)
 	r.cks = slices.Clone(r.cks)
-	r.tail, r.fz.live = nil, false
+	r.tail = nil
+	r.fz.bits &^= fzLive
 }
 
 // sync copies what readers are shown of connection r from c, the
@@ -868,14 +935,15 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 // (fz.trAt, fz.conf); otherwise they are copied (rare.trs).
 func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
 	fz := &r.fz
-	fz.vlan, fz.firstPacket = c.VLAN, c.FirstPacket
+	fz.vlan = c.VLAN
+	fz.setFirstPacket(c.FirstPacket)
 	s.setIDFields(fz, c)
 	if h := c.History(); h != fz.history {
 		fz.history = s.internHistory(h)
 	}
-	fz.ntrJL = uint32(min(len(c.Transitions), 1<<31-1))
+	fz.bits = fz.bits&fzLive | uint32(min(len(c.Transitions), fzNtrMax))
 	if c.JoinedLate {
-		fz.ntrJL |= 1 << 31
+		fz.bits |= fzJoinedLate
 	}
 	if len(c.Notes) != len(fz.notes()) {
 		// Readers hold fz.notes()[:n:n]: append only.
@@ -891,14 +959,9 @@ func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
 		return
 	}
 	// Confidences rise and transitions are withdrawn after the fact.
-	if cap(fz.conf) >= len(trs) {
-		fz.conf = fz.conf[:len(trs)]
-	} else {
-		fz.conf = make([]fsm.Confidence, len(trs), len(trs)+len(trs)/2+2)
-	}
+	fz.setConfs(trs)
 	var wd []withdrawn
 	for i := range trs {
-		fz.conf[i] = trs[i].Confidence
 		if trs[i].WithdrawnBy != 0 {
 			wd = append(wd, withdrawn{i, trs[i].WithdrawnBy})
 		}
@@ -943,8 +1006,8 @@ func (s *Session) copyTransitions(fz *frozen, trs []fsm.Transition) {
 		kept[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
 			ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
 	}
-	fz.rareOf().trs, fz.rare.wd = kept, nil
-	fz.trAt, fz.conf = nil, nil
+	fz.rareOf().trs, fz.rare.wd, fz.rare.conf = kept, nil, nil
+	fz.trAt, fz.confs = nil, 0
 }
 
 // transitions returns the first n transitions of frozen connection r.
@@ -968,7 +1031,7 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 			}
 			if !d.note {
 				out = append(out, fsm.Transition{Packet: ch.packetOf(rec), Time: t, Endpoint: d.ep,
-					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf[len(out)]})
+					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf(len(out))})
 			}
 		}
 		if len(out) == n {
@@ -1005,7 +1068,7 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	r := s.conn(c.ID)
 	if r == nil {
 		r = &connRec{id: c.ID, first: st.Index, base: st.Index, ended: -1}
-		r.fz.live = true
+		r.fz.bits = fzLive
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
 			// IDs come in order of first packet; keep order sorted if a
@@ -1378,7 +1441,7 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 		fz := &r.fz
 		c = fsm.Conn{
 			ID: r.id, Client: fz.client(), Server: fz.server(), VLAN: fz.vlan,
-			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket, FirstTime: s.firstTime(fz),
+			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket(), FirstTime: s.firstTime(fz),
 		}
 		ntr, nnotes = min(ntr, fz.ntr()), min(nnotes, len(fz.notes()))
 		if ntr > 0 {
