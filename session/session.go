@@ -112,18 +112,59 @@ type ent struct {
 //
 // Its copy (fz) is part of it, not a pointer: one object a connection,
 // found by ID in Session.order (no map).
+//
+// 176 bytes (a size class), what few connections have apart (ix).
 type connRec struct {
 	id     uint64
-	first  int      // Index of the first step
 	base   int      // steps[k] is base + Index of the k-th kept step
 	steps  []uint32 // one per kept step, and the last one even once dropped
-	cks    []ent    // checkpoints, by step; none at steps[0] if derive gives it from ent{}
-	tail   *ent     // the entry at the last step, while the tracker follows it, once tailAfter steps from a checkpoint
+	ix     *connIx  // checkpoints and the rest, nil while it has none
 	lastCk int32    // position of the last checkpoint in steps
 	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
 	ended  int      // Index of the last step before the tracker let go of it, -1 while open, or gone
-	lastT  int64    // time of steps[0] once its step is dropped (Unix ns)
 	fz     frozen   // what readers are shown of it (see sync)
+}
+
+// connIx is what a connection's index holds beyond its steps, which
+// most short connections do without.
+type connIx struct {
+	cks     []ent // checkpoints, by step; none at steps[0] if derive gives it from ent{}
+	tail    *ent  // the entry at the last step, while the tracker follows it, once tailAfter steps from a checkpoint
+	lastT   int64 // time of steps[0] once its step is dropped (Unix ns)
+	first   int   // Index of the first step, once it is not base (rebased)
+	rebased bool
+}
+
+// cks returns r's checkpoints.
+func (r *connRec) cks() []ent {
+	if r.ix == nil {
+		return nil
+	}
+	return r.ix.cks
+}
+
+// tail returns r's kept latest entry, or nil.
+func (r *connRec) tail() *ent {
+	if r.ix == nil {
+		return nil
+	}
+	return r.ix.tail
+}
+
+// ixOf returns r.ix, made if need be.
+func (r *connRec) ixOf() *connIx {
+	if r.ix == nil {
+		r.ix = new(connIx)
+	}
+	return r.ix
+}
+
+// first returns the Index of r's first step, kept or not.
+func (r *connRec) first() int {
+	if r.ix != nil && r.ix.rebased {
+		return r.ix.first
+	}
+	return r.base
 }
 
 // tailAfter is how many steps past its last checkpoint an open
@@ -923,8 +964,10 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 		}
 	}
 	r.steps = slices.Clone(r.steps)
-	r.cks = slices.Clone(r.cks)
-	r.tail = nil
+	if r.ix != nil {
+		r.ix.cks = slices.Clone(r.ix.cks)
+		r.ix.tail = nil
+	}
 	r.fz.bits &^= fzLive
 }
 
@@ -1067,7 +1110,7 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	s.store(st, isSeg)
 	r := s.conn(c.ID)
 	if r == nil {
-		r = &connRec{id: c.ID, first: st.Index, base: st.Index, ended: -1}
+		r = &connRec{id: c.ID, base: st.Index, ended: -1}
 		r.fz.bits = fzLive
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
@@ -1078,8 +1121,8 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	}
 	var prev ent
 	if n := len(r.steps); n > 0 {
-		if r.tail != nil {
-			prev = *r.tail
+		if t := r.tail(); t != nil {
+			prev = *t
 		} else {
 			prev = s.entAt(r, n-1) // at most tailAfter derives
 		}
@@ -1116,15 +1159,16 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	// The first step's entry is usually derive(ent{}, ...): no
 	// checkpoint then, and most short connections have none at all.
 	if pos-int(r.lastCk) >= ckEvery || derive(prev, rec, ch, st.Index) != e {
-		r.cks = append(r.cks, e)
+		ix := r.ixOf()
+		ix.cks = append(ix.cks, e)
 		r.lastCk = int32(pos)
 	}
 	if r.ended < 0 {
-		if r.tail == nil && pos-int(r.lastCk) >= tailAfter {
-			r.tail = new(ent)
+		if r.tail() == nil && pos-int(r.lastCk) >= tailAfter {
+			r.ixOf().tail = new(ent)
 		}
-		if r.tail != nil {
-			*r.tail = e
+		if t := r.tail(); t != nil {
+			*t = e
 		}
 		s.sync(r, c, pos)
 	}
@@ -1195,11 +1239,12 @@ func (r *connRec) latest(i int) int {
 // ent{}), carried forward by derive.
 func (s *Session) entAt(r *connRec, k int) ent {
 	st := r.stepAt(k)
-	j := sort.Search(len(r.cks), func(j int) bool { return r.cks[j].step > st }) - 1
+	cks := r.cks()
+	j := sort.Search(len(cks), func(j int) bool { return cks[j].step > st }) - 1
 	var e ent
 	q := 0
 	if j >= 0 {
-		e = r.cks[j]
+		e = cks[j]
 		if e.step == st {
 			return e
 		}
@@ -1228,12 +1273,16 @@ func (r *connRec) rebase(k int, e ent) {
 		steps[q] = uint32(r.stepAt(k+q) - nb)
 	}
 	cks := []ent{e}
-	for _, c := range r.cks {
+	for _, c := range r.cks() {
 		if c.step > e.step {
 			cks = append(cks, c)
 		}
 	}
-	r.base, r.steps, r.cks = nb, steps, cks
+	ix := r.ixOf()
+	if !ix.rebased {
+		ix.first, ix.rebased = r.base, true
+	}
+	r.base, r.steps, ix.cks = nb, steps, cks
 	r.lastCk = max(r.lastCk-int32(k), 0)
 }
 
@@ -1257,8 +1306,9 @@ func (s *Session) dropChunk(why DropReason) {
 			continue
 		}
 		// The first entry, derived while its step is here.
-		if len(r.cks) == 0 || r.cks[0].step != r.stepAt(0) {
-			r.cks = slices.Insert(r.cks, 0, s.entAt(r, 0))
+		if cks := r.cks(); len(cks) == 0 || cks[0].step != r.stepAt(0) {
+			e := s.entAt(r, 0)
+			r.ixOf().cks = slices.Insert(cks, 0, e)
 		}
 		// Keep the last entry even if its step is gone: it holds the
 		// connection's latest state.
@@ -1266,7 +1316,7 @@ func (s *Session) dropChunk(why DropReason) {
 		if k == len(r.steps) {
 			k = len(r.steps) - 1
 			if st := r.stepAt(k); st >= s.base {
-				r.lastT = s.chunks[0].tOf(&old[st-s.base], st-s.base)
+				r.ixOf().lastT = s.chunks[0].tOf(&old[st-s.base], st-s.base)
 			}
 		}
 		if k > 0 {
@@ -1415,7 +1465,10 @@ func (s *Session) entTime(r *connRec, e *ent) int64 {
 	if rec, ch := s.recLocked(e.step); rec != nil {
 		return ch.tOf(rec, (e.step-s.base)%chunkSize)
 	}
-	return r.lastT
+	if r.ix == nil {
+		return 0
+	}
+	return r.ix.lastT
 }
 
 // ConnAt returns connection id as it was after step i: its states,
@@ -1582,7 +1635,7 @@ type Row struct {
 func (s *Session) Visible(i int) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return sort.Search(len(s.order), func(k int) bool { return s.order[k].first > i })
+	return sort.Search(len(s.order), func(k int) bool { return s.order[k].first() > i })
 }
 
 // RowAt returns the k-th connection (in order of first packet, 0-based)
@@ -1670,7 +1723,7 @@ func (s *Session) FirstStepOf(id uint64) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if r := s.conn(id); r != nil {
-		return r.first
+		return r.first()
 	}
 	return -1
 }
