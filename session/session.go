@@ -126,13 +126,11 @@ type connRec struct {
 }
 
 // connIx is what a connection's index holds beyond its steps, which
-// most short connections do without.
+// most short connections do without (32 bytes: what only connections
+// whose steps were dropped need is in fz.rare).
 type connIx struct {
-	cks     []ent // checkpoints, by step; none at steps[0] if derive gives it from ent{}
-	tail    *ent  // the entry at the last step, while the tracker follows it, once tailAfter steps from a checkpoint
-	lastT   int64 // time of steps[0] once its step is dropped (Unix ns)
-	first   int   // Index of the first step, once it is not base (rebased)
-	rebased bool
+	cks  []ent // checkpoints, by step; none at steps[0] if derive gives it from ent{}
+	tail *ent  // the entry at the last step, while the tracker follows it, once tailAfter steps from a checkpoint
 }
 
 // cks returns r's checkpoints.
@@ -161,8 +159,8 @@ func (r *connRec) ixOf() *connIx {
 
 // first returns the Index of r's first step, kept or not.
 func (r *connRec) first() int {
-	if r.ix != nil && r.ix.rebased {
-		return r.ix.first
+	if rr := r.fz.rare; rr != nil && rr.rebased {
+		return rr.first
 	}
 	return r.base
 }
@@ -223,6 +221,12 @@ type frozenRare struct {
 	conf []fsm.Confidence
 	// firstPacket: FirstPacket, when it does not fit frozen.firstPk.
 	firstPacket uint64
+	// Of the connection's index (connRec), once steps were dropped:
+	// lastT, the time of steps[0] once its step is dropped (Unix ns);
+	// first, the Index of its first step, once it is not base (rebased).
+	lastT   int64
+	first   int
+	rebased bool
 	// wide: the addresses or first time did not fit frozen's compact
 	// fields (a zone, another location): they are here.
 	wide           bool
@@ -793,7 +797,19 @@ func (s *Session) store(st *Step, isSeg bool) {
 		for s.keepFor > 0 && len(s.chunks) > 0 && st.Time.UnixNano()-s.chunks[0].tOf(&s.chunks[0].recs[chunkSize-1], chunkSize-1) > s.keepFor {
 			s.dropChunk(DropKeep)
 		}
-		s.chunks = append(s.chunks, &chunk{recs: make([]stepRec, 0, chunkSize), tb: make([]int64, 0, chunkSize/tBlock)})
+		nc := &chunk{recs: make([]stepRec, 0, chunkSize), tb: make([]int64, 0, chunkSize/tBlock)}
+		if k := len(s.chunks); k > 0 {
+			// The changes and notes of a full chunk, without the room
+			// append left (up to half of them); the next chunk's sized
+			// like it, so that it seldom grows at all.
+			last := s.chunks[k-1]
+			n := len(last.dets)
+			if cap(last.dets)-n > n/8 {
+				last.dets = slices.Clone(last.dets)
+			}
+			nc.dets = make([]det, 0, n+n/8+16)
+		}
+		s.chunks = append(s.chunks, nc)
 	}
 	if s.loc == nil {
 		s.loc = st.Time.Location()
@@ -1278,11 +1294,10 @@ func (r *connRec) rebase(k int, e ent) {
 			cks = append(cks, c)
 		}
 	}
-	ix := r.ixOf()
-	if !ix.rebased {
-		ix.first, ix.rebased = r.base, true
+	if rr := r.fz.rareOf(); !rr.rebased {
+		rr.first, rr.rebased = r.base, true
 	}
-	r.base, r.steps, ix.cks = nb, steps, cks
+	r.base, r.steps, r.ixOf().cks = nb, steps, cks
 	r.lastCk = max(r.lastCk-int32(k), 0)
 }
 
@@ -1316,7 +1331,7 @@ func (s *Session) dropChunk(why DropReason) {
 		if k == len(r.steps) {
 			k = len(r.steps) - 1
 			if st := r.stepAt(k); st >= s.base {
-				r.ixOf().lastT = s.chunks[0].tOf(&old[st-s.base], st-s.base)
+				r.fz.rareOf().lastT = s.chunks[0].tOf(&old[st-s.base], st-s.base)
 			}
 		}
 		if k > 0 {
@@ -1465,10 +1480,10 @@ func (s *Session) entTime(r *connRec, e *ent) int64 {
 	if rec, ch := s.recLocked(e.step); rec != nil {
 		return ch.tOf(rec, (e.step-s.base)%chunkSize)
 	}
-	if r.ix == nil {
+	if r.fz.rare == nil {
 		return 0
 	}
-	return r.ix.lastT
+	return r.fz.rare.lastT
 }
 
 // ConnAt returns connection id as it was after step i: its states,
