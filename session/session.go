@@ -184,17 +184,18 @@ const ckEvery = 32
 // and a kind each (an address with a zone in rare), the first time as
 // Unix nanoseconds in the session's location (another in rare).
 type frozen struct {
-	firstT  int64 // FirstTime, Unix ns, unless rare.wide
-	history string
+	firstT  int64  // FirstTime, Unix ns, unless rare.wide
+	hist    uint32 // History: Session.hists[hist-1], or rare.history if 0
 	// While every step of the connection is kept, its transitions are
-	// its steps' changes, in order: trAt lists the positions in the
-	// connection's index of the steps that have changes, confs their
+	// its steps' changes, in order: at lists the positions in the
+	// connection's index of the steps that have changes (see trAt),
+	// confs their
 	// confidence as of now (later evidence raises it), 2 bits each, the
 	// first in the lowest (or rare.conf when they do not fit: more than
 	// 32, or one above 3), rare.wd the transitions later withdrawn, and
 	// rare.trs is nil: about 4 bytes a transition instead of 32. Before
 	// any of its steps is dropped, they go to rare.trs.
-	trAt    []uint32
+	at      uint64
 	confs   uint64
 	rare    *frozenRare
 	firstPk uint32 // FirstPacket, unless rare.firstPacket
@@ -217,8 +218,12 @@ type frozenRare struct {
 	trs   []frozenTr
 	notes []fsm.Note
 	wd    []withdrawn
-	// conf: the confidences, when frozen.confs cannot hold them.
-	conf []fsm.Confidence
+	// conf: the confidences, when frozen.confs cannot hold them; trAt,
+	// the positions of the steps with changes, when frozen.at cannot
+	// (atRare); history, when it is not interned (frozen.hist 0).
+	conf    []fsm.Confidence
+	trAt    []uint32
+	history string
 	// firstPacket: FirstPacket, when it does not fit frozen.firstPk.
 	firstPacket uint64
 	// Of the connection's index (connRec), once steps were dropped:
@@ -295,6 +300,62 @@ func (fz *frozen) setFirstPacket(n uint64) {
 	}
 	fz.firstPk = 0
 	fz.rareOf().firstPacket = n
+}
+
+// frozen.at holds up to atMax positions below 1<<atBits, atBits each
+// above a 3-bit count, or atRare as the count: they are in rare.trAt.
+const (
+	atMax  = 5
+	atBits = 12
+	atRare = 7
+)
+
+// trAt returns the positions in r's index of the steps that have
+// changes, decoded into buf if they are kept in fz.at.
+func (fz *frozen) trAt(buf *[atMax]uint32) []uint32 {
+	n := int(fz.at & 7)
+	if n == atRare {
+		return fz.rare.trAt
+	}
+	for i := range n {
+		buf[i] = uint32(fz.at >> (3 + atBits*i) & (1<<atBits - 1))
+	}
+	return buf[:n]
+}
+
+// addTrAt appends pos to fz's positions of steps with changes.
+func (fz *frozen) addTrAt(pos uint32) {
+	n := int(fz.at & 7)
+	if n == atRare {
+		fz.rare.trAt = append(fz.rare.trAt, pos)
+		return
+	}
+	if n < atMax && pos < 1<<atBits {
+		fz.at = fz.at&^7 | uint64(n+1) | uint64(pos)<<(3+atBits*n)
+		return
+	}
+	var buf [atMax]uint32
+	fz.rareOf().trAt = append(slices.Clone(fz.trAt(&buf)), pos)
+	fz.at = atRare
+}
+
+// clearTrAt forgets fz's positions of steps with changes.
+func (fz *frozen) clearTrAt() {
+	fz.at = 0
+	if fz.rare != nil {
+		fz.rare.trAt = nil
+	}
+}
+
+// history returns fz's History.
+func (s *Session) history(fz *frozen) string {
+	if fz.hist == 0 {
+		if fz.rare == nil {
+			return ""
+		}
+		return fz.rare.history
+	}
+	return s.histTab[fz.hist-1]
 }
 
 // conf returns the current confidence of fz's transition i (trAt form).
@@ -606,7 +667,8 @@ type Session struct {
 	rrErr    error        // why a packet could not be read again, the first time
 	reasons  []fsm.Reason // interned: dets and frozen transitions hold indexes
 	reasonID map[fsm.Reason]uint16
-	hists    map[string]string                     // interned short histories (internHistory)
+	hists    map[string]uint32                     // index+1 in histTab (setHistory)
+	histTab  []string                              // interned short histories: appended, never changed
 	build    Step                                  // the step being recorded
 	shadow   func(id uint64, e ent)                // tests: every entry as committed
 	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
@@ -920,25 +982,29 @@ func checkOf(st *Step) uint8 {
 	return uint8(h ^ h>>8)
 }
 
-// internHistory returns a history equal to h, shared with the other
-// connections that have it: most connections of a file have one of a few
-// short histories ("ShADadFf", "ShADaR"), and a string of their own
-// would cost each 8 to 16 bytes more. Long histories, and any once
-// histsMax are kept, are not interned, so the table stays small.
-func (s *Session) internHistory(h string) string {
-	if len(h) > histInternLen {
-		return h
-	}
-	if v, ok := s.hists[h]; ok {
-		return v
-	}
-	if len(s.hists) < histsMax {
+// setHistory keeps history h in fz, as an index in a table of the
+// histories seen (Session.histTab): most connections of a file have one
+// of a few short histories ("ShADadFf", "ShADaR"), and a string of their
+// own would cost each 24 to 32 bytes. Long histories, and any once
+// histsMax are kept, are kept in fz.rare, so the table stays small.
+func (s *Session) setHistory(fz *frozen, h string) {
+	if i, ok := s.hists[h]; ok {
+		fz.hist = i
+	} else if len(h) <= histInternLen && len(s.histTab) < histsMax {
 		if s.hists == nil {
-			s.hists = map[string]string{}
+			s.hists = map[string]uint32{}
 		}
-		s.hists[h] = h
+		s.histTab = append(s.histTab, h)
+		fz.hist = uint32(len(s.histTab))
+		s.hists[h] = fz.hist
+	} else {
+		fz.hist = 0
+		fz.rareOf().history = h
+		return
 	}
-	return h
+	if fz.rare != nil {
+		fz.rare.history = ""
+	}
 }
 
 // Bounds of the interned histories (Session.hists).
@@ -973,9 +1039,9 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 		if int(r.nder) != len(c.Transitions) {
 			s.copyTransitions(fz, c.Transitions) // some came with no step
 		} else {
-			fz.trAt = slices.Clip(fz.trAt)
 			if fz.rare != nil {
 				fz.rare.conf = slices.Clip(fz.rare.conf)
+				fz.rare.trAt = slices.Clip(fz.rare.trAt)
 			}
 		}
 	}
@@ -997,8 +1063,8 @@ func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
 	fz.vlan = c.VLAN
 	fz.setFirstPacket(c.FirstPacket)
 	s.setIDFields(fz, c)
-	if h := c.History(); h != fz.history {
-		fz.history = s.internHistory(h)
+	if h := c.History(); h != s.history(fz) {
+		s.setHistory(fz, h)
 	}
 	fz.bits = fz.bits&fzLive | uint32(min(len(c.Transitions), fzNtrMax))
 	if c.JoinedLate {
@@ -1052,7 +1118,7 @@ func (s *Session) attribute(r *connRec, trs []fsm.Transition, pos int) bool {
 		has = true
 	}
 	if has {
-		r.fz.trAt = append(r.fz.trAt, uint32(pos))
+		r.fz.addTrAt(uint32(pos))
 	}
 	r.nder = uint32(j)
 	return true
@@ -1066,7 +1132,8 @@ func (s *Session) copyTransitions(fz *frozen, trs []fsm.Transition) {
 			ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
 	}
 	fz.rareOf().trs, fz.rare.wd, fz.rare.conf = kept, nil, nil
-	fz.trAt, fz.confs = nil, 0
+	fz.clearTrAt()
+	fz.confs = 0
 }
 
 // transitions returns the first n transitions of frozen connection r.
@@ -1081,7 +1148,8 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 		}
 		return out
 	}
-	for _, k := range fz.trAt {
+	var buf [atMax]uint32
+	for _, k := range fz.trAt(&buf) {
 		rec, ch := s.recLocked(r.stepAt(int(k)))
 		t := time.Unix(0, s.tAt(r.stepAt(int(k)))).In(loc)
 		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
@@ -1688,7 +1756,7 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 	{
 		fz := &r.fz
 		row.Client, row.Server, row.JoinedLate = fz.client(), fz.server(), fz.joinedLate()
-		h, first = fz.history, s.firstTime(fz)
+		h, first = s.history(fz), s.firstTime(fz)
 	}
 	if int(e.hist) < len(h) {
 		h = h[:e.hist]
