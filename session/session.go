@@ -184,8 +184,8 @@ const ckEvery = 32
 // and a kind each (an address with a zone in rare), the first time as
 // Unix nanoseconds in the session's location (another in rare).
 type frozen struct {
-	firstT  int64  // FirstTime, Unix ns, unless rare.wide
-	hist    uint32 // History: Session.hists[hist-1], or rare.history if 0
+	firstT int64  // FirstTime, Unix ns, unless rare.wide
+	hist   uint32 // History: Session.hists[hist-1], or rare.history if 0
 	// While every step of the connection is kept, its transitions are
 	// its steps' changes, in order: at lists the positions in the
 	// connection's index of the steps that have changes (see trAt),
