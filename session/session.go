@@ -121,8 +121,42 @@ type connRec struct {
 	ix     *connIx  // checkpoints and the rest, nil while it has none
 	lastCk int32    // position of the last checkpoint in steps
 	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
-	ended  int      // Index of the last step before the tracker let go of it, -1 while open, or gone
+	end    uint32   // see ended
+	vlan   uint32   // of fz, here where it packs
 	fz     frozen   // what readers are shown of it (see sync)
+}
+
+// connRec.end: the connection is open, gone, or ended at the Index in
+// fz.rare.ended, or ended at Index first()+end-endAt.
+const (
+	endOpen = iota
+	endGone
+	endRare
+	endAt
+)
+
+// ended returns the Index of the last step before the tracker let go of
+// r, -1 while it follows it, or gone.
+func (r *connRec) ended() int {
+	switch r.end {
+	case endOpen:
+		return -1
+	case endGone:
+		return gone
+	case endRare:
+		return r.fz.rare.ended
+	}
+	return r.first() + int(r.end-endAt)
+}
+
+// setEnded records that the tracker let go of r after step i.
+func (r *connRec) setEnded(i int) {
+	if d := i - r.first(); d >= 0 && d <= math.MaxUint32-endAt {
+		r.end = uint32(d) + endAt
+		return
+	}
+	r.end = endRare
+	r.fz.rareOf().ended = i
 }
 
 // connIx is what a connection's index holds beyond its steps, which
@@ -184,22 +218,20 @@ const ckEvery = 32
 // and a kind each (an address with a zone in rare), the first time as
 // Unix nanoseconds in the session's location (another in rare).
 type frozen struct {
-	firstT int64  // FirstTime, Unix ns, unless rare.wide
-	hist   uint32 // History: Session.hists[hist-1], or rare.history if 0
+	firstT int64 // FirstTime, Unix ns, unless rare.wide
 	// While every step of the connection is kept, its transitions are
 	// its steps' changes, in order: at lists the positions in the
 	// connection's index of the steps that have changes (see trAt),
-	// confs their
-	// confidence as of now (later evidence raises it), 2 bits each, the
-	// first in the lowest (or rare.conf when they do not fit: more than
-	// 32, or one above 3), rare.wd the transitions later withdrawn, and
-	// rare.trs is nil: about 4 bytes a transition instead of 32. Before
-	// any of its steps is dropped, they go to rare.trs.
+	// confs their confidence as of now (later evidence raises it), 2
+	// bits each, the first in the lowest (or rare.conf when they do not
+	// fit: more than 32, or one above 3), rare.wd the transitions later
+	// withdrawn, and rare.trs is nil: about 4 bytes a transition instead
+	// of 32. Before any of its steps is dropped, they go to rare.trs.
 	at      uint64
 	confs   uint64
 	rare    *frozenRare
+	hist    uint32 // History: Session.histTab[hist-1], or rare.history if 0
 	firstPk uint32 // FirstPacket, unless rare.firstPacket
-	vlan    uint32
 	bits    uint32 // the number of transitions | live | joinedLate (fzLive, fzJoinedLate)
 	// The addresses as 16 bytes (see addrPort), unless rare.wide.
 	addr [2][16]byte
@@ -232,6 +264,8 @@ type frozenRare struct {
 	lastT   int64
 	first   int
 	rebased bool
+	// ended: connRec.ended when connRec.end cannot hold it.
+	ended int
 	// wide: the addresses or first time did not fit frozen's compact
 	// fields (a zone, another location): they are here.
 	wide           bool
@@ -302,39 +336,46 @@ func (fz *frozen) setFirstPacket(n uint64) {
 	fz.rareOf().firstPacket = n
 }
 
-// frozen.at holds up to atMax positions below 1<<atBits, atBits each
-// above a 3-bit count, or atRare as the count: they are in rare.trAt.
+// frozen.at holds up to atMax positions as a 4-bit count (atRare: they
+// are in rare.trAt) and then, 4 bits each from bit 4, each position's
+// distance from the one before (from -1 for the first) less one: short
+// connections' steps with changes are close together.
 const (
-	atMax  = 5
-	atBits = 12
-	atRare = 7
+	atMax  = 15
+	atRare = 15
 )
 
 // trAt returns the positions in r's index of the steps that have
 // changes, decoded into buf if they are kept in fz.at.
 func (fz *frozen) trAt(buf *[atMax]uint32) []uint32 {
-	n := int(fz.at & 7)
+	n := int(fz.at & 15)
 	if n == atRare {
 		return fz.rare.trAt
 	}
+	p := -1
 	for i := range n {
-		buf[i] = uint32(fz.at >> (3 + atBits*i) & (1<<atBits - 1))
+		p += int(fz.at>>(4+4*i)&15) + 1
+		buf[i] = uint32(p)
 	}
 	return buf[:n]
 }
 
 // addTrAt appends pos to fz's positions of steps with changes.
 func (fz *frozen) addTrAt(pos uint32) {
-	n := int(fz.at & 7)
+	n := int(fz.at & 15)
 	if n == atRare {
 		fz.rare.trAt = append(fz.rare.trAt, pos)
 		return
 	}
-	if n < atMax && pos < 1<<atBits {
-		fz.at = fz.at&^7 | uint64(n+1) | uint64(pos)<<(3+atBits*n)
+	var buf [atMax]uint32
+	prev := -1
+	if n > 0 {
+		prev = int(fz.trAt(&buf)[n-1])
+	}
+	if d := int(pos) - prev - 1; n < atMax && d >= 0 && d < 16 {
+		fz.at = fz.at&^15 | uint64(n+1) | uint64(d)<<(4+4*n)
 		return
 	}
-	var buf [atMax]uint32
 	fz.rareOf().trAt = append(slices.Clone(fz.trAt(&buf)), pos)
 	fz.at = atRare
 }
@@ -480,7 +521,7 @@ func (s *Session) conn(id uint64) *connRec {
 		}
 		r = s.order[k]
 	}
-	if r.ended == gone {
+	if r.end == endGone {
 		return nil
 	}
 	return r
@@ -735,7 +776,7 @@ func (s *Session) Flush() {
 		for _, ev := range evs {
 			if ev.Kind == fsm.KindEnd {
 				if r := s.conn(ev.Conn.ID); r != nil {
-					r.ended = s.n - 1
+					r.setEnded(s.n - 1)
 					s.freeze(r, ev.Conn)
 				}
 			}
@@ -826,7 +867,7 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 				flush() // the step that ended it comes first
 			}
 			if r := s.conn(ev.Conn.ID); r != nil {
-				r.ended = s.n - 1
+				r.setEnded(s.n - 1)
 				s.freeze(r, ev.Conn)
 			}
 		}
@@ -1060,7 +1101,7 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 // (fz.trAt, fz.conf); otherwise they are copied (rare.trs).
 func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
 	fz := &r.fz
-	fz.vlan = c.VLAN
+	r.vlan = c.VLAN
 	fz.setFirstPacket(c.FirstPacket)
 	s.setIDFields(fz, c)
 	if h := c.History(); h != s.history(fz) {
@@ -1194,7 +1235,7 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	s.store(st, isSeg)
 	r := s.conn(c.ID)
 	if r == nil {
-		r = &connRec{id: c.ID, base: st.Index, ended: -1}
+		r = &connRec{id: c.ID, base: st.Index}
 		r.fz.bits = fzLive
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
@@ -1247,7 +1288,7 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 		ix.cks = append(ix.cks, e)
 		r.lastCk = int32(pos)
 	}
-	if r.ended < 0 {
+	if r.end == endOpen {
 		if r.tail() == nil && pos-int(r.lastCk) >= tailAfter {
 			r.ixOf().tail = new(ent)
 		}
@@ -1407,8 +1448,8 @@ func (s *Session) dropChunk(why DropReason) {
 			s.keepTransitions(r)
 			r.rebase(k, s.entAt(r, k))
 		}
-		if r.ended >= 0 && r.stepAt(len(r.steps)-1) < newBase {
-			r.ended = gone
+		if r.end != endOpen && r.end != endGone && r.stepAt(len(r.steps)-1) < newBase {
+			r.end = endGone
 			removed = true
 		}
 	}
@@ -1418,7 +1459,7 @@ func (s *Session) dropChunk(why DropReason) {
 	if removed {
 		kept := s.order[:0]
 		for _, r := range s.order {
-			if r.ended != gone {
+			if r.end != endGone {
 				kept = append(kept, r)
 			}
 		}
@@ -1576,7 +1617,7 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	{
 		fz := &r.fz
 		c = fsm.Conn{
-			ID: r.id, Client: fz.client(), Server: fz.server(), VLAN: fz.vlan,
+			ID: r.id, Client: fz.client(), Server: fz.server(), VLAN: r.vlan,
 			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket(), FirstTime: s.firstTime(fz),
 		}
 		ntr, nnotes = min(ntr, fz.ntr()), min(nnotes, len(fz.notes()))
@@ -1768,7 +1809,7 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 		Bytes:    e.bytes[0] + e.bytes[1],
 		Duration: time.Duration(s.entTime(r, e) - first.UnixNano()),
 		History:  h,
-		Ended:    r.ended >= 0 && r.ended <= i,
+		Ended:    r.end != endOpen && r.end != endGone && r.ended() <= i,
 	}, true
 }
 
