@@ -341,7 +341,7 @@ func (fz *frozen) setFirstPacket(n uint64) {
 // distance from the one before (from -1 for the first) less one: short
 // connections' steps with changes are close together.
 const (
-	atMax  = 15
+	atMax  = 14
 	atRare = 15
 )
 
