@@ -214,9 +214,10 @@ const ckEvery = 32
 // frozen is a connection, compact: the fields ConnAt, RowAt and
 // Match read, transitions without their padding; the copy of an open
 // connection is the same, updated at each of its steps.
-// 136 bytes, the rest (rare) apart: the addresses as 16 bytes, a port
-// and a kind each (an address with a zone in rare), the first time as
-// Unix nanoseconds in the session's location (another in rare).
+// 80 bytes, the rest (rare) apart: the addresses as 16 bytes and a
+// port each (an address with a zone, ::, or 4-in-6 in rare), the first
+// time as Unix nanoseconds in the session's location (another in rare);
+// the VLAN is in connRec, where it packs.
 type frozen struct {
 	firstT int64 // FirstTime, Unix ns, unless rare.wide
 	// While every step of the connection is kept, its transitions are
