@@ -98,8 +98,8 @@ func TestKeep(t *testing.T) {
 
 // TestIDFieldsRoundTrip: a connection's addresses and first time read
 // back exactly as the tracker had them, compact (IPv4, IPv6, none) or
-// not (a zone, a 4-in-6 address, a location other than the session's,
-// a monotonic reading, the zero time).
+// not (a zone, a 4-in-6 address or :: which read like IPv4 or none, a
+// location other than the session's, a monotonic reading, the zero time).
 func TestIDFieldsRoundTrip(t *testing.T) {
 	tm := time.Date(2026, 11, 30, 9, 0, 0, 123456789, time.UTC)
 	other := time.FixedZone("X", 3600)
@@ -112,7 +112,8 @@ func TestIDFieldsRoundTrip(t *testing.T) {
 		{"[2001:db8::1]:1234", "[::1]:80", tm, false},
 		{"", "", tm, false},
 		{"[fe80::1%eth0]:1234", "[fe80::2%eth0]:80", tm, true},
-		{"[::ffff:10.0.0.1]:1234", "10.0.0.2:80", tm, false},
+		{"[::ffff:10.0.0.1]:1234", "10.0.0.2:80", tm, true},
+		{"[::]:1234", "10.0.0.2:80", tm, true},
 		{"10.0.0.1:1234", "10.0.0.2:80", tm.In(other), true},
 		{"10.0.0.1:1234", "10.0.0.2:80", time.Now(), true},
 		{"10.0.0.1:1234", "10.0.0.2:80", time.Time{}, true},

@@ -48,27 +48,35 @@
 // Conn, made at each of its steps: readers never touch a *Conn, which
 // the tracker changes between events and, with fsm.Config.Freeze,
 // freezes and reuses for another connection. The copy is part of the
-// connection's record (connRec, 240 bytes with it), found by ID in the
-// session's list (no map); it keeps the addresses as 16 bytes, a port
-// and a kind each and the first time as Unix nanoseconds (whatever would
-// not read back identical, such as a zone or another location, whole
-// apart), and its transitions are its steps' changes (their positions
-// and current confidences, 5 bytes each instead of 32). Once the tracker
-// lets go of a connection, its Conn is left to the garbage collector.
+// connection's record (connRec, 144 bytes with it, a size class),
+// found by ID in the session's list (no map); it keeps the addresses as
+// 16 bytes and a port each and the first time as Unix nanoseconds
+// (whatever would not read back identical, such as a zone, :: or a
+// 4-in-6 address, or another location, whole apart), its history as an
+// index in the session's table of short histories, FirstPacket and the
+// Index where it ended in 32 bits; its transitions are its steps'
+// changes: up to 14 positions of the steps that have them as 4-bit
+// distances and their current confidences 2 bits each, in two words
+// (a slice apart beyond). Its checkpoints and kept latest entry are in
+// a 32-byte side record that most short connections do without, and what
+// only a connection whose steps were dropped needs is with the rest of
+// its rare fields (TestCompactFallbacks reads every compact field back
+// on both sides of what fits). Once the tracker lets go of a
+// connection, its Conn is left to the garbage collector.
 //
 // Measured (TestMemory, live heap after a collection, 100k short
-// connections, 1.09M steps): 85 bytes per step when the packets are
-// re-read from the file or a spill file, 110 with them in memory (112
-// and 137 before the changes above, 213 and 518 in earlier layouts).
-// With the tracker's Freeze (as in the TUI), on the files of issue 10
-// (live heap before the end of the file, where it peaks, every
-// connection still open): the 1M-packet timewait shape (100k
-// connections in TIME_WAIT) 122 MB (141 before), of which the steps
-// 49 MB, the session's connections about 420 bytes each (the record
-// 240, its step index, transition positions and confidences, history,
-// the latest entry of the longer ones) and the tracker's own about 300;
-// the resetopen shape (200k connections, half never closed) 154 MB
-// (174 before).
+// connections, 1.09M steps): 89 bytes per step when the packets are
+// re-read from the file or a spill file, 115 with them in memory (101
+// and 127 with the 240-byte record, measured the same day; 213 and 518
+// in earlier layouts). With the tracker's Freeze (as in the TUI), on
+// the files of issue 10 (live heap at the end of the file, where it
+// peaks, every connection still open; MB of 10^6 bytes): the 1M-packet
+// timewait shape (100k connections in TIME_WAIT) 110 MB (122 with the
+// 240-byte record); the resetopen shape (200k connections, half never
+// closed) 133 MB (160 before), of which the steps about 51 MB (36
+// bytes each, their changes, file offsets), the session's connections
+// about 33 MB (165 bytes each: the record, its place in the list, its
+// step index) and the tracker's about 45 MB.
 //
 // Why not keyframes. Issue 10 suggested periodic snapshots of the
 // tracker (fsm.Tracker.Clone) and re-running it from the nearest one.

@@ -41,7 +41,7 @@ func TestIndexDerived(t *testing.T) {
 			if r == nil {
 				continue // dropped
 			}
-			cks += len(r.cks)
+			cks += len(r.cks())
 			for k := range r.steps {
 				st := r.stepAt(k)
 				var w *ent

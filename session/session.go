@@ -112,18 +112,91 @@ type ent struct {
 //
 // Its copy (fz) is part of it, not a pointer: one object a connection,
 // found by ID in Session.order (no map).
+//
+// 176 bytes (a size class), what few connections have apart (ix).
 type connRec struct {
 	id     uint64
-	first  int      // Index of the first step
 	base   int      // steps[k] is base + Index of the k-th kept step
 	steps  []uint32 // one per kept step, and the last one even once dropped
-	cks    []ent    // checkpoints, by step; none at steps[0] if derive gives it from ent{}
-	tail   *ent     // the entry at the last step, while the tracker follows it, once tailAfter steps from a checkpoint
+	ix     *connIx  // checkpoints and the rest, nil while it has none
 	lastCk int32    // position of the last checkpoint in steps
 	nder   uint32   // transitions attributed to its steps so far (fz.trAt)
-	ended  int      // Index of the last step before the tracker let go of it, -1 while open, or gone
-	lastT  int64    // time of steps[0] once its step is dropped (Unix ns)
+	end    uint32   // see ended
+	vlan   uint32   // of fz, here where it packs
 	fz     frozen   // what readers are shown of it (see sync)
+}
+
+// connRec.end: the connection is open, gone, or ended at the Index in
+// fz.rare.ended, or ended at Index first()+end-endAt.
+const (
+	endOpen = iota
+	endGone
+	endRare
+	endAt
+)
+
+// ended returns the Index of the last step before the tracker let go of
+// r, -1 while it follows it, or gone.
+func (r *connRec) ended() int {
+	switch r.end {
+	case endOpen:
+		return -1
+	case endGone:
+		return gone
+	case endRare:
+		return r.fz.rare.ended
+	}
+	return r.first() + int(r.end-endAt)
+}
+
+// setEnded records that the tracker let go of r after step i.
+func (r *connRec) setEnded(i int) {
+	if d := i - r.first(); d >= 0 && d <= math.MaxUint32-endAt {
+		r.end = uint32(d) + endAt
+		return
+	}
+	r.end = endRare
+	r.fz.rareOf().ended = i
+}
+
+// connIx is what a connection's index holds beyond its steps, which
+// most short connections do without (32 bytes: what only connections
+// whose steps were dropped need is in fz.rare).
+type connIx struct {
+	cks  []ent // checkpoints, by step; none at steps[0] if derive gives it from ent{}
+	tail *ent  // the entry at the last step, while the tracker follows it, once tailAfter steps from a checkpoint
+}
+
+// cks returns r's checkpoints.
+func (r *connRec) cks() []ent {
+	if r.ix == nil {
+		return nil
+	}
+	return r.ix.cks
+}
+
+// tail returns r's kept latest entry, or nil.
+func (r *connRec) tail() *ent {
+	if r.ix == nil {
+		return nil
+	}
+	return r.ix.tail
+}
+
+// ixOf returns r.ix, made if need be.
+func (r *connRec) ixOf() *connIx {
+	if r.ix == nil {
+		r.ix = new(connIx)
+	}
+	return r.ix
+}
+
+// first returns the Index of r's first step, kept or not.
+func (r *connRec) first() int {
+	if rr := r.fz.rare; rr != nil && rr.rebased {
+		return rr.first
+	}
+	return r.base
 }
 
 // tailAfter is how many steps past its last checkpoint an open
@@ -141,36 +214,36 @@ const ckEvery = 32
 // frozen is a connection, compact: the fields ConnAt, RowAt and
 // Match read, transitions without their padding; the copy of an open
 // connection is the same, updated at each of its steps.
-// 136 bytes, the rest (rare) apart: the addresses as 16 bytes, a port
-// and a kind each (an address with a zone in rare), the first time as
-// Unix nanoseconds in the session's location (another in rare).
+// 80 bytes, the rest (rare) apart: the addresses as 16 bytes and a
+// port each (an address with a zone, ::, or 4-in-6 in rare), the first
+// time as Unix nanoseconds in the session's location (another in rare);
+// the VLAN is in connRec, where it packs.
 type frozen struct {
-	firstPacket uint64
-	firstT      int64 // FirstTime, Unix ns, unless rare.wide
-	history     string
+	firstT int64 // FirstTime, Unix ns, unless rare.wide
 	// While every step of the connection is kept, its transitions are
-	// its steps' changes, in order: trAt lists the positions in the
-	// connection's index of the steps that have changes, conf their
-	// confidence as of now (later evidence raises it; 5 bytes instead of
-	// 32 a transition), rare.wd the transitions later withdrawn, and
-	// rare.trs is nil. Before any of its steps is dropped, they go to
-	// rare.trs.
-	trAt  []uint32
-	conf  []fsm.Confidence
-	rare  *frozenRare
-	vlan  uint32
-	ntrJL uint32 // the number of transitions | joinedLate<<31
-	addr  [2][16]byte
-	port  [2]uint16
-	kind  [2]uint8 // addrNone, addr4, addr6, unless rare.wide
-	live  bool     // the tracker follows it: sync at each step, until freeze
+	// its steps' changes, in order: at lists the positions in the
+	// connection's index of the steps that have changes (see trAt),
+	// confs their confidence as of now (later evidence raises it), 2
+	// bits each, the first in the lowest (or rare.conf when they do not
+	// fit: more than 32, or one above 3), rare.wd the transitions later
+	// withdrawn, and rare.trs is nil: about 4 bytes a transition instead
+	// of 32. Before any of its steps is dropped, they go to rare.trs.
+	at      uint64
+	confs   uint64
+	rare    *frozenRare
+	hist    uint32 // History: Session.histTab[hist-1], or rare.history if 0
+	firstPk uint32 // FirstPacket, unless rare.firstPacket
+	bits    uint32 // the number of transitions | live | joinedLate (fzLive, fzJoinedLate)
+	// The addresses as 16 bytes (see addrPort), unless rare.wide.
+	addr [2][16]byte
+	port [2]uint16
 }
 
-// Address kinds in frozen.kind.
+// frozen.bits: the number of transitions, below fzLive, and two flags.
 const (
-	addrNone = iota // netip.Addr{}
-	addr4
-	addr6
+	fzLive       = 1 << 30 // the tracker follows it: sync at each step, until freeze
+	fzJoinedLate = 1 << 31
+	fzNtrMax     = fzLive - 1
 )
 
 // frozenRare is what few frozen connections have.
@@ -178,6 +251,22 @@ type frozenRare struct {
 	trs   []frozenTr
 	notes []fsm.Note
 	wd    []withdrawn
+	// conf: the confidences, when frozen.confs cannot hold them; trAt,
+	// the positions of the steps with changes, when frozen.at cannot
+	// (atRare); history, when it is not interned (frozen.hist 0).
+	conf    []fsm.Confidence
+	trAt    []uint32
+	history string
+	// firstPacket: FirstPacket, when it does not fit frozen.firstPk.
+	firstPacket uint64
+	// Of the connection's index (connRec), once steps were dropped:
+	// lastT, the time of steps[0] once its step is dropped (Unix ns);
+	// first, the Index of its first step, once it is not base (rebased).
+	lastT   int64
+	first   int
+	rebased bool
+	// ended: connRec.ended when connRec.end cannot hold it.
+	ended int
 	// wide: the addresses or first time did not fit frozen's compact
 	// fields (a zone, another location): they are here.
 	wide           bool
@@ -195,14 +284,9 @@ func (s *Session) setIDFields(fz *frozen, c *fsm.Conn) {
 	fz.firstT = c.FirstTime.UnixNano()
 	for i, ap := range [2]netip.AddrPort{c.Client, c.Server} {
 		a := ap.Addr()
-		fz.addr[i], fz.port[i], fz.kind[i] = a.As16(), ap.Port(), addrNone
-		switch {
-		case a.Is4():
-			fz.kind[i] = addr4
-		case a.Is6():
-			fz.kind[i] = addr6
-		default:
-			fz.addr[i] = [16]byte{}
+		fz.addr[i], fz.port[i] = [16]byte{}, ap.Port()
+		if a.IsValid() {
+			fz.addr[i] = a.As16()
 		}
 	}
 	if s.loc == nil {
@@ -215,16 +299,142 @@ func (s *Session) setIDFields(fz *frozen, c *fsm.Conn) {
 	}
 }
 
-// addrPort decodes fz's compact address i (0 client, 1 server).
+// addrPort decodes fz's compact address i (0 client, 1 server): 16
+// zero bytes are no address, an IPv4-mapped one is IPv4, any other IPv6.
+// The IPv6 addresses this would read back otherwise (::, ::ffff:a.b.c.d)
+// are kept whole in rare (setIDFields checks).
 func (fz *frozen) addrPort(i int) netip.AddrPort {
 	var a netip.Addr
-	switch fz.kind[i] {
-	case addr4:
-		a = netip.AddrFrom4([4]byte(fz.addr[i][12:]))
-	case addr6:
-		a = netip.AddrFrom16(fz.addr[i])
+	b := fz.addr[i]
+	switch {
+	case b == [16]byte{}:
+	case [12]byte(b[:12]) == [12]byte{10: 0xff, 11: 0xff}:
+		a = netip.AddrFrom4([4]byte(b[12:]))
+	default:
+		a = netip.AddrFrom16(b)
 	}
 	return netip.AddrPortFrom(a, fz.port[i])
+}
+
+// firstPacket returns fz's FirstPacket.
+func (fz *frozen) firstPacket() uint64 {
+	if fz.rare != nil && fz.rare.firstPacket != 0 {
+		return fz.rare.firstPacket
+	}
+	return uint64(fz.firstPk)
+}
+
+// setFirstPacket keeps n in fz.
+func (fz *frozen) setFirstPacket(n uint64) {
+	if n <= math.MaxUint32 {
+		fz.firstPk = uint32(n)
+		if fz.rare != nil {
+			fz.rare.firstPacket = 0
+		}
+		return
+	}
+	fz.firstPk = 0
+	fz.rareOf().firstPacket = n
+}
+
+// frozen.at holds up to atMax positions as a 4-bit count (atRare: they
+// are in rare.trAt) and then, 4 bits each from bit 4, each position's
+// distance from the one before (from -1 for the first) less one: short
+// connections' steps with changes are close together.
+const (
+	atMax  = 14
+	atRare = 15
+)
+
+// trAt returns the positions in r's index of the steps that have
+// changes, decoded into buf if they are kept in fz.at.
+func (fz *frozen) trAt(buf *[atMax]uint32) []uint32 {
+	n := int(fz.at & 15)
+	if n == atRare {
+		return fz.rare.trAt
+	}
+	p := -1
+	for i := range n {
+		p += int(fz.at>>(4+4*i)&15) + 1
+		buf[i] = uint32(p)
+	}
+	return buf[:n]
+}
+
+// addTrAt appends pos to fz's positions of steps with changes.
+func (fz *frozen) addTrAt(pos uint32) {
+	n := int(fz.at & 15)
+	if n == atRare {
+		fz.rare.trAt = append(fz.rare.trAt, pos)
+		return
+	}
+	var buf [atMax]uint32
+	prev := -1
+	if n > 0 {
+		prev = int(fz.trAt(&buf)[n-1])
+	}
+	if d := int(pos) - prev - 1; n < atMax && d >= 0 && d < 16 {
+		fz.at = fz.at&^15 | uint64(n+1) | uint64(d)<<(4+4*n)
+		return
+	}
+	fz.rareOf().trAt = append(slices.Clone(fz.trAt(&buf)), pos)
+	fz.at = atRare
+}
+
+// clearTrAt forgets fz's positions of steps with changes.
+func (fz *frozen) clearTrAt() {
+	fz.at = 0
+	if fz.rare != nil {
+		fz.rare.trAt = nil
+	}
+}
+
+// history returns fz's History.
+func (s *Session) history(fz *frozen) string {
+	if fz.hist == 0 {
+		if fz.rare == nil {
+			return ""
+		}
+		return fz.rare.history
+	}
+	return s.histTab[fz.hist-1]
+}
+
+// conf returns the current confidence of fz's transition i (trAt form).
+func (fz *frozen) conf(i int) fsm.Confidence {
+	if fz.rare != nil && fz.rare.conf != nil {
+		return fz.rare.conf[i]
+	}
+	return fsm.Confidence(fz.confs >> (2 * i) & 3)
+}
+
+// setConfs keeps the current confidences of trs in fz.
+func (fz *frozen) setConfs(trs []fsm.Transition) {
+	var packed uint64
+	fits := len(trs) <= 32
+	for i := 0; fits && i < len(trs); i++ {
+		c := trs[i].Confidence
+		fits = c <= 3
+		packed |= uint64(c&3) << (2 * i)
+	}
+	if fits {
+		fz.confs = packed
+		if fz.rare != nil {
+			fz.rare.conf = nil
+		}
+		return
+	}
+	fz.confs = 0
+	conf := fz.rareOf().conf
+	if cap(conf) >= len(trs) {
+		conf = conf[:len(trs)]
+	} else {
+		conf = make([]fsm.Confidence, len(trs), len(trs)+len(trs)/2+2)
+	}
+	for i := range trs {
+		conf[i] = trs[i].Confidence
+	}
+	fz.rare.conf = conf
 }
 
 func (fz *frozen) client() netip.AddrPort {
@@ -249,8 +459,9 @@ func (s *Session) firstTime(fz *frozen) time.Time {
 	return time.Unix(0, fz.firstT).In(s.loc)
 }
 
-func (fz *frozen) ntr() int         { return int(fz.ntrJL &^ (1 << 31)) }
-func (fz *frozen) joinedLate() bool { return fz.ntrJL&(1<<31) != 0 }
+func (fz *frozen) ntr() int         { return int(fz.bits & fzNtrMax) }
+func (fz *frozen) joinedLate() bool { return fz.bits&fzJoinedLate != 0 }
+func (fz *frozen) live() bool       { return fz.bits&fzLive != 0 }
 
 func (fz *frozen) trs() []frozenTr {
 	if fz.rare == nil {
@@ -311,7 +522,7 @@ func (s *Session) conn(id uint64) *connRec {
 		}
 		r = s.order[k]
 	}
-	if r.ended == gone {
+	if r.end == endGone {
 		return nil
 	}
 	return r
@@ -498,6 +709,8 @@ type Session struct {
 	rrErr    error        // why a packet could not be read again, the first time
 	reasons  []fsm.Reason // interned: dets and frozen transitions hold indexes
 	reasonID map[fsm.Reason]uint16
+	hists    map[string]uint32                     // index+1 in histTab (setHistory)
+	histTab  []string                              // interned short histories: appended, never changed
 	build    Step                                  // the step being recorded
 	shadow   func(id uint64, e ent)                // tests: every entry as committed
 	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
@@ -564,7 +777,7 @@ func (s *Session) Flush() {
 		for _, ev := range evs {
 			if ev.Kind == fsm.KindEnd {
 				if r := s.conn(ev.Conn.ID); r != nil {
-					r.ended = s.n - 1
+					r.setEnded(s.n - 1)
 					s.freeze(r, ev.Conn)
 				}
 			}
@@ -655,7 +868,7 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 				flush() // the step that ended it comes first
 			}
 			if r := s.conn(ev.Conn.ID); r != nil {
-				r.ended = s.n - 1
+				r.setEnded(s.n - 1)
 				s.freeze(r, ev.Conn)
 			}
 		}
@@ -688,7 +901,19 @@ func (s *Session) store(st *Step, isSeg bool) {
 		for s.keepFor > 0 && len(s.chunks) > 0 && st.Time.UnixNano()-s.chunks[0].tOf(&s.chunks[0].recs[chunkSize-1], chunkSize-1) > s.keepFor {
 			s.dropChunk(DropKeep)
 		}
-		s.chunks = append(s.chunks, &chunk{recs: make([]stepRec, 0, chunkSize), tb: make([]int64, 0, chunkSize/tBlock)})
+		nc := &chunk{recs: make([]stepRec, 0, chunkSize), tb: make([]int64, 0, chunkSize/tBlock)}
+		if k := len(s.chunks); k > 0 {
+			// The changes and notes of a full chunk, without the room
+			// append left (up to half of them); the next chunk's sized
+			// like it, so that it seldom grows at all.
+			last := s.chunks[k-1]
+			n := len(last.dets)
+			if cap(last.dets)-n > n/8 {
+				last.dets = slices.Clone(last.dets)
+			}
+			nc.dets = make([]det, 0, n+n/8+16)
+		}
+		s.chunks = append(s.chunks, nc)
 	}
 	if s.loc == nil {
 		s.loc = st.Time.Location()
@@ -799,6 +1024,37 @@ func checkOf(st *Step) uint8 {
 	return uint8(h ^ h>>8)
 }
 
+// setHistory keeps history h in fz, as an index in a table of the
+// histories seen (Session.histTab): most connections of a file have one
+// of a few short histories ("ShADadFf", "ShADaR"), and a string of their
+// own would cost each 24 to 32 bytes. Long histories, and any once
+// histsMax are kept, are kept in fz.rare, so the table stays small.
+func (s *Session) setHistory(fz *frozen, h string) {
+	if i, ok := s.hists[h]; ok {
+		fz.hist = i
+	} else if len(h) <= histInternLen && len(s.histTab) < histsMax {
+		if s.hists == nil {
+			s.hists = map[string]uint32{}
+		}
+		s.histTab = append(s.histTab, h)
+		fz.hist = uint32(len(s.histTab))
+		s.hists[h] = fz.hist
+	} else {
+		fz.hist = 0
+		fz.rareOf().history = h
+		return
+	}
+	if fz.rare != nil {
+		fz.rare.history = ""
+	}
+}
+
+// Bounds of the interned histories (Session.hists).
+const (
+	histInternLen = 24
+	histsMax      = 1 << 12
+)
+
 // reasonIndex interns a reason.
 func (s *Session) reasonIndex(r fsm.Reason) uint16 {
 	if i, ok := s.reasonID[r]; ok {
@@ -813,7 +1069,7 @@ func (s *Session) reasonIndex(r fsm.Reason) uint16 {
 // freeze is the last sync of a connection the tracker let go of (c, its
 // Conn, valid during this event): its copy loses the room append left.
 func (s *Session) freeze(r *connRec, c *fsm.Conn) {
-	if !r.fz.live {
+	if !r.fz.live() {
 		return // already frozen
 	}
 	if s.shadowFz != nil {
@@ -825,12 +1081,18 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 		if int(r.nder) != len(c.Transitions) {
 			s.copyTransitions(fz, c.Transitions) // some came with no step
 		} else {
-			fz.trAt, fz.conf = slices.Clip(fz.trAt), slices.Clip(fz.conf)
+			if fz.rare != nil {
+				fz.rare.conf = slices.Clip(fz.rare.conf)
+				fz.rare.trAt = slices.Clip(fz.rare.trAt)
+			}
 		}
 	}
 	r.steps = slices.Clone(r.steps)
-	r.cks = slices.Clone(r.cks)
-	r.tail, r.fz.live = nil, false
+	if r.ix != nil {
+		r.ix.cks = slices.Clone(r.ix.cks)
+		r.ix.tail = nil
+	}
+	r.fz.bits &^= fzLive
 }
 
 // sync copies what readers are shown of connection r from c, the
@@ -840,14 +1102,15 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 // (fz.trAt, fz.conf); otherwise they are copied (rare.trs).
 func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
 	fz := &r.fz
-	fz.vlan, fz.firstPacket = c.VLAN, c.FirstPacket
+	r.vlan = c.VLAN
+	fz.setFirstPacket(c.FirstPacket)
 	s.setIDFields(fz, c)
-	if h := c.History(); h != fz.history {
-		fz.history = h
+	if h := c.History(); h != s.history(fz) {
+		s.setHistory(fz, h)
 	}
-	fz.ntrJL = uint32(min(len(c.Transitions), 1<<31-1))
+	fz.bits = fz.bits&fzLive | uint32(min(len(c.Transitions), fzNtrMax))
 	if c.JoinedLate {
-		fz.ntrJL |= 1 << 31
+		fz.bits |= fzJoinedLate
 	}
 	if len(c.Notes) != len(fz.notes()) {
 		// Readers hold fz.notes()[:n:n]: append only.
@@ -863,14 +1126,9 @@ func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
 		return
 	}
 	// Confidences rise and transitions are withdrawn after the fact.
-	if cap(fz.conf) >= len(trs) {
-		fz.conf = fz.conf[:len(trs)]
-	} else {
-		fz.conf = make([]fsm.Confidence, len(trs), len(trs)+len(trs)/2+2)
-	}
+	fz.setConfs(trs)
 	var wd []withdrawn
 	for i := range trs {
-		fz.conf[i] = trs[i].Confidence
 		if trs[i].WithdrawnBy != 0 {
 			wd = append(wd, withdrawn{i, trs[i].WithdrawnBy})
 		}
@@ -902,7 +1160,7 @@ func (s *Session) attribute(r *connRec, trs []fsm.Transition, pos int) bool {
 		has = true
 	}
 	if has {
-		r.fz.trAt = append(r.fz.trAt, uint32(pos))
+		r.fz.addTrAt(uint32(pos))
 	}
 	r.nder = uint32(j)
 	return true
@@ -915,8 +1173,9 @@ func (s *Session) copyTransitions(fz *frozen, trs []fsm.Transition) {
 		kept[i] = frozenTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
 			ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
 	}
-	fz.rareOf().trs, fz.rare.wd = kept, nil
-	fz.trAt, fz.conf = nil, nil
+	fz.rareOf().trs, fz.rare.wd, fz.rare.conf = kept, nil, nil
+	fz.clearTrAt()
+	fz.confs = 0
 }
 
 // transitions returns the first n transitions of frozen connection r.
@@ -931,7 +1190,8 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 		}
 		return out
 	}
-	for _, k := range fz.trAt {
+	var buf [atMax]uint32
+	for _, k := range fz.trAt(&buf) {
 		rec, ch := s.recLocked(r.stepAt(int(k)))
 		t := time.Unix(0, s.tAt(r.stepAt(int(k)))).In(loc)
 		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
@@ -940,7 +1200,7 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 			}
 			if !d.note {
 				out = append(out, fsm.Transition{Packet: ch.packetOf(rec), Time: t, Endpoint: d.ep,
-					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf[len(out)]})
+					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf(len(out))})
 			}
 		}
 		if len(out) == n {
@@ -976,8 +1236,8 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	s.store(st, isSeg)
 	r := s.conn(c.ID)
 	if r == nil {
-		r = &connRec{id: c.ID, first: st.Index, base: st.Index, ended: -1}
-		r.fz.live = true
+		r = &connRec{id: c.ID, base: st.Index}
+		r.fz.bits = fzLive
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
 			// IDs come in order of first packet; keep order sorted if a
@@ -987,8 +1247,8 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	}
 	var prev ent
 	if n := len(r.steps); n > 0 {
-		if r.tail != nil {
-			prev = *r.tail
+		if t := r.tail(); t != nil {
+			prev = *t
 		} else {
 			prev = s.entAt(r, n-1) // at most tailAfter derives
 		}
@@ -1025,15 +1285,16 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	// The first step's entry is usually derive(ent{}, ...): no
 	// checkpoint then, and most short connections have none at all.
 	if pos-int(r.lastCk) >= ckEvery || derive(prev, rec, ch, st.Index) != e {
-		r.cks = append(r.cks, e)
+		ix := r.ixOf()
+		ix.cks = append(ix.cks, e)
 		r.lastCk = int32(pos)
 	}
-	if r.ended < 0 {
-		if r.tail == nil && pos-int(r.lastCk) >= tailAfter {
-			r.tail = new(ent)
+	if r.end == endOpen {
+		if r.tail() == nil && pos-int(r.lastCk) >= tailAfter {
+			r.ixOf().tail = new(ent)
 		}
-		if r.tail != nil {
-			*r.tail = e
+		if t := r.tail(); t != nil {
+			*t = e
 		}
 		s.sync(r, c, pos)
 	}
@@ -1104,11 +1365,12 @@ func (r *connRec) latest(i int) int {
 // ent{}), carried forward by derive.
 func (s *Session) entAt(r *connRec, k int) ent {
 	st := r.stepAt(k)
-	j := sort.Search(len(r.cks), func(j int) bool { return r.cks[j].step > st }) - 1
+	cks := r.cks()
+	j := sort.Search(len(cks), func(j int) bool { return cks[j].step > st }) - 1
 	var e ent
 	q := 0
 	if j >= 0 {
-		e = r.cks[j]
+		e = cks[j]
 		if e.step == st {
 			return e
 		}
@@ -1137,12 +1399,15 @@ func (r *connRec) rebase(k int, e ent) {
 		steps[q] = uint32(r.stepAt(k+q) - nb)
 	}
 	cks := []ent{e}
-	for _, c := range r.cks {
+	for _, c := range r.cks() {
 		if c.step > e.step {
 			cks = append(cks, c)
 		}
 	}
-	r.base, r.steps, r.cks = nb, steps, cks
+	if rr := r.fz.rareOf(); !rr.rebased {
+		rr.first, rr.rebased = r.base, true
+	}
+	r.base, r.steps, r.ixOf().cks = nb, steps, cks
 	r.lastCk = max(r.lastCk-int32(k), 0)
 }
 
@@ -1166,8 +1431,9 @@ func (s *Session) dropChunk(why DropReason) {
 			continue
 		}
 		// The first entry, derived while its step is here.
-		if len(r.cks) == 0 || r.cks[0].step != r.stepAt(0) {
-			r.cks = slices.Insert(r.cks, 0, s.entAt(r, 0))
+		if cks := r.cks(); len(cks) == 0 || cks[0].step != r.stepAt(0) {
+			e := s.entAt(r, 0)
+			r.ixOf().cks = slices.Insert(cks, 0, e)
 		}
 		// Keep the last entry even if its step is gone: it holds the
 		// connection's latest state.
@@ -1175,7 +1441,7 @@ func (s *Session) dropChunk(why DropReason) {
 		if k == len(r.steps) {
 			k = len(r.steps) - 1
 			if st := r.stepAt(k); st >= s.base {
-				r.lastT = s.chunks[0].tOf(&old[st-s.base], st-s.base)
+				r.fz.rareOf().lastT = s.chunks[0].tOf(&old[st-s.base], st-s.base)
 			}
 		}
 		if k > 0 {
@@ -1183,8 +1449,8 @@ func (s *Session) dropChunk(why DropReason) {
 			s.keepTransitions(r)
 			r.rebase(k, s.entAt(r, k))
 		}
-		if r.ended >= 0 && r.stepAt(len(r.steps)-1) < newBase {
-			r.ended = gone
+		if r.end != endOpen && r.end != endGone && r.stepAt(len(r.steps)-1) < newBase {
+			r.end = endGone
 			removed = true
 		}
 	}
@@ -1194,7 +1460,7 @@ func (s *Session) dropChunk(why DropReason) {
 	if removed {
 		kept := s.order[:0]
 		for _, r := range s.order {
-			if r.ended != gone {
+			if r.end != endGone {
 				kept = append(kept, r)
 			}
 		}
@@ -1324,7 +1590,10 @@ func (s *Session) entTime(r *connRec, e *ent) int64 {
 	if rec, ch := s.recLocked(e.step); rec != nil {
 		return ch.tOf(rec, (e.step-s.base)%chunkSize)
 	}
-	return r.lastT
+	if r.fz.rare == nil {
+		return 0
+	}
+	return r.fz.rare.lastT
 }
 
 // ConnAt returns connection id as it was after step i: its states,
@@ -1349,8 +1618,8 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	{
 		fz := &r.fz
 		c = fsm.Conn{
-			ID: r.id, Client: fz.client(), Server: fz.server(), VLAN: fz.vlan,
-			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket, FirstTime: s.firstTime(fz),
+			ID: r.id, Client: fz.client(), Server: fz.server(), VLAN: r.vlan,
+			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket(), FirstTime: s.firstTime(fz),
 		}
 		ntr, nnotes = min(ntr, fz.ntr()), min(nnotes, len(fz.notes()))
 		if ntr > 0 {
@@ -1491,7 +1760,7 @@ type Row struct {
 func (s *Session) Visible(i int) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return sort.Search(len(s.order), func(k int) bool { return s.order[k].first > i })
+	return sort.Search(len(s.order), func(k int) bool { return s.order[k].first() > i })
 }
 
 // RowAt returns the k-th connection (in order of first packet, 0-based)
@@ -1529,7 +1798,7 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 	{
 		fz := &r.fz
 		row.Client, row.Server, row.JoinedLate = fz.client(), fz.server(), fz.joinedLate()
-		h, first = fz.history, s.firstTime(fz)
+		h, first = s.history(fz), s.firstTime(fz)
 	}
 	if int(e.hist) < len(h) {
 		h = h[:e.hist]
@@ -1541,7 +1810,7 @@ func (s *Session) rowLocked(r *connRec, i int) (Row, bool) {
 		Bytes:    e.bytes[0] + e.bytes[1],
 		Duration: time.Duration(s.entTime(r, e) - first.UnixNano()),
 		History:  h,
-		Ended:    r.ended >= 0 && r.ended <= i,
+		Ended:    r.end != endOpen && r.end != endGone && r.ended() <= i,
 	}, true
 }
 
@@ -1579,7 +1848,7 @@ func (s *Session) FirstStepOf(id uint64) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if r := s.conn(id); r != nil {
-		return r.first
+		return r.first()
 	}
 	return -1
 }
