@@ -37,15 +37,20 @@ type feed struct {
 
 func run(tr *fsm.Tracker, lines []feed) string {
 	var b strings.Builder
-	for _, l := range lines {
-		if l.advance {
-			describe(&b, tr.Advance(l.seg.Time))
-		} else {
-			describe(&b, tr.Observe(l.seg))
-		}
-	}
+	feedAll(&b, tr, lines)
 	describe(&b, tr.Flush())
 	return b.String()
+}
+
+// feedAll feeds lines to tr and describes the events into b.
+func feedAll(b *strings.Builder, tr *fsm.Tracker, lines []feed) {
+	for _, l := range lines {
+		if l.advance {
+			describe(b, tr.Advance(l.seg.Time))
+		} else {
+			describe(b, tr.Observe(l.seg))
+		}
+	}
 }
 
 // TestCloneReportsTheSame cuts every script (and random streams) at every
@@ -60,13 +65,7 @@ func TestCloneReportsTheSame(t *testing.T) {
 		for cut := 0; cut <= len(s.lines); cut++ {
 			orig := fsm.NewTracker(s.cfg)
 			var head strings.Builder
-			for _, l := range s.lines[:cut] {
-				if l.advance {
-					describe(&head, orig.Advance(l.seg.Time))
-				} else {
-					describe(&head, orig.Observe(l.seg))
-				}
-			}
+			feedAll(&head, orig, s.lines[:cut])
 			clone := orig.Clone()
 			other := orig.Clone()
 			// The clone, to its end, then the original in step with

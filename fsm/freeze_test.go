@@ -183,13 +183,7 @@ func TestFreezeClone(t *testing.T) {
 		for cut := 0; cut <= len(s.lines); cut += stride {
 			orig := fsm.NewTracker(freezeAll(s.cfg))
 			var head strings.Builder
-			for _, l := range s.lines[:cut] {
-				if l.advance {
-					describe(&head, orig.Advance(l.seg.Time))
-				} else {
-					describe(&head, orig.Observe(l.seg))
-				}
-			}
+			feedAll(&head, orig, s.lines[:cut])
 			clone := orig.Clone()
 			if got := head.String() + run(clone, s.lines[cut:]); got != want {
 				t.Fatalf("%s cut at %d: the clone reported\n%s\nwant\n%s", s.name, cut, got, want)

@@ -48,14 +48,8 @@ func TestFreezeChangesNothing(t *testing.T) {
 			if !reflect.DeepEqual(a, b) {
 				t.Fatalf("%s: step %d:\nwithout freezing %+v\n            with %+v", path, i, a, b)
 			}
-			for k := 0; k < plain.Visible(i); k++ {
-				ra, _ := plain.RowAt(k, i)
-				rb, _ := frozen.RowAt(k, i)
-				ca, _ := plain.ConnAt(ra.ID, i)
-				cb, _ := frozen.ConnAt(rb.ID, i)
-				if !reflect.DeepEqual(ra, rb) || !reflect.DeepEqual(ca, cb) {
-					t.Fatalf("%s: connection %d at step %d differs with freezing", path, ra.ID, i)
-				}
+			if id, same := sameConnsAt(plain, frozen, i); !same {
+				t.Fatalf("%s: connection %d at step %d differs with freezing", path, id, i)
 			}
 		}
 	}

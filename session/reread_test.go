@@ -88,14 +88,8 @@ func TestRereadEqualsMemory(t *testing.T) {
 			if i%7 != 0 && i != mi.Steps-1 {
 				continue
 			}
-			for k := 0; k < mem.Visible(i); k++ {
-				ra, _ := mem.RowAt(k, i)
-				rb, _ := fil.RowAt(k, i)
-				ca, _ := mem.ConnAt(ra.ID, i)
-				cb, _ := fil.ConnAt(rb.ID, i)
-				if !reflect.DeepEqual(ra, rb) || !reflect.DeepEqual(ca, cb) {
-					t.Fatalf("%s: connection %d at step %d differs", path, ra.ID, i)
-				}
+			if id, same := sameConnsAt(mem, fil, i); !same {
+				t.Fatalf("%s: connection %d at step %d differs", path, id, i)
 			}
 		}
 		if fi := fil.Info(); fi.Reread != nil {
@@ -210,4 +204,20 @@ func TestRereadWhileReading(t *testing.T) {
 		s.Close()
 		src.Close()
 	}
+}
+
+// sameConnsAt reports whether sessions a and b list the same rows and
+// the same connections as of step i, and the first connection that
+// differs.
+func sameConnsAt(a, b *session.Session, i int) (uint64, bool) {
+	for k := 0; k < a.Visible(i); k++ {
+		ra, _ := a.RowAt(k, i)
+		rb, _ := b.RowAt(k, i)
+		ca, _ := a.ConnAt(ra.ID, i)
+		cb, _ := b.ConnAt(rb.ID, i)
+		if !reflect.DeepEqual(ra, rb) || !reflect.DeepEqual(ca, cb) {
+			return ra.ID, false
+		}
+	}
+	return 0, a.Visible(i) == b.Visible(i)
 }
