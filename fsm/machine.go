@@ -616,25 +616,23 @@ func (t *Tracker) inCloseWait(c *Conn, e Role, s *Segment, own bool) {
 	}
 }
 
-// inClosing: the FINs crossed; e waits for the ACK of its own.
+// inClosing: the FINs crossed; e waits for the ACK of its own. "If the
+// ACK acknowledges our FIN, then enter the TIME-WAIT state."
 func (t *Tracker) inClosing(c *Conn, e Role, s *Segment, own bool) {
-	switch {
-	case own && s.Flags&RST != 0:
-		t.set(c, e, Closed, ReasonRstSent, Seen)
-	case own:
-	case s.Flags&RST != 0:
-		if t.rstOK(c, e, s) {
-			t.set(c, e, Closed, ReasonAborted, Inferred)
-		}
-	case s.Flags&(ACK|SYN) == ACK && c.ep[e].finAcked(s.Ack):
-		// "If the ACK acknowledges our FIN, then enter the TIME-WAIT
-		// state."
-		t.set(c, e, TimeWait, ReasonClosingAcked, Inferred)
-	}
+	t.awaitFinAck(c, e, s, own, TimeWait, ReasonClosingAcked)
 }
 
-// inLastAck: the passive closer waits for the ACK of its FIN.
+// inLastAck: the passive closer waits for the ACK of its FIN. "If our FIN
+// is now acknowledged, delete the TCB, enter the CLOSED state" — no
+// TIME_WAIT for the passive closer.
 func (t *Tracker) inLastAck(c *Conn, e Role, s *Segment, own bool) {
+	t.awaitFinAck(c, e, s, own, Closed, ReasonLastAck)
+}
+
+// awaitFinAck is CLOSING and LAST_ACK alike: e's own RST closes it, a
+// valid RST from the peer aborts it, and the ACK of its FIN moves it to
+// acked (for why).
+func (t *Tracker) awaitFinAck(c *Conn, e Role, s *Segment, own bool, acked State, why Reason) {
 	switch {
 	case own && s.Flags&RST != 0:
 		t.set(c, e, Closed, ReasonRstSent, Seen)
@@ -644,9 +642,7 @@ func (t *Tracker) inLastAck(c *Conn, e Role, s *Segment, own bool) {
 			t.set(c, e, Closed, ReasonAborted, Inferred)
 		}
 	case s.Flags&(ACK|SYN) == ACK && c.ep[e].finAcked(s.Ack):
-		// "If our FIN is now acknowledged, delete the TCB, enter the
-		// CLOSED state" — no TIME_WAIT for the passive closer.
-		t.set(c, e, Closed, ReasonLastAck, Inferred)
+		t.set(c, e, acked, why, Inferred)
 	}
 }
 
