@@ -212,18 +212,7 @@ func buildFrame(b []byte, c *conn, p Pkt) []byte {
 	sum += 6 + uint32(len(b)-t)
 	binary.BigEndian.PutUint16(b[t+16:], checksum(b[t:], sum))
 
-	adv := uint32(p.Len)
-	if p.SYN {
-		adv++
-	}
-	if p.FIN {
-		adv++
-	}
-	if p.FromClient {
-		c.cseq += adv
-	} else {
-		c.sseq += adv
-	}
+	c.advance(p.FromClient, p.Len, p.SYN, p.FIN)
 	return b
 }
 

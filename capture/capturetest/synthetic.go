@@ -105,6 +105,23 @@ type conn struct {
 	tsval        uint32
 }
 
+// advance moves the sender's next sequence number past a segment: its
+// payload, plus one for a SYN and one for a FIN.
+func (c *conn) advance(fromClient bool, payload int, syn, fin bool) {
+	n := uint32(payload)
+	if syn {
+		n++
+	}
+	if fin {
+		n++
+	}
+	if fromClient {
+		c.cseq += n
+	} else {
+		c.sseq += n
+	}
+}
+
 const (
 	reqLen  = 64
 	respLen = 256
@@ -200,19 +217,7 @@ func (g *gen) step(c *conn, step int) error {
 	if err := gopacket.SerializeLayers(g.buf, opts, eth, ip, tcp, gopacket.Payload(payload[:p.n])); err != nil {
 		return err
 	}
-	// Sequence space used: payload, plus one for SYN and FIN.
-	adv := uint32(p.n)
-	if p.syn {
-		adv++
-	}
-	if p.fin {
-		adv++
-	}
-	if p.fromClient {
-		c.cseq += adv
-	} else {
-		c.sseq += adv
-	}
+	c.advance(p.fromClient, p.n, p.syn, p.fin)
 	data := g.buf.Bytes()
 	ci := gopacket.CaptureInfo{Timestamp: g.ts, CaptureLength: len(data), Length: len(data)}
 	g.ts = g.ts.Add(time.Millisecond)
