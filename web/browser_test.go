@@ -190,23 +190,7 @@ func TestBrowserPredict(t *testing.T) {
 	}
 	wrong := (q2.Answer + 1) % len(q2.Choices)
 	page := writeFile(t, conns, i18n.En, "client-close.pcap")
-	dir := filepath.Dir(page)
-	harness := filepath.Join(dir, "harness.html")
-	if err := os.WriteFile(harness, []byte(fmt.Sprintf(predictHarness, q1.Answer+1, wrong+1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-		"--user-data-dir="+t.TempDir(), "--no-first-run", "--dump-dom", "--virtual-time-budget=3000", "file://"+harness).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`(?s)<pre id="out">(.*?)</pre>`).FindStringSubmatch(string(out))
-	if m == nil || m[1] == "" {
-		t.Fatalf("the harness recorded nothing:\n%.3000s", out)
-	}
-	got := strings.Split(html.UnescapeString(m[1]), "\n")
+	got := runHarness(t, chromium, page, fmt.Sprintf(predictHarness, q1.Answer+1, wrong+1), 3000)
 	st := func(s [2]fsm.State) string { return s[0].String() + "|" + s[1].String() }
 	en := i18n.En
 	want := []string{
@@ -296,22 +280,7 @@ func TestBrowserPlay(t *testing.T) {
 	conns := collect(t, filepath.Join("..", "testdata", "scenarios", "client-close.pcap"), 0)
 	steps := conns[0].Steps
 	page := writeFile(t, conns, i18n.En, "client-close.pcap")
-	harness := filepath.Join(filepath.Dir(page), "harness.html")
-	if err := os.WriteFile(harness, []byte(fmt.Sprintf(playHarness, len(steps)-2)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-		"--user-data-dir="+t.TempDir(), "--no-first-run", "--dump-dom", "--virtual-time-budget=8000", "file://"+harness).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`(?s)<pre id="out">(.*?)</pre>`).FindStringSubmatch(string(out))
-	if m == nil || m[1] == "" {
-		t.Fatalf("the harness recorded nothing:\n%.3000s", out)
-	}
-	got := strings.Split(html.UnescapeString(m[1]), "\n")
+	got := runHarness(t, chromium, page, fmt.Sprintf(playHarness, len(steps)-2), 8000)
 	st := func(k int) string {
 		s := diagram.Initial(steps)
 		if k > 0 {
@@ -324,4 +293,27 @@ func TestBrowserPlay(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("harness:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// runHarness writes harness (a page that drives page.html in an iframe
+// and records what it saw in <pre id="out">) beside page, lets Chromium
+// run it for budgetMs of virtual time, and returns the recorded lines.
+func runHarness(t *testing.T, chromium, page, harness string, budgetMs int) []string {
+	t.Helper()
+	path := filepath.Join(filepath.Dir(page), "harness.html")
+	if err := os.WriteFile(path, []byte(harness), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+		"--user-data-dir="+t.TempDir(), "--no-first-run", "--dump-dom", fmt.Sprintf("--virtual-time-budget=%d", budgetMs), "file://"+path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)<pre id="out">(.*?)</pre>`).FindStringSubmatch(string(out))
+	if m == nil || m[1] == "" {
+		t.Fatalf("the harness recorded nothing:\n%.3000s", out)
+	}
+	return strings.Split(html.UnescapeString(m[1]), "\n")
 }
