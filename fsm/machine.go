@@ -423,9 +423,7 @@ func (t *Tracker) inSynRecv(c *Conn, e Role, s *Segment, own bool) {
 func (t *Tracker) inEstablished(c *Conn, e Role, s *Segment, own bool) {
 	me := &c.ep[e]
 	if !own {
-		if s.Flags&RST != 0 && t.rstOK(c, e, s) {
-			t.set(c, e, Closed, ReasonAborted, Inferred)
-		}
+		t.peerRst(c, e, s)
 		return // the FIN is taken in finFrom
 	}
 	switch {
@@ -537,6 +535,19 @@ func (t *Tracker) orphanRst(c *Conn, e Role, s *Segment) bool {
 	return true
 }
 
+// peerRst takes an RST from e's peer: one that passes rstOK aborts e
+// (§3.10.7.4, second check: in a synchronized state a reset in the window
+// closes the connection). It reports whether s was an RST at all.
+func (t *Tracker) peerRst(c *Conn, e Role, s *Segment) bool {
+	if s.Flags&RST == 0 {
+		return false
+	}
+	if t.rstOK(c, e, s) {
+		t.set(c, e, Closed, ReasonAborted, Inferred)
+	}
+	return true
+}
+
 // inFinWait1: e sent its FIN and waits for its ACK (§3.10.7.4).
 func (t *Tracker) inFinWait1(c *Conn, e Role, s *Segment, own bool) {
 	if own {
@@ -546,10 +557,7 @@ func (t *Tracker) inFinWait1(c *Conn, e Role, s *Segment, own bool) {
 		return
 	}
 	switch {
-	case s.Flags&RST != 0:
-		if t.rstOK(c, e, s) {
-			t.set(c, e, Closed, ReasonAborted, Inferred)
-		}
+	case t.peerRst(c, e, s):
 	case s.Flags&(ACK|SYN) == ACK && c.ep[e].finAcked(s.Ack):
 		// "If our FIN is now acknowledged, then enter FIN-WAIT-2" —
 		// unless this segment's FIN is taken now too: then TIME_WAIT
@@ -565,9 +573,7 @@ func (t *Tracker) inFinWait1(c *Conn, e Role, s *Segment, own bool) {
 func (t *Tracker) inFinWait2(c *Conn, e Role, s *Segment, own bool) {
 	me := &c.ep[e]
 	if !own {
-		if s.Flags&RST != 0 && t.rstOK(c, e, s) {
-			t.set(c, e, Closed, ReasonAborted, Inferred)
-		}
+		t.peerRst(c, e, s)
 		return
 	}
 	switch {
@@ -587,9 +593,7 @@ func (t *Tracker) inFinWait2(c *Conn, e Role, s *Segment, own bool) {
 // inCloseWait: e took the peer's FIN and waits for its own close().
 func (t *Tracker) inCloseWait(c *Conn, e Role, s *Segment, own bool) {
 	if !own {
-		if s.Flags&RST != 0 && t.rstOK(c, e, s) {
-			t.set(c, e, Closed, ReasonAborted, Inferred)
-		}
+		t.peerRst(c, e, s)
 		return
 	}
 	p := &c.ep[e.Peer()]
@@ -637,10 +641,7 @@ func (t *Tracker) awaitFinAck(c *Conn, e Role, s *Segment, own bool, acked State
 	case own && s.Flags&RST != 0:
 		t.set(c, e, Closed, ReasonRstSent, Seen)
 	case own:
-	case s.Flags&RST != 0:
-		if t.rstOK(c, e, s) {
-			t.set(c, e, Closed, ReasonAborted, Inferred)
-		}
+	case t.peerRst(c, e, s):
 	case s.Flags&(ACK|SYN) == ACK && c.ep[e].finAcked(s.Ack):
 		t.set(c, e, acked, why, Inferred)
 	}
