@@ -80,23 +80,32 @@ func (s Stats) SkippedTotal() uint64 {
 	return n
 }
 
+// SkipCount is how many packets were skipped for one reason.
+type SkipCount struct {
+	Why Skip
+	N   uint64
+}
+
+// SkipCounts lists the reasons packets were skipped for, most frequent
+// first (ties in Skip's order).
+func (s Stats) SkipCounts() []SkipCount {
+	var list []SkipCount
+	for k, n := range s.Skipped {
+		if n > 0 {
+			list = append(list, SkipCount{Skip(k), n})
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].N > list[j].N })
+	return list
+}
+
 // SkipSummary describes the skipped packets, e.g.
 // "12 not TCP, 3 IP fragment (not first)", most frequent first; "" if none.
 func (s Stats) SkipSummary() string {
-	type kv struct {
-		k Skip
-		n uint64
-	}
-	var list []kv
-	for k, n := range s.Skipped {
-		if n > 0 {
-			list = append(list, kv{Skip(k), n})
-		}
-	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].n > list[j].n })
+	list := s.SkipCounts()
 	parts := make([]string, len(list))
 	for i, e := range list {
-		parts[i] = fmt.Sprintf("%d %s", e.n, e.k)
+		parts[i] = fmt.Sprintf("%d %s", e.N, e.Why)
 	}
 	return strings.Join(parts, ", ")
 }

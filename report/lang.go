@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/rivo/uniseg"
@@ -71,24 +70,14 @@ func skipSummary(l i18n.Lang, st capture.Stats) string {
 	if l == i18n.En {
 		return st.SkipSummary()
 	}
-	type kv struct {
-		k int
-		n uint64
-	}
-	var list []kv
-	for k, n := range st.Skipped {
-		if n > 0 {
-			list = append(list, kv{k, n})
-		}
-	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].n > list[j].n })
+	list := st.SkipCounts()
 	parts := make([]string, len(list))
 	for i, e := range list {
-		name := capture.Skip(e.k).String()
-		if e.k < len(skipNames) && skipNames[e.k] != "" {
-			name = l.T(skipNames[e.k])
+		name := e.Why.String()
+		if int(e.Why) < len(skipNames) && skipNames[e.Why] != "" {
+			name = l.T(skipNames[e.Why])
 		}
-		parts[i] = fmt.Sprintf("%s %d个", name, e.n)
+		parts[i] = fmt.Sprintf("%s %d个", name, e.N)
 	}
 	return strings.Join(parts, "，")
 }
