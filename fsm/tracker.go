@@ -440,9 +440,10 @@ func (t *Tracker) end(c *Conn) {
 	t.cur = Event{Conn: c, Time: c.LastTime}
 	t.finalNotes(c)
 	c.done = true
-	switch n := t.conns[c.key()]; {
+	key := c.key()
+	switch n := t.conns[key]; {
 	case n == c:
-		delete(t.conns, c.key())
+		delete(t.conns, key)
 		t.cacheGen++
 	case n != nil && n.prev == c:
 		// The connection that superseded c lets go of it, so that c may
