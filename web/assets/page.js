@@ -288,14 +288,20 @@ function main() {
     S.timer = setTimeout(tick, 1000 / S.speed);
   }
 
-  function openFragment() {
-    var f = parseFragment(location.hash);
-    var m = resolveMoment(f, D.conns.map(function (c) { return { id: c.id, n: c.steps.length }; }));
+  // takeFragment shows the connection the address names (or says it is
+  // missing) and returns the step it names.
+  function takeFragment() {
+    var m = resolveMoment(parseFragment(location.hash), D.conns.map(function (c) { return { id: c.id, n: c.steps.length }; }));
     if (m.ci !== S.ci) S.shownLadder = null;
     S.ci = m.ci;
     S.missing = m.missing === undefined ? null : m.missing;
+    return m.k;
+  }
+
+  function openFragment() {
+    var k = takeFragment();
     stop();
-    go(m.k);
+    go(k);
   }
 
   $('home').addEventListener('click', function () { stop(); go(0); });
@@ -348,10 +354,7 @@ function main() {
     el.addEventListener(el.tagName === 'BUTTON' ? 'click' : 'change', function () { el.blur(); });
   });
 
-  var m0 = resolveMoment(parseFragment(location.hash), D.conns.map(function (c) { return { id: c.id, n: c.steps.length }; }));
-  S.ci = m0.ci;
-  S.k = m0.k;
-  if (m0.missing !== undefined) S.missing = m0.missing;
+  S.k = takeFragment();
   applyLang();
 }
 
