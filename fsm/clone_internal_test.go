@@ -16,7 +16,7 @@ func TestCloneKnowsEveryReference(t *testing.T) {
 		"Tracker.slots": true, "slot.c": true, "Tracker.free": true, "frozen.tab": true, "frozen.reasons": true,
 		"frozen.reasonIx": true, "frozen.locs": true, "frozen.buf": true, "frozen.pool": true, "reasonHit.p": true,
 		"Conn.Transitions": true, "Conn.Revisions": true, "Conn.Notes": true, "Conn.prev": true, "endpoint.ooo": true,
-		"zeekState.history": true, "zReassembler.blocks": true, "Revision.Believed": true,
+		"zeekState.history": true, "zReassembler.blocks": true, "Revision.Believed": true, "Revision.Withdrawn": true,
 		"Event.Conn": true, "Event.Revision": true,
 	}
 	seen := map[reflect.Type]bool{}

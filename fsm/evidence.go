@@ -50,7 +50,7 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 			// X did close from ESTABLISHED, as its FIN showed.
 			x.closeMaybe = false
 			if i := c.byReason(X, ReasonActiveClose); i >= 0 && c.Transitions[i].Confidence == Assumed {
-				c.Transitions[i].Confidence = Seen
+				t.setConfidence(c, i, Seen, CauseFinProven)
 			}
 		}
 		if c.Packets[Y] == 0 && c.State[X] == FinWait1 {
@@ -72,27 +72,27 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 		if !y.finTaken {
 			t.takeFIN(c, X, Seen)
 		} else {
-			c.confirm(X, finReasons...)
+			t.confirm(c, X, finReasons...)
 		}
 	}
 	if y.isnReal && y.iss.LessThan(ack) {
-		c.confirmOne(X, ReasonSynAckReceived)
+		t.confirmOne(c, X, ReasonSynAckReceived)
 	}
 	if s.Flags&SYN == 0 && c.State[X].Synchronized() {
 		// A handshake's last ACK is shown taken by anything but a
 		// SYN+ACK again: SYN_RECV sends nothing else.
-		c.confirmOne(X, ReasonHandshakeAck)
+		t.confirmOne(c, X, ReasonHandshakeAck)
 	}
 }
 
 // confirmOne is confirm for a single reason, without the variadic slice
 // and the closure of byReason: it runs on nearly every segment.
-func (c *Conn) confirmOne(r Role, why Reason) {
+func (t *Tracker) confirmOne(c *Conn, r Role, why Reason) {
 	for i := len(c.Transitions) - 1; i >= 0; i-- {
 		tr := &c.Transitions[i]
 		if tr.Endpoint == r && tr.WithdrawnBy == 0 && tr.Reason == why {
 			if tr.Confidence == Inferred {
-				tr.Confidence = Seen
+				t.setConfidence(c, i, Seen, CauseOwnSegment)
 			}
 			return
 		}
@@ -396,7 +396,7 @@ func (t *Tracker) finUnanswered(c *Conn) {
 		for i := range c.Transitions {
 			tr := &c.Transitions[i]
 			if tr.Endpoint == Y && tr.WithdrawnBy == 0 && tr.Packet > since && tr.Confidence == Inferred {
-				tr.Confidence = Assumed
+				t.setConfidence(c, i, Assumed, CauseFinUnanswered)
 			}
 		}
 		t.note(c, Y, NoteFinUnanswered)
@@ -438,7 +438,7 @@ func (t *Tracker) silentAssumed(c *Conn, S Role) {
 				}
 			}
 		}
-		tr.Confidence = Assumed
+		t.setConfidence(c, i, Assumed, CauseSilent)
 		after = true
 	}
 }

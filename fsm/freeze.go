@@ -606,6 +606,17 @@ func (t *Tracker) encode(c *Conn) (string, bool) {
 		for _, s := range rv.Believed {
 			e.u(uint64(s))
 		}
+		// The withdrawn ordinals rise: each as its distance from the
+		// one before (from -1 for the first).
+		e.u(sliceLen(rv.Withdrawn))
+		prev := -1
+		for _, o := range rv.Withdrawn {
+			if o <= prev {
+				e.bad = true
+			}
+			e.u(uint64(o - prev))
+			prev = o
+		}
 		e.u(rv.CorrectedBy)
 		e.u(t.reasonIndex(rv.Reason))
 	}
@@ -888,6 +899,14 @@ func (t *Tracker) decode(rec string) *Conn {
 		}
 		for j := range rv.Believed {
 			rv.Believed[j] = State(d.u())
+		}
+		if n := d.count(); n >= 0 {
+			rv.Withdrawn = make([]int, n)
+		}
+		prev := -1
+		for j := range rv.Withdrawn {
+			prev += int(d.u())
+			rv.Withdrawn[j] = prev
 		}
 		rv.CorrectedBy = d.u()
 		rv.Reason = f.reasons[d.u()]

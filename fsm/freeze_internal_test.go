@@ -25,7 +25,7 @@ func TestFreezeKnowsEveryField(t *testing.T) {
 		"zReassembler": "lastReassem trimSeq blocks skip",
 		"zBlock":       "seq upper",
 		"Transition":   "Packet Time Endpoint From To Confidence Reason WithdrawnBy",
-		"Revision":     "Packet Endpoint Believed CorrectedBy Reason",
+		"Revision":     "Packet Endpoint Believed Withdrawn CorrectedBy Reason",
 		"Note":         "Packet Endpoint Reason",
 	}
 	for _, v := range []any{Conn{}, endpoint{}, segSig{}, seqRange{}, zeekState{}, zEndpoint{}, zReassembler{}, zBlock{}, Transition{}, Revision{}, Note{}} {

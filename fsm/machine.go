@@ -461,7 +461,7 @@ func (t *Tracker) inEstablished(c *Conn, e Role, s *Segment, own bool) {
 	case s.Flags&FIN != 0:
 		// close() → FIN: ESTABLISHED → FIN_WAIT_1 (§3.10.4, the course's
 		// first wave of the teardown).
-		c.confirmOne(e, ReasonHandshakeAck)
+		t.confirmOne(c, e, ReasonHandshakeAck)
 		if p := &c.ep[e.Peer()]; p.finMaybe && !p.finSent && c.Packets[e.Peer()] == 0 && s.Flags&ACK != 0 && s.Ack == p.nxt {
 			// One direction: e's ACKs covered several octets of the
 			// peer the capture lacks, the last of which may have been
@@ -475,7 +475,7 @@ func (t *Tracker) inEstablished(c *Conn, e Role, s *Segment, own bool) {
 		}
 		t.closes(c, e, s)
 	case s.Len > 0:
-		c.confirmOne(e, ReasonHandshakeAck) // only an open connection sends data
+		t.confirmOne(c, e, ReasonHandshakeAck) // only an open connection sends data
 	}
 }
 

@@ -476,6 +476,7 @@ func (t *Tracker) set(c *Conn, r Role, to State, why Reason, conf Confidence) {
 	ev.Kind = KindTransition
 	ev.Conn = c
 	ev.Endpoint, ev.Old, ev.New, ev.Reason, ev.Confidence = r, from, to, why, conf
+	ev.Ordinal = len(c.Transitions) - 1
 	ev.Revision = nil
 	ev.States = c.State
 
