@@ -52,9 +52,12 @@ type Config struct {
 	FreezeIdle int
 }
 
-// maxNotes bounds Conn.Notes: a long transfer with many retransmissions
-// keeps the first ones, which is enough to explain it.
-const maxNotes = 256
+// MaxNotes bounds Conn.Notes (and History.Notes): a long transfer with
+// many retransmissions keeps the first ones, which is enough to explain
+// it. Every note is still reported as an event.
+const MaxNotes = 256
+
+const maxNotes = MaxNotes
 
 // endpoint is what the observer knows of one endpoint's sending side.
 type endpoint struct {

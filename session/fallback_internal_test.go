@@ -39,7 +39,9 @@ func TestCompactFallbacks(t *testing.T) {
 				trs[i].Confidence = fsm.Confidence(i%int(top)) + 1
 			}
 			var fz frozen
-			fz.setConfs(trs)
+			for i := range trs {
+				fz.setConf(i, trs[i].Confidence)
+			}
 			for i := range trs {
 				if got := fz.conf(i); got != trs[i].Confidence {
 					t.Errorf("%d confidences up to %d: %d read back %d, want %d", n, top, i, got, trs[i].Confidence)

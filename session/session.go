@@ -408,33 +408,26 @@ func (fz *frozen) conf(i int) fsm.Confidence {
 	return fsm.Confidence(fz.confs >> (2 * i) & 3)
 }
 
-// setConfs keeps the current confidences of trs in fz.
-func (fz *frozen) setConfs(trs []fsm.Transition) {
-	var packed uint64
-	fits := len(trs) <= 32
-	for i := 0; fits && i < len(trs); i++ {
-		c := trs[i].Confidence
-		fits = c <= 3
-		packed |= uint64(c&3) << (2 * i)
-	}
-	if fits {
-		fz.confs = packed
-		if fz.rare != nil {
-			fz.rare.conf = nil
-		}
+// setConf keeps c as the current confidence of fz's transition i (trAt
+// form): in fz.confs while every one fits (32 of them, each up to 3),
+// else in rare.conf, where those of fz.confs move the first time.
+func (fz *frozen) setConf(i int, c fsm.Confidence) {
+	if (fz.rare == nil || fz.rare.conf == nil) && i < 32 && c <= 3 {
+		fz.confs = fz.confs&^(3<<(2*i)) | uint64(c)<<(2*i)
 		return
 	}
-	fz.confs = 0
-	conf := fz.rareOf().conf
-	if cap(conf) >= len(trs) {
-		conf = conf[:len(trs)]
-	} else {
-		conf = make([]fsm.Confidence, len(trs), len(trs)+len(trs)/2+2)
+	r := fz.rareOf()
+	if r.conf == nil {
+		r.conf = make([]fsm.Confidence, 32, 48)
+		for k := range r.conf {
+			r.conf[k] = fsm.Confidence(fz.confs >> (2 * k) & 3)
+		}
+		fz.confs = 0
 	}
-	for i := range trs {
-		conf[i] = trs[i].Confidence
+	for len(r.conf) <= i {
+		r.conf = append(r.conf, 0)
 	}
-	fz.rare.conf = conf
+	r.conf[i] = c
 }
 
 func (fz *frozen) client() netip.AddrPort {
@@ -712,6 +705,11 @@ type Session struct {
 	hists    map[string]uint32                     // index+1 in histTab (setHistory)
 	histTab  []string                              // interned short histories: appended, never changed
 	build    Step                                  // the step being recorded
+	// Of the step being recorded: the ordinals of its Changes, and the
+	// events that change its connection's history without a change of
+	// their own (confidences, revisions, notes), folded in at commit.
+	ords []int
+	pend []fsm.Event
 	shadow   func(id uint64, e ent)                // tests: every entry as committed
 	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
 	shadowC  func(c *fsm.Conn)                     // tests: every Conn of a batch, after it
@@ -774,12 +772,23 @@ func (s *Session) Advance(now time.Time) {
 func (s *Session) Flush() {
 	s.mu.Lock()
 	s.tr.FlushBatches(256, func(evs []fsm.Event) {
-		for _, ev := range evs {
-			if ev.Kind == fsm.KindEnd {
-				if r := s.conn(ev.Conn.ID); r != nil {
-					r.setEnded(s.n - 1)
-					s.freeze(r, ev.Conn)
-				}
+		// What the end shows (final notes, assumed transitions) is no
+		// step: it is folded into the connections' copies.
+		for i := range evs {
+			ev := &evs[i]
+			r := s.conn(ev.Conn.ID)
+			if r == nil || !r.fz.live() {
+				continue
+			}
+			switch ev.Kind {
+			case fsm.KindTransition:
+				s.addChanges(r, -1, []fsm.Transition{{Packet: ev.Packet, Time: ev.Time, Endpoint: ev.Endpoint,
+					From: ev.Old, To: ev.New, Reason: ev.Reason, Confidence: ev.Confidence}}, []int{ev.Ordinal})
+			case fsm.KindEnd:
+				r.setEnded(s.n - 1)
+				s.freeze(r, ev.Conn)
+			default:
+				s.fold(r, ev)
 			}
 		}
 	})
@@ -854,14 +863,27 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 					Packet: ev.Packet, Time: ev.Time, Endpoint: ev.Endpoint,
 					From: ev.Old, To: ev.New, Reason: ev.Reason, Confidence: ev.Confidence,
 				})
+				s.ords = append(s.ords, ev.Ordinal)
 			case fsm.KindRevision:
 				if ev.Revision != nil {
 					rv := *ev.Revision
 					rv.Believed = append([]fsm.State(nil), rv.Believed...)
+					rv.Withdrawn = append([]int(nil), rv.Withdrawn...)
 					cur.Revisions = append(cur.Revisions, rv)
+					s.pend = append(s.pend, *ev)
 				}
 			default:
 				cur.Notes = append(cur.Notes, ev.Reason)
+				s.pend = append(s.pend, *ev)
+			}
+		case fsm.KindConfidence:
+			// No step of its own: it changes an earlier transition. With
+			// the step of its connection if one is being built (its
+			// transition may be on it), else at once.
+			if cur != nil && curC == ev.Conn {
+				s.pend = append(s.pend, *ev)
+			} else if r := s.conn(ev.Conn.ID); r != nil && r.fz.live() {
+				s.fold(r, ev)
 			}
 		case fsm.KindEnd:
 			if cur != nil && curC == ev.Conn {
@@ -887,6 +909,7 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 func (s *Session) begin() *Step {
 	b := &s.build
 	*b = Step{Index: s.n, Changes: b.Changes[:0], Notes: b.Notes[:0], Revisions: b.Revisions[:0]}
+	s.ords, s.pend = s.ords[:0], s.pend[:0]
 	return b
 }
 
@@ -1075,17 +1098,11 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 	if s.shadowFz != nil {
 		s.shadowFz(c.ID, slices.Clone(c.Transitions))
 	}
-	s.sync(r, c, -1)
+	s.sync(r, c)
 	fz := &r.fz
-	if fz.rare == nil || fz.rare.trs == nil {
-		if int(r.nder) != len(c.Transitions) {
-			s.copyTransitions(fz, c.Transitions) // some came with no step
-		} else {
-			if fz.rare != nil {
-				fz.rare.conf = slices.Clip(fz.rare.conf)
-				fz.rare.trAt = slices.Clip(fz.rare.trAt)
-			}
-		}
+	if fz.rare != nil && fz.rare.trs == nil {
+		fz.rare.conf = slices.Clip(fz.rare.conf)
+		fz.rare.trAt = slices.Clip(fz.rare.trAt)
 	}
 	r.steps = slices.Clone(r.steps)
 	if r.ix != nil {
@@ -1095,75 +1112,91 @@ func (s *Session) freeze(r *connRec, c *fsm.Conn) {
 	r.fz.bits &^= fzLive
 }
 
-// sync copies what readers are shown of connection r from c, the
-// tracker's Conn, valid during the current event; pos is the position in
-// r's index of the step being committed, or -1. A connection's
-// transitions are its steps' changes, in order, as long as that holds
-// (fz.trAt, fz.conf); otherwise they are copied (rare.trs).
-func (s *Session) sync(r *connRec, c *fsm.Conn, pos int) {
+// identify copies what never changes of a connection (addresses, VLAN,
+// first packet and time, whether it was joined late) from c, its Conn at
+// its first step.
+func (s *Session) identify(r *connRec, c *fsm.Conn) {
 	fz := &r.fz
 	r.vlan = c.VLAN
 	fz.setFirstPacket(c.FirstPacket)
 	s.setIDFields(fz, c)
-	if h := c.History(); h != s.history(fz) {
-		s.setHistory(fz, h)
-	}
-	fz.bits = fz.bits&fzLive | uint32(min(len(c.Transitions), fzNtrMax))
 	if c.JoinedLate {
 		fz.bits |= fzJoinedLate
 	}
-	if len(c.Notes) != len(fz.notes()) {
-		// Readers hold fz.notes()[:n:n]: append only.
-		if len(c.Notes) > len(fz.notes()) {
-			fz.rareOf().notes = append(fz.rare.notes, c.Notes[len(fz.rare.notes):]...)
-		} else {
-			fz.rareOf().notes = slices.Clone(c.Notes)
-		}
-	}
-	trs := c.Transitions
-	if fz.rare != nil && fz.rare.trs != nil || pos >= 0 && !s.attribute(r, trs, pos) {
-		s.copyTransitions(fz, trs)
-		return
-	}
-	// Confidences rise and transitions are withdrawn after the fact.
-	fz.setConfs(trs)
-	var wd []withdrawn
-	for i := range trs {
-		if trs[i].WithdrawnBy != 0 {
-			wd = append(wd, withdrawn{i, trs[i].WithdrawnBy})
-		}
-	}
-	if wd != nil || fz.rare != nil {
-		fz.rareOf().wd = wd
+}
+
+// sync copies connection r's Zeek history from c, the tracker's Conn at
+// the current event: like the counters of a segment's entry, it is the
+// segment's, not a change of the connection's history of states.
+func (s *Session) sync(r *connRec, c *fsm.Conn) {
+	if h := c.History(); h != s.history(&r.fz) {
+		s.setHistory(&r.fz, h)
 	}
 }
 
-// attribute matches the changes of r's step at pos to the next of trs,
-// and reports false if they are not those.
-func (s *Session) attribute(r *connRec, trs []fsm.Transition, pos int) bool {
-	rec, ch := s.recLocked(r.stepAt(pos))
-	j := int(r.nder)
-	has := false
-	for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
-		if d.note {
-			continue
-		}
-		if j >= len(trs) {
-			return false
-		}
-		t := &trs[j]
-		if t.Packet != ch.packetOf(rec) || t.Time.UnixNano() != s.tAt(r.stepAt(pos)) || t.Endpoint != d.ep || t.From != d.from ||
-			t.To != d.to || t.Reason != s.reasons[d.reason] {
-			return false
-		}
-		j++
-		has = true
+// addChanges folds in the transitions trs (ordinals ords) that r's step
+// at pos carries (pos -1: no step). A connection's transitions are its
+// steps' changes, in order (fz.trAt, fz.conf), as long as the ordinals
+// say they are; otherwise they are kept themselves (rare.trs).
+func (s *Session) addChanges(r *connRec, pos int, trs []fsm.Transition, ords []int) {
+	if len(trs) == 0 {
+		return
 	}
-	if has {
-		r.fz.addTrAt(uint32(pos))
+	fz := &r.fz
+	n := fz.ntr()
+	inSteps := fz.trs() == nil
+	for k := 0; inSteps && k < len(ords); k++ {
+		inSteps = ords[k] == n+k
 	}
-	r.nder = uint32(j)
-	return true
+	if inSteps && pos >= 0 && int(r.nder) == n {
+		fz.addTrAt(uint32(pos))
+		for k := range trs {
+			fz.setConf(n+k, trs[k].Confidence)
+		}
+		r.nder += uint32(len(trs))
+	} else {
+		if fz.trs() == nil {
+			s.copyTransitions(fz, s.transitions(r, n))
+		}
+		for _, t := range trs {
+			fz.rare.trs = append(fz.rare.trs, frozenTr{packet: t.Packet, t: t.Time.UnixNano(),
+				ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)})
+		}
+	}
+	fz.bits = fz.bits&^fzNtrMax | uint32(min(n+len(trs), fzNtrMax))
+}
+
+// fold applies ev, a change of connection r's history that is not a
+// transition (a confidence, a revision, a note), to its copy.
+func (s *Session) fold(r *connRec, ev *fsm.Event) {
+	fz := &r.fz
+	switch ev.Kind {
+	case fsm.KindConfidence:
+		if ev.Ordinal >= fz.ntr() {
+			return
+		}
+		if trs := fz.trs(); trs != nil {
+			trs[ev.Ordinal].conf = ev.Confidence
+		} else {
+			fz.setConf(ev.Ordinal, ev.Confidence)
+		}
+	case fsm.KindRevision:
+		for _, o := range ev.Revision.Withdrawn {
+			if o >= fz.ntr() {
+				continue
+			}
+			if trs := fz.trs(); trs != nil {
+				trs[o].withdrawnBy = ev.Revision.CorrectedBy
+			} else {
+				fz.rareOf().wd = append(fz.rare.wd, withdrawn{o, ev.Revision.CorrectedBy})
+			}
+		}
+	case fsm.KindNote:
+		// Readers hold fz.notes()[:n:n]: append only.
+		if len(fz.notes()) < fsm.MaxNotes {
+			fz.rareOf().notes = append(fz.rare.notes, fsm.Note{Packet: ev.Packet, Endpoint: ev.Endpoint, Reason: ev.Reason})
+		}
+	}
 }
 
 // copyTransitions keeps trs themselves in fz, compact.
@@ -1238,6 +1271,7 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	if r == nil {
 		r = &connRec{id: c.ID, base: st.Index}
 		r.fz.bits = fzLive
+		s.identify(r, c)
 		s.order = append(s.order, r)
 		if n := len(s.order); n > 1 && s.order[n-2].id > c.ID {
 			// IDs come in order of first packet; keep order sorted if a
@@ -1296,7 +1330,11 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 		if t := r.tail(); t != nil {
 			*t = e
 		}
-		s.sync(r, c, pos)
+		s.sync(r, c)
+		s.addChanges(r, pos, st.Changes, s.ords)
+		for i := range s.pend {
+			s.fold(r, &s.pend[i])
+		}
 	}
 	if s.shadow != nil {
 		s.shadow(c.ID, e)
