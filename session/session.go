@@ -702,14 +702,14 @@ type Session struct {
 	rrErr    error        // why a packet could not be read again, the first time
 	reasons  []fsm.Reason // interned: dets and frozen transitions hold indexes
 	reasonID map[fsm.Reason]uint16
-	hists    map[string]uint32                     // index+1 in histTab (setHistory)
-	histTab  []string                              // interned short histories: appended, never changed
-	build    Step                                  // the step being recorded
+	hists    map[string]uint32 // index+1 in histTab (setHistory)
+	histTab  []string          // interned short histories: appended, never changed
+	build    Step              // the step being recorded
 	// Of the step being recorded: the ordinals of its Changes, and the
 	// events that change its connection's history without a change of
 	// their own (confidences, revisions, notes), folded in at commit.
-	ords []int
-	pend []fsm.Event
+	ords     []int
+	pend     []fsm.Event
 	shadow   func(id uint64, e ent)                // tests: every entry as committed
 	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
 	shadowC  func(c *fsm.Conn)                     // tests: every Conn of a batch, after it
