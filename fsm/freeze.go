@@ -45,7 +45,7 @@ type slot struct {
 	c    *Conn
 	rec  string
 	gen  uint32 // bumped when the connection ends (31 bits are used)
-	hash uint32 // frozen: the hash of its key (frozen.tab's probe)
+	hash uint32 // frozen: the hash of its key (freezer.tab's probe)
 }
 
 // defaultFreezeIdle is Config.FreezeIdle's default: every 1,024
@@ -61,8 +61,8 @@ const defaultFreezeIdle = 4096
 // connections keep coming back (see sweep).
 const maxFreezeIdle = 1 << 20
 
-// frozen is the tracker's store of frozen connections.
-type frozen struct {
+// freezer is the tracker's store of frozen connections.
+type freezer struct {
 	now   uint64 // segments observed (Freeze only): the clock of idleness
 	every uint64 // sweep every so many segments (at least)
 	froze uint64 // connections the last sweep froze
@@ -100,7 +100,7 @@ type reasonHit struct {
 	i uint32
 }
 
-// maxPool bounds frozen.pool: a sweep freezes at most about
+// maxPool bounds freezer.pool: a sweep freezes at most about
 // sweepEvery/2 connections that newConn and thaw then take back.
 const maxPool = 1024
 
@@ -120,7 +120,7 @@ func (t *Tracker) newConnStruct() *Conn {
 	return &Conn{Transitions: make([]Transition, 0, openTransitions)}
 }
 
-func (f *frozen) init(cfg Config) {
+func (f *freezer) init(cfg Config) {
 	idle := cfg.FreezeIdle
 	if idle <= 0 {
 		idle, f.adapt = defaultFreezeIdle, true

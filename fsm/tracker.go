@@ -34,12 +34,14 @@ type Config struct {
 	// tracker froze is dead. It keeps the values it had, the tracker never
 	// updates it again, and the next event about that connection carries
 	// a new *Conn with the same ID. A reader that only keeps connections
-	// after their KindEnd (report.Run) can turn it on; one that keeps a
-	// *Conn of a live connection between calls (the session store) must
-	// not: the tracker also reuses the Conn it froze for the next
-	// connection it creates or thaws. So with Freeze, a *Conn not yet
-	// ended is only good until the next call to Observe or Advance. Off,
-	// the tracker behaves as if the feature did not exist.
+	// after their KindEnd (report.Run), or folds the events and reads a
+	// Conn only during its event (the session store, which the TUI runs
+	// with Freeze), can turn it on; one that keeps a *Conn of a live
+	// connection between calls must not: the tracker also reuses the Conn
+	// it froze for the next connection it creates or thaws. So with
+	// Freeze, a *Conn not yet ended is only good until the next call to
+	// Observe or Advance. Off, the tracker behaves as if the feature did
+	// not exist.
 	Freeze bool
 	// FreezeIdle is how many segments (of any connection) a connection
 	// must have gone without one of its own to be frozen; the tracker
@@ -251,7 +253,7 @@ type Tracker struct {
 	// connections that ended, for reuse.
 	slots []slot
 	free  []uint32
-	frz   frozen // Config.Freeze: the frozen connections and their pacing
+	frz   freezer // Config.Freeze: the frozen connections and their pacing
 
 	// cache holds connCacheSize entries once Observe ran (a clone starts
 	// without); cacheGen counts the deletions from conns.

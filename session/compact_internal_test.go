@@ -125,7 +125,7 @@ func TestIDFieldsRoundTrip(t *testing.T) {
 			conn.Client, conn.Server = netip.MustParseAddrPort(c.client), netip.MustParseAddrPort(c.server)
 		}
 		conn.FirstTime = c.first
-		var fz frozen
+		var fz connCopy
 		s.setIDFields(&fz, &conn)
 		if fz.client() != conn.Client || fz.server() != conn.Server || s.firstTime(&fz) != conn.FirstTime {
 			t.Errorf("%d: read back %v %v %v, want %v %v %v", i, fz.client(), fz.server(), s.firstTime(&fz),
