@@ -429,9 +429,6 @@ func (s *Session) letGo(r *connRec, c *fsm.Conn) {
 	if !r.fz.live() {
 		return // already let go of
 	}
-	if s.shadowFz != nil {
-		s.shadowFz(c.ID, slices.Clone(c.Transitions))
-	}
 	s.sync(r, c)
 	fz := &r.fz
 	if fz.rare != nil && fz.rare.trs == nil {

@@ -115,11 +115,11 @@ type Session struct {
 	// Of the step being recorded: the ordinals of its Changes, and the
 	// events that change its connection's history without a change of
 	// their own (confidences, revisions, notes), folded in at commit.
-	ords     []int
-	pend     []fsm.Event
-	shadow   func(id uint64, e ent)                // tests: every entry as committed
-	shadowFz func(id uint64, trs []fsm.Transition) // tests: transitions as frozen
-	shadowC  func(c *fsm.Conn)                     // tests: every Conn of a batch, after it
+	ords []int
+	pend []fsm.Event
+	// onCommit, set by tests only, sees every entry as it is committed
+	// (TestIndexDerived checks the index against them).
+	onCommit func(id uint64, e ent)
 }
 
 // packetStore reads a segment's packet fields again, at an offset.
@@ -303,13 +303,6 @@ func (s *Session) record(evs []fsm.Event, seg *fsm.Segment) {
 		}
 	}
 	flush()
-	if s.shadowC != nil {
-		for i := range evs {
-			if evs[i].Kind != fsm.KindEnd {
-				s.shadowC(evs[i].Conn)
-			}
-		}
-	}
 }
 
 // begin starts building the next step. The caller fills it and commits.
@@ -501,8 +494,8 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 			s.fold(r, &s.pend[i])
 		}
 	}
-	if s.shadow != nil {
-		s.shadow(c.ID, e)
+	if s.onCommit != nil {
+		s.onCommit(c.ID, e)
 	}
 }
 
