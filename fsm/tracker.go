@@ -237,16 +237,11 @@ type Tracker struct {
 	tw     timerQueue // TIME_WAIT expiries
 	linger timerQueue // ends of fully closed connections
 
-	// The segment being processed, copied into every event it causes.
+	// The template of the events being reported: the segment being
+	// processed (or the timer firing, the connection ending), copied into
+	// every event it causes. What the rules learn of a segment is passed
+	// to them (seg), not kept here.
 	cur Event
-	// noBook is set by a rule that keeps the segment out of the sequence
-	// bookkeeping (a SYN with a new ISN that Linux answers with a
-	// challenge ACK belongs to no connection's numbers).
-	noBook bool
-	// resent: the segment's bytes were all seen before (dataNotes).
-	resent bool
-	// prevPkt is the connection's packet before the one being processed.
-	prevPkt uint64
 
 	// Every connection not yet ended holds a slot, by which its timers
 	// name it, live or frozen (freeze.go); free lists the slots of the
