@@ -356,6 +356,7 @@ type withdrawn struct {
 type copyTr struct {
 	packet, withdrawnBy uint64
 	t                   int64
+	step                int // the Index of the step that carries it, -1 none (Step.ChangesAt)
 	ep                  fsm.Role
 	from, to            fsm.State
 	conf                fsm.Confidence
@@ -487,10 +488,14 @@ func (s *Session) addChanges(r *connRec, pos int, trs []fsm.Transition, ords []i
 		r.nder += uint32(len(trs))
 	} else {
 		if fz.trs() == nil {
-			s.copyTransitions(fz, s.transitions(r, n))
+			s.keepAll(r)
+		}
+		at := -1
+		if pos >= 0 {
+			at = r.stepAt(pos)
 		}
 		for _, t := range trs {
-			fz.rare.trs = append(fz.rare.trs, copyTr{packet: t.Packet, t: t.Time.UnixNano(),
+			fz.rare.trs = append(fz.rare.trs, copyTr{packet: t.Packet, t: t.Time.UnixNano(), step: at,
 				ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)})
 		}
 	}
@@ -530,11 +535,12 @@ func (s *Session) fold(r *connRec, ev *fsm.Event) {
 	}
 }
 
-// copyTransitions keeps trs themselves in fz, compact.
-func (s *Session) copyTransitions(fz *connCopy, trs []fsm.Transition) {
+// copyTransitions keeps trs themselves in fz, compact; steps[i] is the
+// Index of the step that carries trs[i] (-1: none).
+func (s *Session) copyTransitions(fz *connCopy, trs []fsm.Transition, steps []int) {
 	kept := make([]copyTr, len(trs))
 	for i, t := range trs {
-		kept[i] = copyTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(),
+		kept[i] = copyTr{packet: t.Packet, withdrawnBy: t.WithdrawnBy, t: t.Time.UnixNano(), step: steps[i],
 			ep: t.Endpoint, from: t.From, to: t.To, conf: t.Confidence, reason: s.reasonIndex(t.Reason)}
 	}
 	fz.rareOf().trs, fz.rare.wd, fz.rare.conf = kept, nil, nil
@@ -544,6 +550,19 @@ func (s *Session) copyTransitions(fz *connCopy, trs []fsm.Transition) {
 
 // transitions returns the first n transitions of connection r's copy.
 func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
+	return s.appendTransitions(r, n, nil)
+}
+
+// transitionsAt is transitions with the Index of the step that carries
+// each (-1: none).
+func (s *Session) transitionsAt(r *connRec, n int) ([]fsm.Transition, []int) {
+	steps := make([]int, 0, n)
+	return s.appendTransitions(r, n, &steps), steps
+}
+
+// appendTransitions returns the first n transitions of r's copy, and
+// appends the Index of the step of each to steps unless it is nil.
+func (s *Session) appendTransitions(r *connRec, n int, steps *[]int) []fsm.Transition {
 	fz := &r.fz
 	out := make([]fsm.Transition, 0, n)
 	loc := s.firstTime(fz).Location()
@@ -551,13 +570,17 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 		for _, t := range trs[:n] {
 			out = append(out, fsm.Transition{Packet: t.packet, Time: time.Unix(0, t.t).In(loc), Endpoint: t.ep,
 				From: t.from, To: t.to, Reason: s.reasons[t.reason], Confidence: t.conf, WithdrawnBy: t.withdrawnBy})
+			if steps != nil {
+				*steps = append(*steps, t.step)
+			}
 		}
 		return out
 	}
 	var buf [atMax]uint32
 	for _, k := range fz.trAt(&buf) {
-		rec, ch := s.recLocked(r.stepAt(int(k)))
-		t := time.Unix(0, s.tAt(r.stepAt(int(k)))).In(loc)
+		idx := r.stepAt(int(k))
+		rec, ch := s.recLocked(idx)
+		t := time.Unix(0, s.tAt(idx)).In(loc)
 		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
 			if len(out) == n {
 				break
@@ -565,6 +588,9 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 			if !d.note {
 				out = append(out, fsm.Transition{Packet: ch.packetOf(rec), Time: t, Endpoint: d.ep,
 					From: d.from, To: d.to, Reason: s.reasons[d.reason], Confidence: fz.conf(len(out))})
+				if steps != nil {
+					*steps = append(*steps, idx)
+				}
 			}
 		}
 		if len(out) == n {
@@ -583,11 +609,18 @@ func (s *Session) transitions(r *connRec, n int) []fsm.Transition {
 }
 
 // keepTransitions copies the transitions of connection r's copy from its
-// steps before one of them is dropped.
+// steps before one of them is dropped: from then on they are kept
+// themselves (a copy without transitions has nothing to keep).
 func (s *Session) keepTransitions(r *connRec) {
-	fz := &r.fz
-	if fz.trs() != nil || fz.ntr() == 0 {
+	if r.fz.trs() != nil || r.fz.ntr() == 0 {
 		return
 	}
-	s.copyTransitions(fz, s.transitions(r, fz.ntr()))
+	s.keepAll(r)
+}
+
+// keepAll makes r's copy keep its transitions themselves (rare.trs),
+// from now on.
+func (s *Session) keepAll(r *connRec) {
+	trs, steps := s.transitionsAt(r, r.fz.ntr())
+	s.copyTransitions(&r.fz, trs, steps)
 }

@@ -106,7 +106,48 @@ func (s *Session) ConnSteps(id uint64, i, max int) []Step {
 			out = append(out, st)
 		}
 	}
+	s.setChangesAt(r, out)
 	return out
+}
+
+// setChangesAt sets the ChangesAt of steps, some of r's in order: where
+// their changes are in r's transitions. While they are its steps'
+// changes (trAt), a step's first ordinal is the count of the changes of
+// the steps before it; once kept themselves, each says its step.
+func (s *Session) setChangesAt(r *connRec, steps []Step) {
+	fz := &r.fz
+	k := 0 // in steps
+	next := func(idx, o int) {
+		for k < len(steps) && steps[k].Index < idx {
+			k++
+		}
+		if k < len(steps) && steps[k].Index == idx && len(steps[k].Changes) > 0 {
+			steps[k].ChangesAt = o + 1
+		}
+	}
+	if trs := fz.trs(); trs != nil {
+		for o := range trs {
+			if st := trs[o].step; st >= 0 && (o == 0 || trs[o-1].step != st) {
+				next(st, o)
+			}
+		}
+		return
+	}
+	var buf [atMax]uint32
+	o := 0
+	for _, p := range fz.trAt(&buf) {
+		idx := r.stepAt(int(p))
+		next(idx, o)
+		rec, ch := s.recLocked(idx)
+		if rec == nil {
+			return
+		}
+		for _, d := range ch.dets[rec.det : rec.det+uint32(rec.ndet)] {
+			if !d.note {
+				o++
+			}
+		}
+	}
 }
 
 func max0(n int) int {
