@@ -116,6 +116,10 @@ func (s *Session) ConnSteps(id uint64, i, max int) []Step {
 // the steps before it; once kept themselves, each says its step.
 func (s *Session) setChangesAt(r *connRec, steps []Step) {
 	fz := &r.fz
+	if fz.ntr() == 0 || len(steps) == 0 {
+		return
+	}
+	lastIdx := steps[len(steps)-1].Index
 	k := 0 // in steps
 	next := func(idx, o int) {
 		for k < len(steps) && steps[k].Index < idx {
@@ -127,7 +131,11 @@ func (s *Session) setChangesAt(r *connRec, steps []Step) {
 	}
 	if trs := fz.trs(); trs != nil {
 		for o := range trs {
-			if st := trs[o].step; st >= 0 && (o == 0 || trs[o-1].step != st) {
+			st := trs[o].step
+			if st > lastIdx {
+				return
+			}
+			if st >= 0 && (o == 0 || trs[o-1].step != st) {
 				next(st, o)
 			}
 		}
@@ -137,6 +145,9 @@ func (s *Session) setChangesAt(r *connRec, steps []Step) {
 	o := 0
 	for _, p := range fz.trAt(&buf) {
 		idx := r.stepAt(int(p))
+		if idx > lastIdx {
+			return
+		}
 		next(idx, o)
 		rec, ch := s.recLocked(idx)
 		if rec == nil {
