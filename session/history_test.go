@@ -15,7 +15,7 @@ import (
 )
 
 // TestChangesAt: every step ConnSteps returns says where its changes are
-// in the connection's transitions (Step.ChangesAt), and they are there:
+// in the connection's transitions (Step.ChangesAt, ViewAt), and they are there:
 // on every capture, as the TUI runs the tracker (freezing) and with the
 // oldest steps dropped.
 func TestChangesAt(t *testing.T) {
@@ -43,7 +43,7 @@ func TestChangesAt(t *testing.T) {
 		last := s.Len() - 1
 		ids, _ := s.Match(session.ConnFilter{}, 0)
 		for _, id := range ids {
-			c, ok := s.ConnAt(id, last)
+			c, ok := s.ViewAt(id, last)
 			if !ok {
 				continue
 			}

@@ -42,10 +42,65 @@ func (s *Session) First() int {
 	return s.base
 }
 
-// ConnAt returns connection id as it was after step i: its states,
+// ConnView is a connection as it was after a step, as the session keeps
+// it (folded from the tracker's events): not the tracker's fsm.Conn,
+// whose private state (sequence tracking, Zeek's) a copy cannot have.
+// Transitions end at the step, with their confidence and WithdrawnBy as
+// known now; the slices are shared and must not be modified.
+type ConnView struct {
+	ID                      uint64
+	Client, Server          netip.AddrPort
+	VLAN                    uint32
+	JoinedLate              bool
+	State                   [2]fsm.State // of [fsm.Client] and [fsm.Server] after the step
+	FirstPacket, LastPacket uint64
+	FirstTime, LastTime     time.Time
+	Packets, Bytes          [2]uint64
+	Transitions             []fsm.Transition
+	Notes                   []fsm.Note
+}
+
+// Addr returns the address of the endpoint playing role r.
+func (v *ConnView) Addr(r fsm.Role) netip.AddrPort {
+	if r == fsm.Client {
+		return v.Client
+	}
+	return v.Server
+}
+
+// Duration is the time from the first to the last packet.
+func (v *ConnView) Duration() time.Duration { return v.LastTime.Sub(v.FirstTime) }
+
+// Path returns the corrected path: the transitions that stand, in order.
+func (v *ConnView) Path() []fsm.Transition {
+	c := fsm.Conn{Transitions: v.Transitions}
+	return c.Path()
+}
+
+// Conn returns v as an fsm.Conn, for code that takes one: its exported
+// fields only (History, ConnState and ISN of the result are empty).
+func (v *ConnView) Conn() fsm.Conn {
+	return fsm.Conn{ID: v.ID, Client: v.Client, Server: v.Server, VLAN: v.VLAN, JoinedLate: v.JoinedLate,
+		State: v.State, FirstPacket: v.FirstPacket, LastPacket: v.LastPacket, FirstTime: v.FirstTime, LastTime: v.LastTime,
+		Packets: v.Packets, Bytes: v.Bytes, Transitions: v.Transitions, Notes: v.Notes}
+}
+
+// ConnAt returns connection id as it was after step i, as an fsm.Conn
+// (ViewAt(id, i).Conn(), for the callers that take one): its states,
 // counters, transitions and notes as of then. ok is false if the
 // connection is unknown or had no step at or before i.
 func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
+	v, ok := s.ViewAt(id, i)
+	if !ok {
+		return c, false
+	}
+	return v.Conn(), true
+}
+
+// ViewAt returns connection id as it was after step i: its states,
+// counters, transitions and notes as of then. ok is false if the
+// connection is unknown or had no step at or before i.
+func (s *Session) ViewAt(id uint64, i int) (c ConnView, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r := s.conn(id)
@@ -56,29 +111,23 @@ func (s *Session) ConnAt(id uint64, i int) (c fsm.Conn, ok bool) {
 	if k < 0 {
 		return c, false
 	}
-	ev := s.entAt(r, k)
-	e := &ev
-	// Only exported fields: the tracker's private ones are as of now.
-	// History() and ConnState() of the copy are empty: use RowOf.
-	ntr, nnotes := int(e.ntr), int(e.nnotes)
-	{
-		fz := &r.fz
-		c = fsm.Conn{
-			ID: r.id, Client: fz.client(), Server: fz.server(), VLAN: r.vlan,
-			JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket(), FirstTime: s.firstTime(fz),
-		}
-		ntr, nnotes = min(ntr, fz.ntr()), min(nnotes, len(fz.notes()))
-		if ntr > 0 {
-			c.Transitions = s.transitions(r, ntr)
-		}
-		if nnotes > 0 {
-			c.Notes = fz.notes()[:nnotes:nnotes]
-		}
+	e := s.entAt(r, k)
+	fz := &r.fz
+	c = ConnView{
+		ID: r.id, Client: fz.client(), Server: fz.server(), VLAN: r.vlan,
+		JoinedLate: fz.joinedLate(), FirstPacket: fz.firstPacket(), FirstTime: s.firstTime(fz),
+	}
+	ntr, nnotes := min(int(e.ntr), fz.ntr()), min(int(e.nnotes), len(fz.notes()))
+	if ntr > 0 {
+		c.Transitions = s.transitions(r, ntr)
+	}
+	if nnotes > 0 {
+		c.Notes = fz.notes()[:nnotes:nnotes]
 	}
 	c.State = e.states
 	c.Packets = [2]uint64{uint64(e.pkts[0]), uint64(e.pkts[1])}
 	c.Bytes = e.bytes
-	c.LastTime = time.Unix(0, s.entTime(r, e)).In(c.FirstTime.Location())
+	c.LastTime = time.Unix(0, s.entTime(r, &e)).In(c.FirstTime.Location())
 	if rec, ch := s.recLocked(e.step); rec != nil && ch.packetOf(rec) != 0 {
 		c.LastPacket = ch.packetOf(rec)
 	}
