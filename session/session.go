@@ -447,11 +447,14 @@ func (s *Session) commit(st *Step, c *fsm.Conn, isSeg bool) {
 	}
 	var e ent
 	if isSeg {
+		// The segment's counters and Zeek history as the tracker has
+		// them during its event; the transitions and notes as the fold
+		// counts them once this step's are in.
 		e = ent{
 			pkts:   [2]uint32{uint32(c.Packets[0]), uint32(c.Packets[1])},
 			bytes:  c.Bytes,
-			ntr:    uint32(len(c.Transitions)),
-			nnotes: uint32(len(c.Notes)),
+			ntr:    uint32(r.fz.ntr() + len(st.Changes)),
+			nnotes: uint32(min(len(r.fz.notes())+len(st.Notes), fsm.MaxNotes)),
 			hist:   uint16(len(c.History())),
 		}
 	} else if len(r.steps) > 0 {
