@@ -35,7 +35,7 @@ func CollectConn(ctx context.Context, src session.Source, cfg session.Config, id
 	err := s.Run(ctx, src, session.RunOptions{})
 	info := s.Info()
 	var c Collected
-	ids, _ := s.Match(session.Filter{}, 0) // every held ID, in order
+	ids, _ := s.Match(session.ConnFilter{}, 0) // every held ID, in order
 	c.Held = len(ids)
 	if len(ids) > 0 {
 		c.First, c.Last = ids[0], ids[len(ids)-1]

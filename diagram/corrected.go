@@ -13,26 +13,20 @@ import (
 // which roles a step corrected (it carries a revision for them, or a
 // corrected transition was placed on it). With nothing withdrawn, steps
 // are returned as they are. steps is never modified.
+//
+// A step's changes are found in conn.Transitions by their ordinals
+// (Step.ChangesAt, which Session.ConnSteps sets); the changes of a step
+// without them (made by hand) are matched to the first transition not
+// yet matched with the same packet, endpoint, edge and reason.
 func Corrected(conn *fsm.Conn, steps []session.Step) (out []session.Step, marks map[int][2]bool) {
-	type key struct {
-		pkt      uint64
-		who      fsm.Role
-		from, to fsm.State
-		reason   fsm.Reason
-	}
-	keyOf := func(t *fsm.Transition) key { return key{t.Packet, t.Endpoint, t.From, t.To, t.Reason} }
-	withdrawn := map[key]int{}
-	standing := map[key]int{}
 	var affected [2]bool
+	withdrawn := false
 	for i := range conn.Transitions {
-		t := &conn.Transitions[i]
-		if t.WithdrawnBy != 0 {
-			withdrawn[keyOf(t)]++
+		if t := &conn.Transitions[i]; t.WithdrawnBy != 0 {
+			withdrawn = true
 			if t.Endpoint <= fsm.Server {
 				affected[t.Endpoint] = true
 			}
-		} else {
-			standing[keyOf(t)]++
 		}
 	}
 	marks = map[int][2]bool{}
@@ -48,25 +42,25 @@ func Corrected(conn *fsm.Conn, steps []session.Step) (out []session.Step, marks 
 			mark(steps[i].Index, rv.Endpoint)
 		}
 	}
-	if len(withdrawn) == 0 {
+	if !withdrawn {
 		if len(marks) == 0 {
 			marks = nil
 		}
 		return steps, marks
 	}
-	before, _ := initial(steps) // the first change's From, per role
+	before, _ := initial(steps)                 // the first change's From, per role
+	used := make([]bool, len(conn.Transitions)) // on a step
 	out = make([]session.Step, len(steps))
 	for i := range steps {
 		out[i] = steps[i]
 		out[i].Changes = nil
-		for _, c := range steps[i].Changes {
-			k := keyOf(&c)
-			switch {
-			case withdrawn[k] > 0:
-				withdrawn[k]--
-				continue
-			case standing[k] > 0:
-				standing[k]--
+		for k, c := range steps[i].Changes {
+			o := ordinal(conn, &steps[i], k, used)
+			if o >= 0 {
+				used[o] = true
+				if conn.Transitions[o].WithdrawnBy != 0 {
+					continue
+				}
 			}
 			out[i].Changes = append(out[i].Changes, c)
 		}
@@ -74,12 +68,10 @@ func Corrected(conn *fsm.Conn, steps []session.Step) (out []session.Step, marks 
 	// The corrected transitions no step carries yet go to the step of
 	// their packet (a timer's to the timer step at its time), else to the
 	// last step before it.
-	for _, t := range conn.Path() {
-		k := keyOf(&t)
-		if standing[k] == 0 {
+	for o, t := range conn.Transitions {
+		if t.WithdrawnBy != 0 || used[o] {
 			continue
 		}
-		standing[k]--
 		at := -1
 		for i := range out {
 			s := &out[i]
@@ -115,4 +107,24 @@ func Corrected(conn *fsm.Conn, steps []session.Step) (out []session.Step, marks 
 		}
 	}
 	return out, marks
+}
+
+// ordinal returns the index in conn.Transitions of change k of st, or -1
+// if it is not there: from st.ChangesAt, or else the first transition not
+// used yet with the change's packet, endpoint, edge and reason.
+func ordinal(conn *fsm.Conn, st *session.Step, k int, used []bool) int {
+	if st.ChangesAt > 0 {
+		if o := st.ChangesAt - 1 + k; o < len(conn.Transitions) {
+			return o
+		}
+		return -1
+	}
+	c := &st.Changes[k]
+	for o := range conn.Transitions {
+		t := &conn.Transitions[o]
+		if !used[o] && t.Packet == c.Packet && t.Endpoint == c.Endpoint && t.From == c.From && t.To == c.To && t.Reason == c.Reason {
+			return o
+		}
+	}
+	return -1
 }

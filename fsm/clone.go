@@ -72,6 +72,7 @@ func (c *Conn) clone() *Conn {
 		d.Revisions = make([]Revision, len(c.Revisions))
 		for i, r := range c.Revisions {
 			r.Believed = append([]State(nil), r.Believed...)
+			r.Withdrawn = append([]int(nil), r.Withdrawn...)
 			d.Revisions[i] = r
 		}
 	}

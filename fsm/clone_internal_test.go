@@ -13,10 +13,10 @@ func TestCloneKnowsEveryReference(t *testing.T) {
 	known := map[string]bool{
 		"Tracker.conns": true, "Tracker.evs": true, "Tracker.tw": true, "Tracker.linger": true, "Tracker.cur": true, "Tracker.cache": true, "cacheEntry.c": true,
 		"timerQueue.q":  true,
-		"Tracker.slots": true, "slot.c": true, "Tracker.free": true, "frozen.tab": true, "frozen.reasons": true,
-		"frozen.reasonIx": true, "frozen.locs": true, "frozen.buf": true, "frozen.pool": true, "reasonHit.p": true,
+		"Tracker.slots": true, "slot.c": true, "Tracker.free": true, "freezer.tab": true, "freezer.reasons": true,
+		"freezer.reasonIx": true, "freezer.locs": true, "freezer.buf": true, "freezer.pool": true, "reasonHit.p": true,
 		"Conn.Transitions": true, "Conn.Revisions": true, "Conn.Notes": true, "Conn.prev": true, "endpoint.ooo": true,
-		"zeekState.history": true, "zReassembler.blocks": true, "Revision.Believed": true,
+		"zeekState.history": true, "zReassembler.blocks": true, "Revision.Believed": true, "Revision.Withdrawn": true,
 		"Event.Conn": true, "Event.Revision": true,
 	}
 	seen := map[reflect.Type]bool{}

@@ -31,6 +31,43 @@ func (c Confidence) String() string {
 	return "unknown"
 }
 
+// Cause says why a transition's confidence changed after the fact (a
+// KindConfidence event).
+type Cause uint8
+
+const (
+	// CauseOwnSegment: the endpoint's own segment now shows what was
+	// Inferred (its ACK covers the FIN or SYN it took, or it sends what
+	// only the new state sends): Seen.
+	CauseOwnSegment Cause = iota + 1
+	// CauseFinProven: the peer's FIN is proven after the octets that
+	// might have held it, so the endpoint closed from ESTABLISHED as its
+	// FIN showed: an Assumed FIN_WAIT_1 becomes Seen.
+	CauseFinProven
+	// CauseFinUnanswered: the peer's FIN was sent again and again while
+	// the endpoint stayed silent (NoteFinUnanswered): what it was
+	// believed to receive after its last segment becomes Assumed.
+	CauseFinUnanswered
+	// CauseSilent: one direction only, the input ended and the endpoint
+	// sent nothing: what was Inferred from segments sent towards it
+	// becomes Assumed (Tracker.silentAssumed).
+	CauseSilent
+)
+
+func (c Cause) String() string {
+	switch c {
+	case CauseOwnSegment:
+		return "own-segment"
+	case CauseFinProven:
+		return "fin-proven"
+	case CauseFinUnanswered:
+		return "fin-unanswered"
+	case CauseSilent:
+		return "silent"
+	}
+	return "cause(?)"
+}
+
 // Revision records a belief that a later packet showed wrong: the
 // transitions of Endpoint from Packet on (their target states are
 // Believed) were withdrawn when packet CorrectedBy arrived, and the
@@ -39,6 +76,7 @@ type Revision struct {
 	Packet      uint64  // packet of the first withdrawn transition (0: a timer)
 	Endpoint    Role    // whose path was corrected
 	Believed    []State // the states it was believed to pass through, in order
+	Withdrawn   []int   // the ordinals (in Conn.Transitions) of the withdrawn transitions, one per Believed
 	CorrectedBy uint64  // the packet that showed the belief wrong
 	Reason      Reason  // why (a key, as for transitions)
 }

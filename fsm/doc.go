@@ -59,8 +59,18 @@
 // connections by slot, so freezing leaves their order, and the events,
 // unchanged. The price is a contract: a *Conn not yet ended is good only
 // until the next call, because the tracker may freeze it (and reuse the
-// struct). report.Run turns it on; the session, which keeps live *Conn,
-// does not.
+// struct). report.Run turns it on, and so does the TUI's session, which
+// keeps no *Conn between calls: it folds the events (History).
+//
+// # Events: the complete record
+//
+// Every change to a connection's public history is an event: a
+// KindTransition carries its ordinal in Conn.Transitions, a
+// KindConfidence names the ordinal whose confidence later evidence
+// changed (Was, Confidence, Cause), a KindRevision the ordinals it
+// withdraws (Revision.Withdrawn). History.Apply folds them into what the
+// Conn says, so that no reader has to read or diff a *Conn between
+// events (fsmtest.Histories checks it on every capture).
 //
 // Section numbers in comments refer to RFC 9293.
 package fsm

@@ -45,8 +45,15 @@ const (
 	// corrected path resumes from (the From of the first withdrawn
 	// transition), Reason the revision's reason. It is not a TCP
 	// transition: the corrected transitions, if any, follow as
-	// KindTransition events leaving New.
+	// KindTransition events leaving New. Ordinal is the first withdrawn
+	// transition's, Revision.Withdrawn lists them all.
 	KindRevision
+	// KindConfidence reports that later evidence changed how an earlier
+	// transition is known: Ordinal names it (its index in
+	// Conn.Transitions), Was and Confidence are its old and new
+	// Confidence, Cause says why; Endpoint, Old, New and Reason repeat
+	// the transition's. No state changes.
+	KindConfidence
 )
 
 func (k Kind) String() string {
@@ -61,6 +68,8 @@ func (k Kind) String() string {
 		return "end"
 	case KindRevision:
 		return "revision"
+	case KindConfidence:
+		return "confidence"
 	}
 	return "kind(?)"
 }
@@ -84,8 +93,17 @@ type Event struct {
 	Old, New State  // KindTransition: from, to
 	Reason   Reason // why: a key the UI turns into a sentence
 
-	// Confidence of a KindTransition (see Confidence).
+	// Confidence of a KindTransition (see Confidence), the new one of a
+	// KindConfidence; Was is a KindConfidence's old one, Cause its why.
 	Confidence Confidence
+	Was        Confidence
+	Cause      Cause
+	// Ordinal is the index in Conn.Transitions of the transition a
+	// KindTransition appends or a KindConfidence changes, and of the
+	// first one a KindRevision withdraws: a connection's events name
+	// every change of its history, so that History rebuilds it from them
+	// alone.
+	Ordinal int
 	// Revision is set on KindRevision events only.
 	Revision *Revision
 

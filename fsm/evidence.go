@@ -11,7 +11,7 @@ import "time"
 // every sequence number before it): that X took the peer's FIN or SYN
 // (its own segment shows it: Seen), and segments of the peer the capture
 // lacks.
-func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
+func (t *Tracker) evidence(c *Conn, X Role, s *seg) {
 	if s.Flags&ACK == 0 || s.Flags&RST != 0 {
 		return
 	}
@@ -50,7 +50,7 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 			// X did close from ESTABLISHED, as its FIN showed.
 			x.closeMaybe = false
 			if i := c.byReason(X, ReasonActiveClose); i >= 0 && c.Transitions[i].Confidence == Assumed {
-				c.Transitions[i].Confidence = Seen
+				t.setConfidence(c, i, Seen, CauseFinProven)
 			}
 		}
 		if c.Packets[Y] == 0 && c.State[X] == FinWait1 {
@@ -72,27 +72,27 @@ func (t *Tracker) evidence(c *Conn, X Role, s *Segment) {
 		if !y.finTaken {
 			t.takeFIN(c, X, Seen)
 		} else {
-			c.confirm(X, finReasons...)
+			t.confirm(c, X, finReasons...)
 		}
 	}
 	if y.isnReal && y.iss.LessThan(ack) {
-		c.confirmOne(X, ReasonSynAckReceived)
+		t.confirmOne(c, X, ReasonSynAckReceived)
 	}
 	if s.Flags&SYN == 0 && c.State[X].Synchronized() {
 		// A handshake's last ACK is shown taken by anything but a
 		// SYN+ACK again: SYN_RECV sends nothing else.
-		c.confirmOne(X, ReasonHandshakeAck)
+		t.confirmOne(c, X, ReasonHandshakeAck)
 	}
 }
 
 // confirmOne is confirm for a single reason, without the variadic slice
 // and the closure of byReason: it runs on nearly every segment.
-func (c *Conn) confirmOne(r Role, why Reason) {
+func (t *Tracker) confirmOne(c *Conn, r Role, why Reason) {
 	for i := len(c.Transitions) - 1; i >= 0; i-- {
 		tr := &c.Transitions[i]
 		if tr.Endpoint == r && tr.WithdrawnBy == 0 && tr.Reason == why {
 			if tr.Confidence == Inferred {
-				tr.Confidence = Seen
+				t.setConfidence(c, i, Seen, CauseOwnSegment)
 			}
 			return
 		}
@@ -110,7 +110,7 @@ const atoMin = 40 * time.Millisecond
 // TIME_WAIT) is not in the packets. If the peer's FIN came later than a
 // round trip plus Linux's delayed-ACK timeout after X's, it had sent the
 // ACK alone first: FIN_WAIT_2, assumed. Either way a note says so.
-func (t *Tracker) closeOrderUnseen(c *Conn, X Role, s *Segment) {
+func (t *Tracker) closeOrderUnseen(c *Conn, X Role, s *seg) {
 	x := &c.ep[X]
 	if s.Time.Sub(x.finTime.time()) > c.rtt+atoMin {
 		t.set(c, X, FinWait2, ReasonAckNotSeen, Assumed)
@@ -124,7 +124,7 @@ func (t *Tracker) closeOrderUnseen(c *Conn, X Role, s *Segment) {
 // duplicate — Linux puts a fresh TSval on every retransmission, tail-loss
 // probes included — and changes nothing. Without timestamps a copy is
 // noted as undecidable and then taken as a retransmission.
-func (t *Tracker) duplicate(c *Conn, X Role, s *Segment) bool {
+func (t *Tracker) duplicate(c *Conn, X Role, s *seg) bool {
 	x := &c.ep[X]
 	sig := segSig{seq: s.Seq, ack: s.Ack, flags: s.Flags, len: s.Len, ts: s.Options.Timestamp, tsval: s.Options.TSval}
 	n := min(x.nrecent, len(x.recent))
@@ -152,7 +152,7 @@ func (t *Tracker) duplicate(c *Conn, X Role, s *Segment) bool {
 }
 
 // dataNotes annotates the payload of a segment without SYN or RST.
-func (t *Tracker) dataNotes(c *Conn, X Role, s *Segment) {
+func (t *Tracker) dataNotes(c *Conn, X Role, s *seg) {
 	Y := X.Peer()
 	x := &c.ep[X]
 	if s.Len == 0 {
@@ -168,7 +168,7 @@ func (t *Tracker) dataNotes(c *Conn, X Role, s *Segment) {
 		case s.Len == 1 && s.Seq == x.nxt-1:
 			t.note(c, X, NoteKeepAlive)
 			c.probes[X]++
-		case t.resent:
+		case s.resent:
 			t.note(c, X, NoteRetransmit)
 		default:
 			// Bytes before ones already seen, never seen themselves:
@@ -191,7 +191,7 @@ func (t *Tracker) dataNotes(c *Conn, X Role, s *Segment) {
 }
 
 // checkWrap notes the first time an endpoint's sequence numbers pass 2^32.
-func (t *Tracker) checkWrap(c *Conn, X Role, s *Segment) {
+func (t *Tracker) checkWrap(c *Conn, X Role, s *seg) {
 	x := &c.ep[X]
 	if x.wrapped || !x.nxtValid {
 		return
@@ -208,7 +208,7 @@ func (t *Tracker) checkWrap(c *Conn, X Role, s *Segment) {
 // tcp_reset_check): it must carry exactly RCV.NXT (in CLOSE_WAIT, CLOSING
 // and LAST_ACK also RCV.NXT-1). In the window but not exact, Linux
 // answers a challenge ACK and keeps the connection; outside, it drops it.
-func (t *Tracker) rstOK(c *Conn, e Role, s *Segment) bool {
+func (t *Tracker) rstOK(c *Conn, e Role, s *seg) bool {
 	X := e.Peer()
 	x, y := &c.ep[X], &c.ep[e]
 	ok := !x.nxtValid && !y.ackValid
@@ -233,7 +233,7 @@ func (t *Tracker) rstOK(c *Conn, e Role, s *Segment) bool {
 // socket would put there (Linux: its SND.NXT, or the ack it answers), so
 // that it shows X's state. A blind RST from elsewhere shows nothing about
 // X; its receiver judges it (rstOK).
-func (c *Conn) rstFits(X Role, s *Segment) bool {
+func (c *Conn) rstFits(X Role, s *seg) bool {
 	x, y := &c.ep[X], &c.ep[X.Peer()]
 	switch c.State[X] {
 	case Unknown, Listen, SynSent, Closed:
@@ -396,7 +396,7 @@ func (t *Tracker) finUnanswered(c *Conn) {
 		for i := range c.Transitions {
 			tr := &c.Transitions[i]
 			if tr.Endpoint == Y && tr.WithdrawnBy == 0 && tr.Packet > since && tr.Confidence == Inferred {
-				tr.Confidence = Assumed
+				t.setConfidence(c, i, Assumed, CauseFinUnanswered)
 			}
 		}
 		t.note(c, Y, NoteFinUnanswered)
@@ -438,7 +438,7 @@ func (t *Tracker) silentAssumed(c *Conn, S Role) {
 				}
 			}
 		}
-		tr.Confidence = Assumed
+		t.setConfidence(c, i, Assumed, CauseSilent)
 		after = true
 	}
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // TestFreezeKnowsEveryField fails when a type a record holds gains or
-// loses a field: encode and decode (freeze.go) must then learn it, or a
+// loses a field: encode and decode (record.go) must then learn it, or a
 // thawed connection would lose it. TestFreezeRoundTrip only notices a
 // new field the test streams happen to set.
 func TestFreezeKnowsEveryField(t *testing.T) {
@@ -25,7 +25,7 @@ func TestFreezeKnowsEveryField(t *testing.T) {
 		"zReassembler": "lastReassem trimSeq blocks skip",
 		"zBlock":       "seq upper",
 		"Transition":   "Packet Time Endpoint From To Confidence Reason WithdrawnBy",
-		"Revision":     "Packet Endpoint Believed CorrectedBy Reason",
+		"Revision":     "Packet Endpoint Believed Withdrawn CorrectedBy Reason",
 		"Note":         "Packet Endpoint Reason",
 	}
 	for _, v := range []any{Conn{}, endpoint{}, segSig{}, seqRange{}, zeekState{}, zEndpoint{}, zReassembler{}, zBlock{}, Transition{}, Revision{}, Note{}} {
@@ -35,7 +35,7 @@ func TestFreezeKnowsEveryField(t *testing.T) {
 			got = append(got, ty.Field(i).Name)
 		}
 		if want := strings.Fields(known[ty.Name()]); !slices.Equal(got, want) {
-			t.Errorf("%s's fields are now %v, freeze.go knows %v: teach encode and decode the change, then this list", ty.Name(), got, want)
+			t.Errorf("%s's fields are now %v, record.go knows %v: teach encode and decode the change, then this list", ty.Name(), got, want)
 		}
 	}
 	// The types of the fields encode packs by hand (State, Role, ...) in

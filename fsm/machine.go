@@ -14,20 +14,30 @@ package fsm
 //
 // Section numbers refer to RFC 9293; Linux functions to net/ipv4/.
 
+// seg is the segment being applied with what is learnt of it before the
+// rules run: the context every rule of machine.go and evidence.go is
+// handed, so that none reads per-segment state off the Tracker (whose
+// cur is only the template of the events the segment causes).
+type seg struct {
+	*Segment
+	resent  bool   // its bytes were all seen before (dataNotes)
+	prevPkt uint64 // the connection's packet before it (rstFromOpen asks what it answers)
+}
+
 // segment applies one segment from X to Y.
-func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
+func (t *Tracker) segment(c *Conn, raw *Segment, reused bool) {
+	s := &seg{Segment: raw}
 	X := c.roleOf(s.Src)
 	Y := X.Peer()
 	x, y := &c.ep[X], &c.ep[Y]
 	seq, ack := s.Seq, s.Ack
-	t.noBook = false
 
 	// A SYN with a new ISN reaching a synchronized endpoint starts
 	// nothing: Linux answers a challenge ACK (RFC 5961 §4,
 	// tcp_validate_incoming). Its numbers belong to no connection.
+	// It stays out of the sequence bookkeeping at the end too.
 	challenge := s.Flags&SYN != 0 && s.Flags&(ACK|RST) == 0 &&
 		c.State[Y].Synchronized() && c.State[Y] != TimeWait && !(x.isnKnown && seq == x.iss)
-	t.noBook = challenge
 
 	// Learn sequence bases before computing relative numbers. An RST
 	// teaches none: the refused connection's RST has seq 0.
@@ -50,12 +60,12 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	}
 	// Whether this segment's bytes were all seen before (a
 	// retransmission) or fill a hole (reordered): asked before it counts.
-	t.resent = s.Len > 0 && x.contigValid && seq.Add(s.Len).LessEq(x.contig)
+	s.resent = s.Len > 0 && x.contigValid && seq.Add(s.Len).LessEq(x.contig)
 	if s.Flags&(SYN|RST) == 0 {
 		x.extend(seq, seq.Add(s.Len))
 	}
 
-	t.prevPkt = c.LastPacket // rstFromOpen asks what s answers
+	s.prevPkt = c.LastPacket
 	c.lastFrom = X
 	c.LastPacket, c.LastTime = s.Packet, s.Time
 	c.Packets[X]++
@@ -72,7 +82,7 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	segIdx := len(t.evs)
 	t.evs = append(t.evs, t.cur) // KindSegment (zero), States filled in at the end
 
-	t.zeekObserve(c, X, s)
+	t.zeekObserve(c, X, raw)
 	if t.duplicate(c, X, s) {
 		x.seen = true
 		t.evs[segIdx].States = c.State
@@ -107,7 +117,7 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 	}
 
 	// Bookkeeping after the rules, which needed the old values.
-	if s.Flags&RST == 0 && !t.noBook {
+	if s.Flags&RST == 0 && !challenge {
 		end := seq.Add(s.SeqLen())
 		if !x.nxtValid || x.nxt.LessThan(end) {
 			x.nxt, x.nxtValid = end, true
@@ -137,7 +147,7 @@ func (t *Tracker) segment(c *Conn, s *Segment, reused bool) {
 
 // step asks the state of endpoint e what segment s shows about it: as its
 // sender (own) or as its receiver.
-func (t *Tracker) step(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) step(c *Conn, e Role, s *seg, own bool) {
 	switch c.State[e] {
 	case Unknown:
 		t.inUnknown(c, e, s, own)
@@ -168,7 +178,7 @@ func (t *Tracker) step(c *Conn, e Role, s *Segment, own bool) {
 
 // inUnknown: nothing was known of e yet; this segment is the first
 // evidence (UNKNOWN → any state is allowed).
-func (t *Tracker) inUnknown(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inUnknown(c *Conn, e Role, s *seg, own bool) {
 	switch {
 	case own && s.Flags&(RST|ACK) == RST|ACK && s.Seq == 0 && c.Packets[e.Peer()] == 0:
 		// The answer to a SYN the capture lacks (see below): nothing
@@ -202,7 +212,7 @@ func (t *Tracker) inUnknown(c *Conn, e Role, s *Segment, own bool) {
 
 // inClosed: no connection (§3.10.7.1). A CLOSED endpoint opens with a
 // SYN; anything else it sends or gets is a leftover.
-func (t *Tracker) inClosed(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inClosed(c *Conn, e Role, s *seg, own bool) {
 	if !own {
 		if s.Flags&RST != 0 {
 			t.note(c, e.Peer(), NoteRstAfterClose)
@@ -224,7 +234,7 @@ func (t *Tracker) inClosed(c *Conn, e Role, s *Segment, own bool) {
 
 // inListen: waiting for a SYN (§3.10.7.2). The LISTEN was assumed when a
 // SYN arrived; e's own segments can show that nothing listened.
-func (t *Tracker) inListen(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inListen(c *Conn, e Role, s *seg, own bool) {
 	p := e.Peer()
 	if !own {
 		switch {
@@ -274,7 +284,7 @@ func (t *Tracker) inListen(c *Conn, e Role, s *Segment, own bool) {
 
 // synSent records e's active open: SYN seq=x, CLOSED → SYN_SENT (the
 // course's first handshake).
-func (t *Tracker) synSent(c *Conn, e Role, s *Segment) {
+func (t *Tracker) synSent(c *Conn, e Role, s *seg) {
 	t.set(c, e, SynSent, ReasonSynSent, Seen)
 	if s.Len > 0 {
 		c.ep[e].synLen = s.Len
@@ -283,7 +293,7 @@ func (t *Tracker) synSent(c *Conn, e Role, s *Segment) {
 }
 
 // inSynSent: e sent its SYN and waits for SYN+ACK (§3.10.7.3).
-func (t *Tracker) inSynSent(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inSynSent(c *Conn, e Role, s *seg, own bool) {
 	me, p := &c.ep[e], e.Peer()
 	if own {
 		switch {
@@ -372,7 +382,7 @@ func (c *Conn) passiveOpen(e Role) bool {
 }
 
 // inSynRecv: e sent SYN+ACK and waits for the ACK of its SYN (§3.10.7.4).
-func (t *Tracker) inSynRecv(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inSynRecv(c *Conn, e Role, s *seg, own bool) {
 	me, p := &c.ep[e], e.Peer()
 	back := Closed
 	if c.passiveOpen(e) {
@@ -420,7 +430,7 @@ func (t *Tracker) inSynRecv(c *Conn, e Role, s *Segment, own bool) {
 }
 
 // inEstablished: the connection is open (§3.10.7.4).
-func (t *Tracker) inEstablished(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inEstablished(c *Conn, e Role, s *seg, own bool) {
 	me := &c.ep[e]
 	if !own {
 		t.peerRst(c, e, s)
@@ -461,7 +471,7 @@ func (t *Tracker) inEstablished(c *Conn, e Role, s *Segment, own bool) {
 	case s.Flags&FIN != 0:
 		// close() → FIN: ESTABLISHED → FIN_WAIT_1 (§3.10.4, the course's
 		// first wave of the teardown).
-		c.confirmOne(e, ReasonHandshakeAck)
+		t.confirmOne(c, e, ReasonHandshakeAck)
 		if p := &c.ep[e.Peer()]; p.finMaybe && !p.finSent && c.Packets[e.Peer()] == 0 && s.Flags&ACK != 0 && s.Ack == p.nxt {
 			// One direction: e's ACKs covered several octets of the
 			// peer the capture lacks, the last of which may have been
@@ -475,19 +485,26 @@ func (t *Tracker) inEstablished(c *Conn, e Role, s *Segment, own bool) {
 		}
 		t.closes(c, e, s)
 	case s.Len > 0:
-		c.confirmOne(e, ReasonHandshakeAck) // only an open connection sends data
+		t.confirmOne(c, e, ReasonHandshakeAck) // only an open connection sends data
 	}
+}
+
+// finInEstablished: the peer's FIN reaches e open: "enter the
+// CLOSE-WAIT state" (§3.10.7.4, eighth check; the second wave of the
+// teardown).
+func (t *Tracker) finInEstablished(c *Conn, e Role, conf Confidence) {
+	t.set(c, e, CloseWait, ReasonFinReceived, conf)
 }
 
 // rstFromOpen handles an RST that e sends while believed ESTABLISHED.
 // A bare RST (no ACK bit) whose seq is the ack e just received is Linux's
 // answer when no socket has the connection (tcp_v4_send_reset: seq =
 // incoming ack, no ACK): e never got to ESTABLISHED.
-func (t *Tracker) rstFromOpen(c *Conn, e Role, s *Segment) {
+func (t *Tracker) rstFromOpen(c *Conn, e Role, s *seg) {
 	me := &c.ep[e]
 	if s.Flags&ACK == 0 && s.Seq == me.iss.Add(1) && (!me.nxtValid || me.nxt == me.iss.Add(1)) {
 		if i := c.byReason(e, ReasonSynAckReceived, ReasonHandshakeAck); i >= 0 &&
-			c.Transitions[i].Confidence == Inferred && c.Transitions[i].Packet == t.prevPkt {
+			c.Transitions[i].Confidence == Inferred && c.Transitions[i].Packet == s.prevPkt {
 			// When the socket went away (connect() gave up, the request
 			// expired) no packet shows: before this RST, assumed.
 			t.revise(c, e, i, ReasonNoSocket)
@@ -509,7 +526,7 @@ func (t *Tracker) rstFromOpen(c *Conn, e Role, s *Segment) {
 // tcp_fin_timeout (a live socket's RST, tcp_send_active_reset, has ACK;
 // a TIME_WAIT would have acknowledged the peer's FIN). Its seq is the
 // ack of the peer's segment it answers, which covers e's FIN.
-func (t *Tracker) orphanRst(c *Conn, e Role, s *Segment) bool {
+func (t *Tracker) orphanRst(c *Conn, e Role, s *seg) bool {
 	me := &c.ep[e]
 	if s.Flags&ACK != 0 || !me.finSent || !me.finSeq.LessThan(s.Seq) {
 		return false
@@ -538,7 +555,7 @@ func (t *Tracker) orphanRst(c *Conn, e Role, s *Segment) bool {
 // peerRst takes an RST from e's peer: one that passes rstOK aborts e
 // (§3.10.7.4, second check: in a synchronized state a reset in the window
 // closes the connection). It reports whether s was an RST at all.
-func (t *Tracker) peerRst(c *Conn, e Role, s *Segment) bool {
+func (t *Tracker) peerRst(c *Conn, e Role, s *seg) bool {
 	if s.Flags&RST == 0 {
 		return false
 	}
@@ -549,7 +566,7 @@ func (t *Tracker) peerRst(c *Conn, e Role, s *Segment) bool {
 }
 
 // inFinWait1: e sent its FIN and waits for its ACK (§3.10.7.4).
-func (t *Tracker) inFinWait1(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inFinWait1(c *Conn, e Role, s *seg, own bool) {
 	if own {
 		if s.Flags&RST != 0 && !t.orphanRst(c, e, s) {
 			t.set(c, e, Closed, ReasonRstSent, Seen)
@@ -569,8 +586,24 @@ func (t *Tracker) inFinWait1(c *Conn, e Role, s *Segment, own bool) {
 	}
 }
 
+// finInFinWait1: the peer's FIN reaches e while its own waits for its
+// ACK. "If our FIN has been ACKed (perhaps in this segment), then enter
+// TIME-WAIT": the 3-segment close, the ACK riding on the FIN; otherwise
+// the FINs crossed: CLOSING (§3.10.7.4, eighth check).
+func (t *Tracker) finInFinWait1(c *Conn, e Role, conf Confidence) {
+	me, p := &c.ep[e], &c.ep[e.Peer()]
+	if me.closeAssumed {
+		conf = Assumed // closeOrderUnseen: which edge is not in the packets
+	}
+	if p.finHasAck && me.finAcked(p.finAck) {
+		t.set(c, e, TimeWait, ReasonFinAndAck, conf)
+	} else {
+		t.set(c, e, Closing, ReasonSimultaneousClose, conf)
+	}
+}
+
 // inFinWait2: e's FIN is acknowledged; it waits for the peer's FIN.
-func (t *Tracker) inFinWait2(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inFinWait2(c *Conn, e Role, s *seg, own bool) {
 	me := &c.ep[e]
 	if !own {
 		t.peerRst(c, e, s)
@@ -590,8 +623,17 @@ func (t *Tracker) inFinWait2(c *Conn, e Role, s *Segment, own bool) {
 	}
 }
 
+// finInFinWait2: the peer's FIN reaches e, whose own FIN is
+// acknowledged: "enter the TIME-WAIT state" (§3.10.7.4, eighth check;
+// Linux tcp_fin, the 4-segment close's last wave). Here is where
+// FIN_WAIT_2 → TIME_WAIT is decided; takeFIN calls it once the FIN is
+// taken in sequence order.
+func (t *Tracker) finInFinWait2(c *Conn, e Role, conf Confidence) {
+	t.set(c, e, TimeWait, ReasonFinInFinWait2, conf)
+}
+
 // inCloseWait: e took the peer's FIN and waits for its own close().
-func (t *Tracker) inCloseWait(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inCloseWait(c *Conn, e Role, s *seg, own bool) {
 	if !own {
 		t.peerRst(c, e, s)
 		return
@@ -622,21 +664,21 @@ func (t *Tracker) inCloseWait(c *Conn, e Role, s *Segment, own bool) {
 
 // inClosing: the FINs crossed; e waits for the ACK of its own. "If the
 // ACK acknowledges our FIN, then enter the TIME-WAIT state."
-func (t *Tracker) inClosing(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inClosing(c *Conn, e Role, s *seg, own bool) {
 	t.awaitFinAck(c, e, s, own, TimeWait, ReasonClosingAcked)
 }
 
 // inLastAck: the passive closer waits for the ACK of its FIN. "If our FIN
 // is now acknowledged, delete the TCB, enter the CLOSED state" — no
 // TIME_WAIT for the passive closer.
-func (t *Tracker) inLastAck(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inLastAck(c *Conn, e Role, s *seg, own bool) {
 	t.awaitFinAck(c, e, s, own, Closed, ReasonLastAck)
 }
 
 // awaitFinAck is CLOSING and LAST_ACK alike: e's own RST closes it, a
 // valid RST from the peer aborts it, and the ACK of its FIN moves it to
 // acked (for why).
-func (t *Tracker) awaitFinAck(c *Conn, e Role, s *Segment, own bool, acked State, why Reason) {
+func (t *Tracker) awaitFinAck(c *Conn, e Role, s *seg, own bool, acked State, why Reason) {
 	switch {
 	case own && s.Flags&RST != 0:
 		t.set(c, e, Closed, ReasonRstSent, Seen)
@@ -649,7 +691,7 @@ func (t *Tracker) awaitFinAck(c *Conn, e Role, s *Segment, own bool, acked State
 
 // inTimeWait: the active closer waits 2MSL (§3.10.7.4, Linux
 // tcp_timewait_state_process).
-func (t *Tracker) inTimeWait(c *Conn, e Role, s *Segment, own bool) {
+func (t *Tracker) inTimeWait(c *Conn, e Role, s *seg, own bool) {
 	me, p := &c.ep[e], &c.ep[e.Peer()]
 	if !own {
 		if s.Flags&RST == 0 {
@@ -683,92 +725,6 @@ func (t *Tracker) inTimeWait(c *Conn, e Role, s *Segment, own bool) {
 		if c.State[e] == FinWait1 && s.Flags&ACK != 0 && p.finSent && p.finSeq.LessThan(s.Ack) {
 			t.set(c, e, Closing, ReasonSimultaneousClose, Seen)
 			p.finTaken = true
-		}
-	}
-}
-
-// closes records that e's FIN (this segment's) is sent.
-func (t *Tracker) closes(c *Conn, e Role, s *Segment) {
-	me := &c.ep[e]
-	me.finSent, me.finSeq = true, s.Seq.Add(s.Len)
-	me.finAck, me.finHasAck = s.Ack, s.Flags&ACK != 0
-	me.finTime = instantOf(s.Time)
-}
-
-// finFrom handles the FIN of a segment from X once the states have
-// reacted to the rest of it (§3.10.7.4, eighth check): the receiver takes
-// it in sequence order only.
-func (t *Tracker) finFrom(c *Conn, X Role, s *Segment, wasSent bool) {
-	Y := X.Peer()
-	x := &c.ep[X]
-	if !x.finSent {
-		return // the sender's state refused it (noted there)
-	}
-	if wasSent {
-		if s.Seq.Add(s.Len) != x.finSeq {
-			t.note(c, X, NoteUnexpectedFlags) // a second, different FIN
-			return
-		}
-		t.note(c, X, NoteFinRetransmit)
-		if c.State[Y] == TimeWait && x.finTaken {
-			// "Restart the 2 MSL time-out" (§3.10.7.4; Linux
-			// inet_twsk_reschedule), and acknowledge the FIN again.
-			t.startTimeWait(c, Y)
-			t.note(c, Y, NoteTimeWaitRestarted)
-		}
-	}
-	if x.finTaken {
-		return
-	}
-	if s.Flags&ACK == 0 {
-		// A synchronized receiver drops a segment without ACK
-		// (§3.10.7.4: "if the ACK bit is off drop the segment"); the
-		// retransmission, with ACK, is taken.
-		t.note(c, Y, NoteUnexpectedFlags)
-		return
-	}
-	if !c.reachable(X, x.finSeq) {
-		// Data before the FIN is missing: the receiver cannot take the
-		// FIN until the hole is filled (or its ACK shows it did).
-		x.finGap = true
-		t.note(c, Y, NoteFinOutOfOrder)
-		return
-	}
-	t.takeFIN(c, Y, Inferred)
-}
-
-// takeFIN moves e on receipt of its peer's FIN (§3.10.7.4, eighth check).
-func (t *Tracker) takeFIN(c *Conn, e Role, conf Confidence) {
-	me, p := &c.ep[e], &c.ep[e.Peer()]
-	switch c.State[e] {
-	case Established:
-		t.set(c, e, CloseWait, ReasonFinReceived, conf)
-	case FinWait1:
-		if me.closeAssumed {
-			conf = Assumed // closeOrderUnseen: which edge is not in the packets
-		}
-		if p.finHasAck && me.finAcked(p.finAck) {
-			// "If our FIN has been ACKed (perhaps in this segment), then
-			// enter TIME-WAIT": the 3-segment close, ACK riding on the FIN.
-			t.set(c, e, TimeWait, ReasonFinAndAck, conf)
-		} else {
-			t.set(c, e, Closing, ReasonSimultaneousClose, conf)
-		}
-	case FinWait2:
-		t.set(c, e, TimeWait, ReasonFinInFinWait2, conf)
-	default:
-		return // a listener or a closed socket ignores it (§3.10.7.2)
-	}
-	p.finTaken, p.finGap = true, false
-}
-
-// pendingFINs takes a FIN that waited for the data before it, once that
-// data is seen.
-func (t *Tracker) pendingFINs(c *Conn) {
-	for _, r := range []Role{Client, Server} {
-		p := &c.ep[r]
-		if p.finSent && !p.finTaken && p.finGap && p.finHasAck && c.reachable(r, p.finSeq) {
-			t.takeFIN(c, r.Peer(), Inferred)
 		}
 	}
 }

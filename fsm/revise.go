@@ -19,6 +19,7 @@ func (t *Tracker) revise(c *Conn, r Role, i int, why Reason) {
 	}
 	base := c.Transitions[i].From
 	var believed []State
+	var withdrawn []int
 	for j := i; j < len(c.Transitions); j++ {
 		tr := &c.Transitions[j]
 		if tr.Endpoint != r || tr.WithdrawnBy != 0 {
@@ -26,6 +27,7 @@ func (t *Tracker) revise(c *Conn, r Role, i int, why Reason) {
 		}
 		tr.WithdrawnBy = t.cur.Packet
 		believed = append(believed, tr.To)
+		withdrawn = append(withdrawn, j)
 	}
 	if len(believed) == 0 {
 		return
@@ -37,13 +39,14 @@ func (t *Tracker) revise(c *Conn, r Role, i int, why Reason) {
 	if p.finTaken && !c.tookFIN(r) {
 		p.finTaken = false
 	}
-	rv := &Revision{Packet: c.Transitions[i].Packet, Endpoint: r, Believed: believed, CorrectedBy: t.cur.Packet, Reason: why}
+	rv := &Revision{Packet: c.Transitions[i].Packet, Endpoint: r, Believed: believed, Withdrawn: withdrawn, CorrectedBy: t.cur.Packet, Reason: why}
 	c.Revisions = append(c.Revisions, *rv)
 	t.evs = append(t.evs, t.cur)
 	ev := &t.evs[len(t.evs)-1]
 	ev.Kind = KindRevision
 	ev.Conn = c
 	ev.Endpoint, ev.Old, ev.New, ev.Reason, ev.Confidence = r, old, base, why, 0
+	ev.Ordinal = withdrawn[0]
 	ev.Revision = rv
 	ev.States = c.State
 }
@@ -76,10 +79,30 @@ func (c *Conn) tookFIN(r Role) bool { return c.byReason(r, finReasons...) >= 0 }
 // confirm upgrades to Seen the last standing transition of r made for one
 // of the reasons, if it was only Inferred: r's own segment now shows it
 // (its ACK covers the FIN or SYN it took).
-func (c *Conn) confirm(r Role, why ...Reason) {
+func (t *Tracker) confirm(c *Conn, r Role, why ...Reason) {
 	if i := c.byReason(r, why...); i >= 0 && c.Transitions[i].Confidence == Inferred {
-		c.Transitions[i].Confidence = Seen
+		t.setConfidence(c, i, Seen, CauseOwnSegment)
 	}
+}
+
+// setConfidence changes how transition i of c is known, for cause why,
+// and reports it (KindConfidence). It is the only place a recorded
+// transition's confidence changes.
+func (t *Tracker) setConfidence(c *Conn, i int, to Confidence, why Cause) {
+	tr := &c.Transitions[i]
+	was := tr.Confidence
+	if was == to {
+		return
+	}
+	tr.Confidence = to
+	t.evs = append(t.evs, t.cur)
+	ev := &t.evs[len(t.evs)-1]
+	ev.Kind = KindConfidence
+	ev.Conn = c
+	ev.Endpoint, ev.Old, ev.New, ev.Reason = tr.Endpoint, tr.From, tr.To, tr.Reason
+	ev.Ordinal, ev.Was, ev.Confidence, ev.Cause = i, was, to, why
+	ev.Revision = nil
+	ev.States = c.State
 }
 
 // firstByReason returns the index of the first standing transition of r

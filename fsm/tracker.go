@@ -34,12 +34,14 @@ type Config struct {
 	// tracker froze is dead. It keeps the values it had, the tracker never
 	// updates it again, and the next event about that connection carries
 	// a new *Conn with the same ID. A reader that only keeps connections
-	// after their KindEnd (report.Run) can turn it on; one that keeps a
-	// *Conn of a live connection between calls (the session store) must
-	// not: the tracker also reuses the Conn it froze for the next
-	// connection it creates or thaws. So with Freeze, a *Conn not yet
-	// ended is only good until the next call to Observe or Advance. Off,
-	// the tracker behaves as if the feature did not exist.
+	// after their KindEnd (report.Run), or folds the events and reads a
+	// Conn only during its event (the session store, which the TUI runs
+	// with Freeze), can turn it on; one that keeps a *Conn of a live
+	// connection between calls must not: the tracker also reuses the Conn
+	// it froze for the next connection it creates or thaws. So with
+	// Freeze, a *Conn not yet ended is only good until the next call to
+	// Observe or Advance. Off, the tracker behaves as if the feature did
+	// not exist.
 	Freeze bool
 	// FreezeIdle is how many segments (of any connection) a connection
 	// must have gone without one of its own to be frozen; the tracker
@@ -52,9 +54,12 @@ type Config struct {
 	FreezeIdle int
 }
 
-// maxNotes bounds Conn.Notes: a long transfer with many retransmissions
-// keeps the first ones, which is enough to explain it.
-const maxNotes = 256
+// MaxNotes bounds Conn.Notes (and History.Notes): a long transfer with
+// many retransmissions keeps the first ones, which is enough to explain
+// it. Every note is still reported as an event.
+const MaxNotes = 256
+
+const maxNotes = MaxNotes
 
 // endpoint is what the observer knows of one endpoint's sending side.
 type endpoint struct {
@@ -232,23 +237,18 @@ type Tracker struct {
 	tw     timerQueue // TIME_WAIT expiries
 	linger timerQueue // ends of fully closed connections
 
-	// The segment being processed, copied into every event it causes.
+	// The template of the events being reported: the segment being
+	// processed (or the timer firing, the connection ending), copied into
+	// every event it causes. What the rules learn of a segment is passed
+	// to them (seg), not kept here.
 	cur Event
-	// noBook is set by a rule that keeps the segment out of the sequence
-	// bookkeeping (a SYN with a new ISN that Linux answers with a
-	// challenge ACK belongs to no connection's numbers).
-	noBook bool
-	// resent: the segment's bytes were all seen before (dataNotes).
-	resent bool
-	// prevPkt is the connection's packet before the one being processed.
-	prevPkt uint64
 
 	// Every connection not yet ended holds a slot, by which its timers
 	// name it, live or frozen (freeze.go); free lists the slots of the
 	// connections that ended, for reuse.
 	slots []slot
 	free  []uint32
-	frz   frozen // Config.Freeze: the frozen connections and their pacing
+	frz   freezer // Config.Freeze: the frozen connections and their pacing
 
 	// cache holds connCacheSize entries once Observe ran (a clone starts
 	// without); cacheGen counts the deletions from conns.
@@ -476,6 +476,7 @@ func (t *Tracker) set(c *Conn, r Role, to State, why Reason, conf Confidence) {
 	ev.Kind = KindTransition
 	ev.Conn = c
 	ev.Endpoint, ev.Old, ev.New, ev.Reason, ev.Confidence = r, from, to, why, conf
+	ev.Ordinal = len(c.Transitions) - 1
 	ev.Revision = nil
 	ev.States = c.State
 

@@ -13,14 +13,16 @@ import (
 // the compact record must lose nothing. If Step or fsm.Options gains a
 // field, extend stepRec (store, stepLocked) and this test.
 func TestStepRoundTrip(t *testing.T) {
-	if n := reflect.TypeOf(Step{}).NumField(); n != 19 {
-		t.Errorf("Step has %d fields, this test and stepRec know 19", n)
+	// ChangesAt is not a step's own: ConnSteps sets it from the
+	// connection (TestChangesAt).
+	if n := reflect.TypeOf(Step{}).NumField(); n != 20 {
+		t.Errorf("Step has %d fields, this test and stepRec know 20", n)
 	}
 	if n := reflect.TypeOf(fsm.Options{}).NumField(); n != 7 {
 		t.Errorf("fsm.Options has %d fields, stepRec knows 7", n)
 	}
 	if n := reflect.TypeOf(fsm.Transition{}).NumField(); n != 8 {
-		t.Errorf("fsm.Transition has %d fields, frozenTr knows 8", n)
+		t.Errorf("fsm.Transition has %d fields, copyTr knows 8", n)
 	}
 	s := New(Config{})
 	tm := time.Date(2026, 11, 30, 9, 0, 0, 123456789, time.UTC)
@@ -125,7 +127,7 @@ func TestIDFieldsRoundTrip(t *testing.T) {
 			conn.Client, conn.Server = netip.MustParseAddrPort(c.client), netip.MustParseAddrPort(c.server)
 		}
 		conn.FirstTime = c.first
-		var fz frozen
+		var fz connCopy
 		s.setIDFields(&fz, &conn)
 		if fz.client() != conn.Client || fz.server() != conn.Server || s.firstTime(&fz) != conn.FirstTime {
 			t.Errorf("%d: read back %v %v %v, want %v %v %v", i, fz.client(), fz.server(), s.firstTime(&fz),

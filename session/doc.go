@@ -44,10 +44,13 @@
 // from nothing: most short connections hold no entry at all. Any other
 // entry is derived by walking at most 31 records; an open connection
 // keeps its latest entry once it is 8 steps past the last full one.
-// What readers see of a connection is a compact copy of the tracker's
-// Conn, made at each of its steps: readers never touch a *Conn, which
-// the tracker changes between events and, with fsm.Config.Freeze,
-// freezes and reuses for another connection. The copy is part of the
+// What readers see of a connection is a compact copy of its history,
+// folded at each of its steps from the tracker's events (a transition's
+// ordinal places it, KindConfidence, KindRevision and KindNote change
+// it: fsm.History is the same fold, whole): readers never touch a
+// *Conn, which the tracker changes between events and, with
+// fsm.Config.Freeze (which the TUI turns on), freezes and reuses for
+// another connection. The copy is part of the
 // connection's record (connRec, 144 bytes with it, a size class),
 // found by ID in the session's list (no map); it keeps the addresses as
 // 16 bytes and a port each and the first time as Unix nanoseconds

@@ -19,7 +19,7 @@ func TestCompactFallbacks(t *testing.T) {
 		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14},
 		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
 	} {
-		var fz frozen
+		var fz connCopy
 		for _, p := range want {
 			fz.addTrAt(p)
 		}
@@ -38,8 +38,10 @@ func TestCompactFallbacks(t *testing.T) {
 			for i := range trs {
 				trs[i].Confidence = fsm.Confidence(i%int(top)) + 1
 			}
-			var fz frozen
-			fz.setConfs(trs)
+			var fz connCopy
+			for i := range trs {
+				fz.setConf(i, trs[i].Confidence)
+			}
 			for i := range trs {
 				if got := fz.conf(i); got != trs[i].Confidence {
 					t.Errorf("%d confidences up to %d: %d read back %d, want %d", n, top, i, got, trs[i].Confidence)
@@ -48,7 +50,7 @@ func TestCompactFallbacks(t *testing.T) {
 		}
 	}
 	for _, n := range []uint64{0, 1, math.MaxUint32, math.MaxUint32 + 1, math.MaxUint64} {
-		var fz frozen
+		var fz connCopy
 		fz.setFirstPacket(n)
 		if got := fz.firstPacket(); got != n {
 			t.Errorf("FirstPacket %d read back %d", n, got)
@@ -69,7 +71,7 @@ func TestCompactFallbacks(t *testing.T) {
 	for i := range histsMax + 10 {
 		hs = append(hs, strings.Repeat("d", i%30)+string(rune('A'+i%26)))
 	}
-	fzs := make([]frozen, len(hs))
+	fzs := make([]connCopy, len(hs))
 	for i, h := range hs {
 		s.setHistory(&fzs[i], "x")
 		s.setHistory(&fzs[i], h)

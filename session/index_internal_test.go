@@ -10,6 +10,7 @@ import (
 	"github.com/synfin/synfin/fsm"
 
 	"github.com/synfin/synfin/capture"
+	"github.com/synfin/synfin/capture/capturetest"
 	"github.com/synfin/synfin/session/sessiontest"
 )
 
@@ -67,12 +68,15 @@ func TestIndexDerived(t *testing.T) {
 	for _, max := range []int{0, chunkSize} {
 		s := New(Config{MaxSteps: max})
 		want := map[uint64][]ent{}
-		s.shadow = func(id uint64, e ent) { want[id] = append(want[id], e) }
-		trs := map[uint64][]fsm.Transition{}
-		s.shadowFz = func(id uint64, t []fsm.Transition) { trs[id] = t }
-		src := &sessiontest.Source{Segs: sessiontest.Many(3000)}
+		s.onCommit = func(id uint64, e ent) { want[id] = append(want[id], e) }
+		segs := sessiontest.Many(3000)
+		src := &sessiontest.Source{Segs: segs}
 		s.Run(context.Background(), src, RunOptions{})
-		check("sessiontest.Many", s, want, trs)
+		check("sessiontest.Many", s, want, endedTransitions(func(fn func(fsm.Segment)) {
+			for _, g := range segs {
+				fn(g)
+			}
+		}))
 		if max == 0 {
 			for _, f := range files {
 				src, err := capture.OpenFile(f)
@@ -81,15 +85,32 @@ func TestIndexDerived(t *testing.T) {
 				}
 				s := New(Config{})
 				want := map[uint64][]ent{}
-				s.shadow = func(id uint64, e ent) { want[id] = append(want[id], e) }
-				trs := map[uint64][]fsm.Transition{}
-				s.shadowFz = func(id uint64, t []fsm.Transition) { trs[id] = t }
+				s.onCommit = func(id uint64, e ent) { want[id] = append(want[id], e) }
 				t.Cleanup(func() { src.Close() })
 				s.Run(context.Background(), src, RunOptions{Reread: true})
-				check(filepath.Base(f), s, want, trs)
+				check(filepath.Base(f), s, want, endedTransitions(func(fn func(fsm.Segment)) { capturetest.EachSegment(t, f, fn) }))
 			}
 		}
 	}
+}
+
+// endedTransitions feeds the segments each gives to a tracker of its
+// own, as the session's is made, and returns every connection's
+// transitions as it ended: what the session's copy must hold once the
+// tracker let go of it.
+func endedTransitions(each func(func(fsm.Segment))) map[uint64][]fsm.Transition {
+	tr := fsm.NewTracker(fsm.Config{})
+	trs := map[uint64][]fsm.Transition{}
+	keep := func(evs []fsm.Event) {
+		for _, ev := range evs {
+			if ev.Kind == fsm.KindEnd {
+				trs[ev.Conn.ID] = slices.Clone(ev.Conn.Transitions)
+			}
+		}
+	}
+	each(func(g fsm.Segment) { keep(tr.Observe(g)) })
+	keep(tr.Flush())
+	return trs
 }
 
 // TestOpenCopy: what ConnAt shows of a connection the tracker still
@@ -107,19 +128,23 @@ func TestOpenCopy(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := New(Config{})
+		// A tracker beside the session's, fed the same segments: its
+		// Conns after each segment are what the session must show.
+		tr := fsm.NewTracker(fsm.Config{})
 		var want []fsm.Conn
-		s.shadowC = func(c *fsm.Conn) {
-			w := fsm.Conn{ID: c.ID, Client: c.Client, Server: c.Server, VLAN: c.VLAN, JoinedLate: c.JoinedLate,
-				FirstPacket: c.FirstPacket, FirstTime: c.FirstTime, Packets: c.Packets, Bytes: c.Bytes,
-				Transitions: slices.Clone(c.Transitions), Notes: slices.Clone(c.Notes)}
-			want = append(want, w)
-		}
 		for {
 			seg, err := src.Next()
 			if err != nil {
 				break
 			}
 			want = want[:0]
+			for _, ev := range tr.Observe(seg) {
+				if c := ev.Conn; ev.Kind != fsm.KindEnd {
+					want = append(want, fsm.Conn{ID: c.ID, Client: c.Client, Server: c.Server, VLAN: c.VLAN, JoinedLate: c.JoinedLate,
+						FirstPacket: c.FirstPacket, FirstTime: c.FirstTime, Packets: c.Packets, Bytes: c.Bytes,
+						Transitions: slices.Clone(c.Transitions), Notes: slices.Clone(c.Notes)})
+				}
+			}
 			s.Observe(seg)
 			for _, w := range want {
 				got, ok := s.ConnAt(w.ID, s.Len()-1)

@@ -321,7 +321,7 @@ func TestCursor(t *testing.T) {
 	}
 }
 
-func TestFilter(t *testing.T) {
+func TestConnFilter(t *testing.T) {
 	a := netip.MustParseAddrPort("192.168.1.10:51234")
 	b := netip.MustParseAddrPort("10.0.0.2:8080")
 	v6 := netip.MustParseAddrPort("[::1]:7788")
@@ -349,8 +349,8 @@ func TestFilter(t *testing.T) {
 		{"[red]", a, b, false},
 	}
 	for _, tt := range tests {
-		if got := ParseFilter(tt.expr).Match(tt.a, tt.b); got != tt.want {
-			t.Errorf("ParseFilter(%q).Match(%v, %v) = %v, want %v", tt.expr, tt.a, tt.b, got, tt.want)
+		if got := ParseConnFilter(tt.expr).Match(tt.a, tt.b); got != tt.want {
+			t.Errorf("ParseConnFilter(%q).Match(%v, %v) = %v, want %v", tt.expr, tt.a, tt.b, got, tt.want)
 		}
 	}
 }
@@ -360,15 +360,15 @@ func TestMatchAfter(t *testing.T) {
 	for id := uint64(1); id <= 5; id++ {
 		f.seg(id, fsm.Client, fsm.SYN, 0, "", nil, nil, false)
 	}
-	got, last := f.s.Match(ParseFilter("40002"), 0)
+	got, last := f.s.Match(ParseConnFilter("40002"), 0)
 	if !reflect.DeepEqual(got, []uint64{2}) || last != 5 {
 		t.Errorf("Match port 40002 = %v, %d; want [2], 5", got, last)
 	}
-	got, last = f.s.Match(ParseFilter("80"), 3)
+	got, last = f.s.Match(ParseConnFilter("80"), 3)
 	if !reflect.DeepEqual(got, []uint64{4, 5}) || last != 5 {
 		t.Errorf("Match port 80 after 3 = %v, %d", got, last)
 	}
-	got, last = f.s.Match(ParseFilter("80"), 5)
+	got, last = f.s.Match(ParseConnFilter("80"), 5)
 	if got != nil || last != 5 {
 		t.Errorf("Match after the last = %v, %d", got, last)
 	}

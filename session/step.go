@@ -30,6 +30,12 @@ type Step struct {
 	// Revisions are the earlier beliefs this step showed wrong (observer
 	// v2): the UI says so in words when it reaches this step.
 	Revisions []fsm.Revision
+	// ChangesAt says where Changes are in the connection's history: 1 +
+	// the ordinal of Changes[0] (its index in the Transitions of ConnAt,
+	// as of this step or later), Changes[k] being that ordinal + k. 0 when
+	// not known: a step read alone (Session.Step), or made by hand. Set by
+	// ConnSteps.
+	ChangesAt int
 
 	// Side is set on a step that records what a segment of another
 	// connection did to this one (a new SYN on the 4-tuple of a connection

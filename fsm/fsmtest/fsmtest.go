@@ -16,13 +16,18 @@ import (
 // in order of ID. It checks the event stream as it goes: every transition
 // event is a legal edge leaving the state the endpoint was in, and every
 // revision event's New state is where the next transition of that
-// endpoint starts.
+// endpoint starts; and after every call, folding each connection's events
+// (fsm.History) gives what its Conn says (Histories).
 func Run(t testing.TB, segs []fsm.Segment, cfg fsm.Config) []*fsm.Conn {
 	t.Helper()
 	tr := fsm.NewTracker(cfg)
 	var out []*fsm.Conn
 	state := map[*fsm.Conn]*[2]fsm.State{}
+	hs := NewHistories(cfg)
 	check := func(evs []fsm.Event) {
+		for _, err := range hs.Check(evs) {
+			t.Error(err)
+		}
 		for _, ev := range evs {
 			st := state[ev.Conn]
 			if st == nil {
