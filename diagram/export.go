@@ -70,6 +70,8 @@ func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.St
 			t.end = r.End
 		}
 		switch r.Kind {
+		case RowThen:
+			t.states, t.changed = rowStates(steps, r.Step, r.Then)
 		case RowFold:
 			var bytes uint64
 			for i := r.Step; i < r.End; i++ {
@@ -82,12 +84,12 @@ func texts(conn *fsm.Conn, steps []session.Step, opt Options) (initial [2]fsm.St
 			if r.Kind == RowSide {
 				t.label = opt.Lang.F(i18n.KeyLadderSide, i18n.Args{"n": s.Packet})
 			}
-			t.states, t.changed = s.States, l.changed(steps, r.Step)
+			t.states, t.changed = rowStates(steps, r.Step, 0)
 		default:
 			s := &steps[r.Step]
 			t.from = s.From
 			t.label, t.note = l.labels(s, 1000)
-			t.states, t.changed = s.States, l.changed(steps, r.Step)
+			t.states, t.changed = rowStates(steps, r.Step, 0)
 		}
 		rows = append(rows, t)
 	}
@@ -162,6 +164,7 @@ func SVG(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) error {
 			continue
 		case RowTimer, RowSide:
 			p(`<text x="%d" y="%d" text-anchor="middle" fill="#777" font-style="italic">%s</text>`+"\n", (cx+sx)/2, y+4, esc(r.label))
+		case RowThen: // the states only
 		default:
 			x1, x2 := cx, sx
 			if r.from == fsm.Server {
@@ -232,6 +235,7 @@ func Mermaid(w io.Writer, conn *fsm.Conn, steps []session.Step, opt Options) err
 			continue
 		case RowTimer, RowSide:
 			p("    Note over C,S: %s\n", merm(r.label))
+		case RowThen: // the states only
 		default:
 			text := r.label
 			if r.note != "" {

@@ -54,6 +54,11 @@ const (
 	RowTimer                  // a timer step: a state change without arrow
 	RowFold                   // a run of folded data segments
 	RowSide                   // a segment of another connection changed this one (Step.Side)
+	// RowThen continues the row above it: one step moved an endpoint
+	// twice (a FIN crossing the peer's: ESTABLISHED → FIN_WAIT_1 →
+	// CLOSING), and RFC 9293's Figure 5 has no edge for the two at once,
+	// so the middle state gets the row above and the next state this one.
+	RowThen
 )
 
 // Row is one row of the ladder below its two header lines.
@@ -61,6 +66,57 @@ type Row struct {
 	Kind RowKind
 	Step int // index in steps of the step shown (RowFold: the first one)
 	End  int // RowFold: one past the last step folded
+	// Then (RowThen) is which change of each endpoint in the step the row
+	// shows: 1 for the second, 2 for the third.
+	Then int
+}
+
+// Shown returns, per role, the state changes of steps[i] that the
+// ladder draws on the step's rows, in order: all of them, except a first
+// change the header already shows (see initial). The k-th change of a
+// role is drawn on the step's k-th row (0: the arrow's row, then RowThen
+// rows).
+func Shown(steps []session.Step, i int) [2][]fsm.Transition {
+	var out [2][]fsm.Transition
+	var hoisted [2]bool
+	if i == 0 {
+		_, hoisted = initial(steps)
+	}
+	for _, c := range steps[i].Changes {
+		if c.Endpoint > fsm.Server {
+			continue
+		}
+		if hoisted[c.Endpoint] {
+			hoisted[c.Endpoint] = false // the header shows this one
+			continue
+		}
+		out[c.Endpoint] = append(out[c.Endpoint], c)
+	}
+	return out
+}
+
+// stepRows is how many rows steps[i] takes: one, and one more for each
+// further change of the endpoint that changed most.
+func stepRows(steps []session.Step, i int) int {
+	sh := Shown(steps, i)
+	return max(1, len(sh[fsm.Client]), len(sh[fsm.Server]))
+}
+
+// rowStates returns the states row k of steps[i] writes, and for which
+// roles: the state after the role's k-th change; on the role's last row
+// the state the step ends in.
+func rowStates(steps []session.Step, i, k int) (st [2]fsm.State, show [2]bool) {
+	sh := Shown(steps, i)
+	for r := range sh {
+		if k >= len(sh[r]) {
+			continue
+		}
+		show[r], st[r] = true, sh[r][k].To
+		if k == len(sh[r])-1 {
+			st[r] = steps[i].States[r]
+		}
+	}
+	return st, show
 }
 
 // MinFold is the shortest run of data segments that is folded.
@@ -97,6 +153,9 @@ func Rows(steps []session.Step, fold bool, selected int) []Row {
 				k = RowSide
 			}
 			rows = append(rows, Row{Kind: k, Step: i})
+			for n := 1; n < stepRows(steps, i); n++ {
+				rows = append(rows, Row{Kind: RowThen, Step: i, Then: n})
+			}
 			i++
 			continue
 		}
@@ -116,7 +175,8 @@ func Rows(steps []session.Step, fold bool, selected int) []Row {
 	return rows
 }
 
-// RowOf returns the position in rows of the row showing step i, or -1.
+// RowOf returns the position in rows of the (first) row showing step i,
+// or -1.
 func RowOf(rows []Row, i int) int {
 	for k, r := range rows {
 		if r.Step == i || r.Kind == RowFold && i >= r.Step && i < r.End {
@@ -288,6 +348,10 @@ func (l *Ladder) Line(r Row, steps []session.Step, selected int) Line {
 		}
 		ln.Spans = append(ln.Spans, l.centre(t, ClassDim))
 		return ln
+	case RowThen:
+		ln.Spans = append(ln.Spans, l.stateSpans(rowStates(steps, r.Step, r.Then))...)
+		ln.Selected, ln.Lo, ln.Hi = r.Step == selected, l.cx+1, l.sx
+		return ln
 	case RowTimer, RowSide:
 		s := &steps[r.Step]
 		t := l.Lang.T(i18n.KeyLadderTimer)
@@ -298,7 +362,7 @@ func (l *Ladder) Line(r Row, steps []session.Step, selected int) Line {
 			}
 		}
 		ln.Spans = append(ln.Spans, l.centre(t, ClassDim))
-		ln.Spans = append(ln.Spans, l.stateSpans(s.States, l.changed(steps, r.Step))...)
+		ln.Spans = append(ln.Spans, l.stateSpans(rowStates(steps, r.Step, 0))...)
 		ln.Selected, ln.Lo, ln.Hi = r.Step == selected, l.cx+1, l.sx
 		return ln
 	}
@@ -327,39 +391,9 @@ func (l *Ladder) Line(r Row, steps []session.Step, selected int) Line {
 		}
 		ln.Spans = append(ln.Spans, Span{x + width(text) - 1, " ", ClassLabel})
 	}
-	ln.Spans = append(ln.Spans, l.stateSpans(s.States, l.changed(steps, r.Step))...)
+	ln.Spans = append(ln.Spans, l.stateSpans(rowStates(steps, r.Step, 0))...)
 	ln.Selected, ln.Lo, ln.Hi = r.Step == selected, l.cx+1, l.sx
 	return ln
-}
-
-// changed says, per role, whether step i changed that role's state in a
-// way the diagram shows on the step's row.
-func (l *Ladder) changed(steps []session.Step, i int) [2]bool {
-	var out [2]bool
-	var hoisted [2]bool
-	if i == 0 {
-		_, hoisted = initial(steps)
-	}
-	s := &steps[i]
-	for _, c := range s.Changes {
-		if c.Endpoint <= fsm.Server {
-			out[c.Endpoint] = true
-		}
-	}
-	for r := range out {
-		if hoisted[r] {
-			// The first change was drawn in the header; a later change in
-			// the same step still shows.
-			n := 0
-			for _, c := range s.Changes {
-				if c.Endpoint == fsm.Role(r) {
-					n++
-				}
-			}
-			out[r] = n > 1
-		}
-	}
-	return out
 }
 
 // labels returns the arrow label of s and its note tags, fitted to room

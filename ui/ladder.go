@@ -207,7 +207,7 @@ func (l *Ladder) Draw(screen tcell.Screen) {
 		r := l.rows[l.top+i]
 		ln := lad.Line(r, l.drawn, l.selected)
 		if r.Kind != diagram.RowFold {
-			markStates(&ln, &l.drawn[r.Step], l.marks, lad)
+			markStates(&ln, stateMarks(l.drawn, r, l.marks), lad)
 		}
 		var hl *[2]int
 		if ln.Selected {
@@ -246,37 +246,34 @@ const (
 	markAssumed   = "~"
 )
 
-// stateMarks returns, per role, the mark for the state step s drew ("" for
-// a state seen, or none drawn).
-func stateMarks(s *session.Step, marks map[int][2]bool) [2]string {
+// stateMarks returns, per role, the mark for the state row r drew ("" for
+// a state seen, or none drawn): the confidence of the change the row
+// shows, and on the role's last row of the step whether the step
+// corrected it.
+func stateMarks(steps []session.Step, r diagram.Row, marks map[int][2]bool) [2]string {
 	var out [2]string
-	for _, c := range s.Changes {
-		if c.Endpoint > fsm.Server {
+	sh := diagram.Shown(steps, r.Step)
+	for role := range out {
+		if r.Then >= len(sh[role]) {
 			continue
 		}
-		switch c.Confidence {
+		switch sh[role][r.Then].Confidence {
 		case fsm.Inferred:
-			out[c.Endpoint] = markInferred
+			out[role] = markInferred
 		case fsm.Assumed:
-			out[c.Endpoint] = markAssumed
-		default:
-			out[c.Endpoint] = ""
+			out[role] = markAssumed
 		}
-	}
-	m := marks[s.Index]
-	for r := range out {
-		if m[r] {
-			out[r] = markCorrected
+		if marks[steps[r.Step].Index][role] && r.Then == len(sh[role])-1 {
+			out[role] = markCorrected
 		}
 	}
 	return out
 }
 
-// markStates appends the marks of s's states to the state labels of ln,
-// where a label is drawn and the mark fits in its column (the client's
-// label grows to the left, the server's to the right).
-func markStates(ln *diagram.Line, s *session.Step, marks map[int][2]bool, lad *diagram.Ladder) {
-	m := stateMarks(s, marks)
+// markStates appends marks m to the state labels of ln, where a label is
+// drawn and the mark fits in its column (the client's label grows to the
+// left, the server's to the right).
+func markStates(ln *diagram.Line, m [2]string, lad *diagram.Ladder) {
 	cx, sx := lad.Lines()
 	for i := range ln.Spans {
 		sp := &ln.Spans[i]

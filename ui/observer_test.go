@@ -7,6 +7,7 @@ import (
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
 	"github.com/synfin/synfin/session"
+	"github.com/synfin/synfin/view"
 )
 
 // TestObserverV2Explain: a step that corrects an earlier belief says so in
@@ -61,8 +62,8 @@ func TestObserverV2Explain(t *testing.T) {
 
 func parasText(e *Explain) string {
 	var b strings.Builder
-	for _, p := range e.paras() {
-		b.WriteString(p.text + "\n")
+	for _, p := range e.ex.Lines() {
+		b.WriteString(p.Text + "\n")
 	}
 	return b.String()
 }
@@ -82,9 +83,9 @@ func TestLadderMarksLegendTerminalOnly(t *testing.T) {
 		if !strings.Contains(parasText(e), legend) {
 			t.Errorf("%v: the terminal's explanation lacks the marks legend", lang)
 		}
-		for _, ln := range ExplainText(conn, steps, 0, lang) {
+		for _, ln := range view.Explain(conn, steps, 0, lang) {
 			if ln.Text == legend {
-				t.Errorf("%v: ExplainText (web) explains marks its ladder does not draw", lang)
+				t.Errorf("%v: view.Explain (web) explains marks its ladder does not draw", lang)
 			}
 		}
 	}

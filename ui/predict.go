@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"fmt"
-
 	"github.com/synfin/synfin/fsm"
-	"github.com/synfin/synfin/i18n"
 	"github.com/synfin/synfin/quiz"
 	"github.com/synfin/synfin/session"
+	"github.com/synfin/synfin/view"
 )
 
 // predictor is predict mode (key p) and the pause at each state change
@@ -126,18 +124,7 @@ func (a *App) answer(choice int) {
 	p := &a.pr
 	q := *p.q
 	p.score.Add(q, choice)
-	ans := q.Choices[q.Answer]
-	l := a.lang
-	var line PromptLine
-	switch {
-	case choice < 0:
-		line = PromptLine{l.F(i18n.KeyQuizSkipped, i18n.Args{"answer": ans}), PromptInfo}
-	case choice == q.Answer:
-		line = PromptLine{l.F(i18n.KeyQuizRight, i18n.Args{"answer": ans}), PromptRight}
-	default:
-		line = PromptLine{l.F(i18n.KeyQuizWrong, i18n.Args{"answer": ans}), PromptWrong}
-	}
-	p.reveal = []PromptLine{{q.Prompt(l, &p.qStep), PromptInfo}, line}
+	p.reveal = view.Answer(a.lang, &q, &p.qStep, choice)
 	p.revAt = q.Step
 	p.passed = q.Step
 	p.q = nil
@@ -192,11 +179,7 @@ func (a *App) prompt() []PromptLine {
 		return p.intro
 	}
 	if p.q != nil {
-		out := []PromptLine{{p.q.Prompt(l, &p.qStep), PromptQuestion}}
-		for i, c := range p.q.Choices {
-			out = append(out, PromptLine{fmt.Sprintf("%d  %s", i+1, c), PromptChoice})
-		}
-		return append(out, PromptLine{l.T(i18n.KeyQuizKeys), PromptInfo})
+		return view.Question(l, p.q, &p.qStep)
 	}
 	pos := a.cur.Pos()
 	var out []PromptLine
@@ -204,7 +187,7 @@ func (a *App) prompt() []PromptLine {
 		out = append(out, p.reveal...)
 	}
 	if p.on && a.cfg.Mode == Replay && a.s.Info().Done && a.s.NextStep(pos, a.cur.Focused()) < 0 && p.score.Asked > 0 {
-		out = append(out, PromptLine{p.score.Text(l), PromptQuestion})
+		out = append(out, PromptLine{Text: p.score.Text(l), Kind: PromptQuestion})
 	}
 	return out
 }

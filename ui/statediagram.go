@@ -9,70 +9,20 @@ import (
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
 	"github.com/synfin/synfin/session"
+	"github.com/synfin/synfin/view"
 )
 
-// The compact RFC 9293 Figure 5, drawn on a grid of sdW×sdH cells: one
-// line per state box, edges as polylines with their labels. CLOSED has two
-// boxes as in the RFC: the top one before a connection, the bottom one
-// after it.
+// The figures (package view decides their boxes and edges): the full one
+// on a grid of sdW×sdH cells, the compact one on sdcW×sdcH.
+var (
+	fullFig    = view.FullFigure()
+	compactFig = view.CompactFigure()
+)
+
 const (
-	sdW    = 60
-	sdH    = 20
-	boxW   = 17 // "[C ESTABLISHED S]"
-	colL   = 0
-	colM   = 21
-	colR   = 43
-	closed = fsm.State(255) // the bottom CLOSED box
+	sdW, sdH   = view.FullW, view.FullH
+	sdcW, sdcH = view.CompactW, view.CompactH
 )
-
-type sdBox struct {
-	state fsm.State // closed for the bottom CLOSED
-	x, y  int
-}
-
-var sdBoxes = []sdBox{
-	{fsm.Closed, colM, 0},
-	{fsm.Listen, colL, 2},
-	{fsm.SynSent, colR, 2},
-	{fsm.SynRecv, colL, 5},
-	{fsm.Established, colM, 7},
-	{fsm.FinWait1, colL, 10},
-	{fsm.CloseWait, colR, 10},
-	{fsm.Closing, colM, 13},
-	{fsm.FinWait2, colL, 15},
-	{fsm.LastAck, colR, 15},
-	{fsm.TimeWait, colM, 17},
-	{closed, colR, 17},
-}
-
-type pt struct{ x, y int }
-
-// sdEdge is a transition of Figure 5: a polyline from a box to a box (the
-// last point gets the arrow head) and a label.
-type sdEdge struct {
-	from, to fsm.State
-	path     []pt
-	label    i18n.Key
-	lx, ly   int
-}
-
-var sdEdges = []sdEdge{
-	{fsm.Closed, fsm.Listen, []pt{{21, 0}, {8, 0}, {8, 1}}, i18n.KeyEdgePassiveOpen, 10, 1},
-	{fsm.Closed, fsm.SynSent, []pt{{37, 0}, {51, 0}, {51, 1}}, i18n.KeyEdgeActiveOpen, 31, 1},
-	{fsm.Listen, fsm.SynRecv, []pt{{8, 2}, {8, 4}}, i18n.KeyEdgeRcvSyn, 10, 3},
-	{fsm.SynSent, fsm.SynRecv, []pt{{47, 2}, {47, 5}, {17, 5}}, i18n.KeyEdgeRcvSyn, 24, 4},
-	{fsm.SynRecv, fsm.Established, []pt{{4, 5}, {4, 7}, {20, 7}}, i18n.KeyEdgeRcvAckOfSyn, 6, 6},
-	{fsm.SynSent, fsm.Established, []pt{{56, 2}, {56, 7}, {38, 7}}, i18n.KeyEdgeRcvSynAck, 36, 6},
-	{fsm.Established, fsm.FinWait1, []pt{{23, 7}, {23, 8}, {8, 8}, {8, 9}}, i18n.KeyEdgeClose, 10, 9},
-	{fsm.Established, fsm.CloseWait, []pt{{35, 7}, {35, 8}, {51, 8}, {51, 9}}, i18n.KeyEdgeRcvFin, 35, 9},
-	{fsm.FinWait1, fsm.FinWait2, []pt{{4, 10}, {4, 14}}, i18n.KeyEdgeRcvAckOfFin, 6, 12},
-	{fsm.FinWait1, fsm.Closing, []pt{{16, 10}, {29, 10}, {29, 12}}, i18n.KeyEdgeRcvFin, 31, 11},
-	{fsm.CloseWait, fsm.LastAck, []pt{{55, 10}, {55, 14}}, i18n.KeyEdgeClose, 41, 12},
-	{fsm.FinWait2, fsm.TimeWait, []pt{{8, 15}, {8, 17}, {20, 17}}, i18n.KeyEdgeRcvFin, 10, 16},
-	{fsm.Closing, fsm.TimeWait, []pt{{29, 13}, {29, 16}}, i18n.KeyEdgeRcvAckOfFin, 31, 14},
-	{fsm.LastAck, closed, []pt{{51, 15}, {51, 16}}, i18n.KeyEdgeRcvAckOfFin, 35, 16},
-	{fsm.TimeWait, closed, []pt{{37, 17}, {42, 17}}, i18n.KeyEdgeTimeout, 38, 18},
-}
 
 // sdCell is one cell of the drawing.
 type sdCell struct {
@@ -113,23 +63,23 @@ func (g *sdGrid) text(x, y int, s string, st tcell.Style) int {
 
 // polyline draws the segments between consecutive points with an arrow
 // head at the end.
-func (g *sdGrid) polyline(p []pt, st tcell.Style) {
+func (g *sdGrid) polyline(p []view.Point, st tcell.Style) {
 	for i := 0; i+1 < len(p); i++ {
 		a, b := p[i], p[i+1]
-		dx, dy := sign(b.x-a.x), sign(b.y-a.y)
-		for x, y := a.x, a.y; ; x, y = x+dx, y+dy {
+		dx, dy := sign(b.X-a.X), sign(b.Y-a.Y)
+		for x, y := a.X, a.Y; ; x, y = x+dx, y+dy {
 			ch := "─"
 			if dx == 0 {
 				ch = "│"
 			}
 			g.set(x, y, ch, st)
-			if x == b.x && y == b.y {
+			if x == b.X && y == b.Y {
 				break
 			}
 		}
 		if i > 0 { // corner at a
 			in := p[i-1]
-			g.set(a.x, a.y, corner(sign(a.x-in.x), sign(a.y-in.y), dx, dy), st)
+			g.set(a.X, a.Y, corner(sign(a.X-in.X), sign(a.Y-in.Y), dx, dy), st)
 		}
 	}
 	end := p[len(p)-1]
@@ -137,15 +87,15 @@ func (g *sdGrid) polyline(p []pt, st tcell.Style) {
 	if len(p) > 1 {
 		prev := p[len(p)-2]
 		switch {
-		case end.x > prev.x:
+		case end.X > prev.X:
 			head = ">"
-		case end.x < prev.x:
+		case end.X < prev.X:
 			head = "<"
-		case end.y < prev.y:
+		case end.Y < prev.Y:
 			head = "^"
 		}
 	}
-	g.set(end.x, end.y, head, st)
+	g.set(end.X, end.Y, head, st)
 }
 
 func sign(v int) int {
@@ -217,45 +167,10 @@ func (d *StateDiagram) SetConn(conn fsm.Conn, steps []session.Step, selected int
 	d.SetData(conn, steps, selected)
 }
 
-// lit returns the states to light for both roles (Unknown when there is
-// no connection), using the bottom CLOSED box for an endpoint that closed
-// after being synchronized.
-func (d *StateDiagram) lit() (st [2]fsm.State, last []fsm.Transition) {
-	if d.sel < 0 || d.sel >= len(d.steps) {
-		return st, nil
-	}
-	s := &d.steps[d.sel]
-	st = s.States
-	for r := range st {
-		if st[r] != fsm.Closed {
-			continue
-		}
-		// Find how the endpoint got to CLOSED.
-		for i := d.sel; i >= 0; i-- {
-			found := false
-			for k := len(d.steps[i].Changes) - 1; k >= 0; k-- {
-				c := d.steps[i].Changes[k]
-				if c.Endpoint == fsm.Role(r) && c.To == fsm.Closed {
-					if c.From.Synchronized() {
-						st[r] = closed
-					}
-					found = true
-					break
-				}
-			}
-			if found {
-				break
-			}
-		}
-	}
-	// The latest step at or before the selection that changed a state.
-	for i := d.sel; i >= 0; i-- {
-		if len(d.steps[i].Changes) > 0 {
-			last = d.steps[i].Changes
-			break
-		}
-	}
-	return st, last
+// lit returns where both roles' states are lit and the latest
+// transitions (view.Lit).
+func (d *StateDiagram) lit() ([2]view.Place, []fsm.Transition) {
+	return view.Lit(d.steps, d.sel)
 }
 
 // Draw draws the diagram (or the list when the pane is too small).
@@ -312,17 +227,10 @@ func boxStyle(c, s bool) tcell.Style {
 	return sdPlain
 }
 
-func stateName(s fsm.State) string {
-	if s == closed {
-		return fsm.Closed.String()
-	}
-	return s.String()
-}
-
 // boxText is "[C ESTABLISHED S]": the name centred in 13 columns between
 // the two marks.
 func boxText(s fsm.State, c, sv bool) string {
-	n := stateName(s)
+	n := s.String()
 	pad := 13 - len(n)
 	mc, ms := " ", " "
 	if c {
@@ -345,17 +253,18 @@ func spaces(n int) string {
 func (d *StateDiagram) figure() *sdGrid {
 	g := newGrid(sdW, sdH)
 	lit, last := d.lit()
-	for _, e := range sdEdges {
+	for i := range fullFig.Edges {
+		e := &fullFig.Edges[i]
 		st, lst := sdLine, sdLabel
-		if lastEdge(e.from, e.to, last) {
+		if e.Lights(last) {
 			st, lst = sdLast, sdLast
 		}
-		g.polyline(e.path, st)
-		g.text(e.lx, e.ly, d.lang.T(e.label), lst)
+		g.polyline(e.Path, st)
+		g.text(e.LX, e.LY, e.LabelIn(d.lang), lst)
 	}
-	for _, b := range sdBoxes {
-		c, s := lit[fsm.Client] == b.state, lit[fsm.Server] == b.state
-		g.text(b.x, b.y, boxText(b.state, c, s), boxStyle(c, s))
+	for _, b := range fullFig.Boxes {
+		c, s := lit[fsm.Client] == b.Place, lit[fsm.Server] == b.Place
+		g.text(b.X, b.Y, boxText(b.State, c, s), boxStyle(c, s))
 	}
 	g.text(0, sdH-2, d.lang.T(i18n.KeyStateLegend), sdLabel)
 	d.caption(g, sdH-1, last)
@@ -381,7 +290,7 @@ func (d *StateDiagram) caption(g *sdGrid, y int, last []fsm.Transition) {
 		}
 		var s string
 		if i == 0 {
-			s = lastCaption(d.lang, who, t, g.w)
+			s = view.LastCaption(d.lang, who, t, g.w)
 		} else {
 			s = ", " + who + " " + t.From.String() + " → " + t.To.String()
 		}
@@ -404,12 +313,8 @@ var listOrder = []fsm.State{
 // (students must recognise them); what does not fit is clipped.
 func (d *StateDiagram) list(w, h int) *sdGrid {
 	g := newGrid(w, h)
-	lit, last := d.lit()
-	for r := range lit {
-		if lit[r] == closed {
-			lit[r] = fsm.Closed
-		}
-	}
+	at, last := d.lit()
+	lit := [2]fsm.State{at[fsm.Client].State, at[fsm.Server].State}
 	rows := h
 	if len(last) > 0 && h > 1 {
 		rows = h - 1
@@ -468,60 +373,6 @@ func listEntry(name string, nameW int, c, sv bool) string {
 	return "[" + mc + spaces(pad/2) + name + spaces(pad-pad/2) + ms + "]"
 }
 
-// The compact figure: the same states and edges as the full one on a
-// sdcW×sdcH grid, for a pane beside the ladder at 100×30. State names are
-// written in full (students must recognise them); the edges are labelled
-// with what makes them happen in the words a program and a capture use in
-// both languages (listen(), connect(), close(), SYN, ACK, FIN, 2MSL), so
-// the figure needs no translation. The last row is the caption.
-const (
-	sdcW = 42
-	sdcH = 14
-)
-
-// sdcBox is a compact box: "C NAME S", the marks lit for the roles.
-var sdcBoxes = []sdBox{
-	{fsm.Closed, 15, 0},
-	{fsm.Listen, 0, 2},
-	{fsm.SynSent, 27, 2},
-	{fsm.SynRecv, 0, 4},
-	{fsm.Established, 12, 5},
-	{fsm.FinWait1, 0, 8},
-	{fsm.CloseWait, 26, 8},
-	{fsm.FinWait2, 0, 10},
-	{fsm.Closing, 14, 10},
-	{fsm.LastAck, 27, 10},
-	{fsm.TimeWait, 8, 12},
-	{closed, 28, 12},
-}
-
-// sdcEdge is a compact edge: a polyline that may start inside its box
-// (boxes are drawn last) and a label that may lie on the line.
-type sdcEdge struct {
-	from, to fsm.State
-	path     []pt
-	label    string
-	lx, ly   int
-}
-
-var sdcEdges = []sdcEdge{
-	{fsm.Closed, fsm.Listen, []pt{{16, 0}, {5, 0}, {5, 1}}, "listen()", 7, 1},
-	{fsm.Closed, fsm.SynSent, []pt{{23, 0}, {33, 0}, {33, 1}}, "connect()", 23, 1},
-	{fsm.Listen, fsm.SynRecv, []pt{{5, 2}, {5, 3}}, "SYN", 7, 3},
-	{fsm.SynSent, fsm.SynRecv, []pt{{28, 2}, {15, 2}, {15, 4}, {12, 4}}, "SYN", 18, 2},
-	{fsm.SynSent, fsm.Established, []pt{{35, 2}, {35, 5}, {27, 5}}, "SYN+ACK", 27, 3},
-	{fsm.SynRecv, fsm.Established, []pt{{3, 4}, {3, 5}, {11, 5}}, "ACK", 5, 5},
-	{fsm.Established, fsm.FinWait1, []pt{{15, 5}, {15, 6}, {6, 6}, {6, 7}}, "close()", 8, 7},
-	{fsm.Established, fsm.CloseWait, []pt{{23, 5}, {23, 6}, {32, 6}, {32, 7}}, "FIN", 34, 7},
-	{fsm.FinWait1, fsm.FinWait2, []pt{{4, 8}, {4, 9}}, "ACK", 6, 9},
-	{fsm.FinWait1, fsm.Closing, []pt{{14, 8}, {19, 8}, {19, 9}}, "FIN", 21, 9},
-	{fsm.CloseWait, fsm.LastAck, []pt{{33, 8}, {33, 9}}, "close()", 35, 9},
-	{fsm.FinWait2, fsm.TimeWait, []pt{{4, 10}, {4, 12}, {7, 12}}, "FIN", 6, 11},
-	{fsm.Closing, fsm.TimeWait, []pt{{18, 10}, {18, 11}}, "ACK", 20, 11},
-	{fsm.LastAck, closed, []pt{{33, 10}, {33, 11}}, "ACK", 35, 11},
-	{fsm.TimeWait, closed, []pt{{21, 12}, {27, 12}}, "2MSL", 22, 12},
-}
-
 // compactBoxText is "C NAME S" with the marks of the roles lit there.
 func compactBoxText(s fsm.State, c, sv bool) string {
 	mc, ms := " ", " "
@@ -531,33 +382,24 @@ func compactBoxText(s fsm.State, c, sv bool) string {
 	if sv {
 		ms = "S"
 	}
-	return mc + " " + stateName(s) + " " + ms
-}
-
-// lastEdge reports whether edge from→to is one of the transitions in last.
-func lastEdge(from, to fsm.State, last []fsm.Transition) bool {
-	for _, t := range last {
-		if from == t.From && (to == t.To || to == closed && t.To == fsm.Closed && t.From.Synchronized()) {
-			return true
-		}
-	}
-	return false
+	return mc + " " + s.String() + " " + ms
 }
 
 func (d *StateDiagram) compactFigure(h int) *sdGrid {
 	g := newGrid(sdcW, min(h, sdcH))
 	lit, last := d.lit()
-	for _, e := range sdcEdges {
+	for i := range compactFig.Edges {
+		e := &compactFig.Edges[i]
 		st := sdLine
-		if lastEdge(e.from, e.to, last) {
+		if e.Lights(last) {
 			st = sdLast
 		}
-		g.polyline(e.path, st)
-		g.text(e.lx, e.ly, e.label, st)
+		g.polyline(e.Path, st)
+		g.text(e.LX, e.LY, e.LabelIn(d.lang), st)
 	}
-	for _, b := range sdcBoxes {
-		c, s := lit[fsm.Client] == b.state, lit[fsm.Server] == b.state
-		g.text(b.x, b.y, compactBoxText(b.state, c, s), boxStyle(c, s))
+	for _, b := range compactFig.Boxes {
+		c, s := lit[fsm.Client] == b.Place, lit[fsm.Server] == b.Place
+		g.text(b.X, b.Y, compactBoxText(b.State, c, s), boxStyle(c, s))
 	}
 	if g.h > sdcH-1 {
 		d.caption(g, sdcH-1, last)

@@ -20,6 +20,7 @@ import (
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
 	"github.com/synfin/synfin/session"
+	"github.com/synfin/synfin/view"
 )
 
 // update rewrites the screen goldens (go test ./ui -update).
@@ -315,11 +316,11 @@ func TestExplainPayloadCannotInject(t *testing.T) {
 				all.WriteByte('\n')
 			}
 		}
-		if want := Preview([]byte(payload)); !strings.Contains(all.String(), want) {
+		if want := view.Preview([]byte(payload)); !strings.Contains(all.String(), want) {
 			t.Errorf("payload %q: preview %q not on screen:\n%s", payload, want, all.String())
 		}
 	}
-	if got, want := Preview([]byte("\x1b[2J")), `"\x1b[2J"`; got != want {
+	if got, want := view.Preview([]byte("\x1b[2J")), `"\x1b[2J"`; got != want {
 		t.Errorf("Preview: got %s, want %s", got, want)
 	}
 }

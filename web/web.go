@@ -3,8 +3,8 @@
 // endpoints lit, the explanation of every step in English and Chinese,
 // the corrections and confidence of observer v2, and predict mode.
 //
-// Every text comes from the code the terminal UI uses (ui.ExplainText,
-// ui.Figure, diagram.SVG, quiz.For, i18n) and is serialised once into the
+// Every text comes from the code the terminal UI uses (view.Explain,
+// view.FullFigure, diagram.SVG, quiz.For, i18n) and is serialised once into the
 // page as JSON, so page and TUI never disagree. The page's HTML, CSS and
 // JavaScript are embedded files; the page loads nothing from the network.
 package web
@@ -25,7 +25,7 @@ import (
 	"github.com/synfin/synfin/i18n"
 	"github.com/synfin/synfin/quiz"
 	"github.com/synfin/synfin/session"
-	"github.com/synfin/synfin/ui"
+	"github.com/synfin/synfin/view"
 )
 
 var (
@@ -290,11 +290,11 @@ func buildConn(c *Conn, in *interner) (pageConn, error) {
 				from = min(from, lastClosed[r])
 			}
 		}
-		box, edges, _ := ui.FigureLit(steps[from:i+1], i-from)
+		box, edges, _ := figure.Lit(steps[from:i+1], i-from)
 		ps.Box, ps.Edges = box, edges
 		for li, l := range i18n.Langs() {
-			for _, ln := range ui.ExplainText(at, steps[:i+1], i, l) {
-				ps.Expl[li] = append(ps.Expl[li], line{string(ln.Class), ln.Indent, in.id(ln.Text)})
+			for _, ln := range view.Explain(at, steps[:i+1], i, l) {
+				ps.Expl[li] = append(ps.Expl[li], line{ln.Kind.Class(), ln.Indent, in.id(ln.Text)})
 			}
 			ps.Revs[li] = revisionTexts(l, st, withdrawn)
 			ps.Conf[li] = confidenceTexts(l, st)

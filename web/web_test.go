@@ -19,7 +19,7 @@ import (
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
 	"github.com/synfin/synfin/quiz"
-	"github.com/synfin/synfin/ui"
+	"github.com/synfin/synfin/view"
 	"github.com/synfin/synfin/web"
 )
 
@@ -122,7 +122,7 @@ func TestPageEscapes(t *testing.T) {
 }
 
 // TestPageMatchesTUI: the page's data are the TUI's: the states of every
-// step, the explanation lines ui.ExplainText builds, the quiz.For
+// step, the explanation lines view.Explain builds, the quiz.For
 // questions, one ladder row group per row of the diagram.
 func TestPageMatchesTUI(t *testing.T) {
 	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*.pcap"))
@@ -155,19 +155,20 @@ func matchesTUI(t *testing.T, path string) {
 			if want := [2]string{st.States[0].String(), st.States[1].String()}; ps.States != want || ps.Packet != st.Packet {
 				t.Errorf("conn %d step %d: states %v packet %d, want %v %d", c.Conn.ID, i+1, ps.States, ps.Packet, want, st.Packet)
 			}
-			box, edges, _ := ui.FigureLit(c.Steps[:i+1], i)
+			fig := view.FullFigure()
+			box, edges, _ := fig.Lit(c.Steps[:i+1], i)
 			if ps.Box != box || fmt.Sprint(ps.Edges) != fmt.Sprint(edges) && len(edges)+len(ps.Edges) > 0 {
 				t.Errorf("conn %d step %d: figure lit %v %v, the pane's %v %v", c.Conn.ID, i+1, ps.Box, ps.Edges, box, edges)
 			}
 			for li, l := range i18n.Langs() {
-				want := ui.ExplainText(c.At(i), c.Steps[:i+1], i, l)
+				want := view.Explain(c.At(i), c.Steps[:i+1], i, l)
 				got := ps.Expl[li]
 				if len(got) != len(want) {
 					t.Fatalf("conn %d step %d %s: %d explanation lines, want %d", c.Conn.ID, i+1, l, len(got), len(want))
 				}
 				for k := range want {
-					if s := d.Strs[int(got[k][2].(float64))]; s != want[k].Text || got[k][0] != string(want[k].Class) {
-						t.Errorf("conn %d step %d %s line %d: %q %v, want %q %q", c.Conn.ID, i+1, l, k, s, got[k][0], want[k].Text, want[k].Class)
+					if s := d.Strs[int(got[k][2].(float64))]; s != want[k].Text || got[k][0] != want[k].Kind.Class() {
+						t.Errorf("conn %d step %d %s line %d: %q %v, want %q %q", c.Conn.ID, i+1, l, k, s, got[k][0], want[k].Text, want[k].Kind.Class())
 					}
 				}
 			}

@@ -1,4 +1,4 @@
-package ui
+package view
 
 import (
 	"strings"
@@ -13,11 +13,10 @@ import (
 // explainText is the explanation of step sel as plain text, one
 // paragraph a line, unwrapped.
 func explainText(b *diagramtest.Builder, sel int, l i18n.Lang) string {
-	e := NewExplain()
-	e.SetConn(b.Conn(), b.Steps, sel, l)
+	e := Explanation{Lang: l, Conn: b.Conn(), Steps: b.Steps, Sel: sel, LadderMarks: true}
 	var out []string
-	for _, p := range e.paras() {
-		out = append(out, strings.ReplaceAll(p.text, "\u00a0", " "))
+	for _, p := range e.Lines() {
+		out = append(out, strings.ReplaceAll(p.Text, "\u00a0", " "))
 	}
 	return strings.Join(out, "\n")
 }
@@ -166,14 +165,6 @@ func TestCite(t *testing.T) {
 			t.Errorf("cite(%q): breakable space in the reference: %q", c.in, got)
 		}
 	}
-	// The wrapped reference stays on one line.
-	for w := 10; w < 40; w++ {
-		for _, line := range wrap(cite(i18n.Zh, "客户端在CLOSING中收到对自己FIN的确认：进入TIME_WAIT。", "RFC 9293 §3.6"), w) {
-			if strings.Contains(line, "RFC") && !strings.Contains(line, "RFC\u00a09293\u00a0§3.6") && w >= 16 {
-				t.Errorf("width %d: reference broken: %q", w, line)
-			}
-		}
-	}
 }
 
 // TestLastCaptionNeverCutsAState: the state pane's caption drops its
@@ -191,7 +182,7 @@ func TestLastCaptionNeverCutsAState(t *testing.T) {
 		{i18n.En, 28, "C ESTABLISHED → FIN_WAIT_1"},
 		{i18n.Zh, 25, "C ESTABLISHED→FIN_WAIT_1"},
 	} {
-		if got := lastCaption(c.l, "C", tr, c.w); got != c.want {
+		if got := LastCaption(c.l, "C", tr, c.w); got != c.want {
 			t.Errorf("%v width %d: got %q, want %q", c.l, c.w, got, c.want)
 		}
 	}
