@@ -26,6 +26,11 @@ type predictor struct {
 	revAt  int
 	score  quiz.Score
 	intro  []PromptLine // a lesson's introduction, until the first key
+	// hidden: a question arrived while the introduction was up; the
+	// key that dismisses the introduction does not answer it.
+	hidden bool
+	// ask, when set, asks a lesson's own questions instead of quiz.For's.
+	ask func(s *session.Session, i int, l i18n.Lang) (quiz.Question, bool)
 }
 
 // statesBefore returns both endpoints' states just before step st.
@@ -38,6 +43,14 @@ func (a *App) statesBefore(st *session.Step) [2]fsm.State {
 
 // question returns the question predict mode asks before step i, if any.
 func (a *App) question(i int) (quiz.Question, session.Step, bool) {
+	if a.pr.ask != nil {
+		st, ok := a.s.Step(i)
+		if !ok {
+			return quiz.Question{}, st, false
+		}
+		q, ok := a.pr.ask(a.s, i, a.lang)
+		return q, st, ok
+	}
 	st, ok := a.s.Step(i)
 	if !ok || !changes(&st) { // no question: spare ConnAt (catchUp asks of every new step)
 		return quiz.Question{}, st, false
@@ -59,7 +72,7 @@ func (a *App) gate(next int) bool {
 		return false
 	}
 	p.q, p.qStep = &q, st
-	p.intro = nil
+	p.hidden = p.intro != nil
 	return true
 }
 
@@ -138,6 +151,9 @@ func (a *App) answer(choice int) {
 		line = PromptLine{l.F(i18n.KeyQuizWrong, i18n.Args{"answer": ans}), PromptWrong}
 	}
 	p.reveal = []PromptLine{{q.Prompt(l, &p.qStep), PromptInfo}, line}
+	if q.Explain != "" {
+		p.reveal = append(p.reveal, PromptLine{q.Explain, PromptInfo})
+	}
 	p.revAt = q.Step
 	p.passed = q.Step
 	p.q = nil
@@ -152,6 +168,10 @@ func (a *App) answer(choice int) {
 func (a *App) predictKey(r rune) bool {
 	if a.pr.q == nil {
 		return false
+	}
+	if a.pr.hidden {
+		a.pr.hidden = false // this key dismissed the introduction
+		return true
 	}
 	switch {
 	case r == 's':
@@ -214,6 +234,12 @@ func (a *App) prompt() []PromptLine {
 func (a *App) SetIntro(lines []PromptLine) {
 	a.pr.intro = lines
 	a.refresh()
+}
+
+// SetQuestions makes predict mode ask ask's questions (a lesson's own,
+// quiz.Ask) instead of quiz.For's.
+func (a *App) SetQuestions(ask func(s *session.Session, i int, l i18n.Lang) (quiz.Question, bool)) {
+	a.pr.ask = ask
 }
 
 // SetPredict turns predict mode on or off.
