@@ -449,8 +449,13 @@ func LogLine(lang i18n.Lang, ev Event, ids ConnIDs) string {
 	b.WriteByte(' ')
 	b.WriteString(WhoName(lang, ev.Who))
 	if c, s, ok := tupleOfEvent(ev); ok && ids != nil {
-		if id, ok := ids(c, s, ev.Time); ok {
-			fmt.Fprintf(&b, " #%d", id)
+		// The list's number, unless it is the client's own ("client 2"
+		// is connection #2: saying both repeats the number).
+		if id, ok := ids(c, s, ev.Time); ok && ev.Who != fmt.Sprintf("client %d", id) {
+			if lang == i18n.En {
+				b.WriteByte(' ')
+			}
+			b.WriteString(lang.F(i18n.KeyDemoLogConn, i18n.Args{"n": id}))
 		}
 	}
 	b.WriteString(sep(lang))

@@ -179,7 +179,7 @@ var zhAllowed = func() map[string]bool {
 		shutdown(SHUT_WR) SHUT_WR SO_REUSEADDR SO_LINGER setsockopt() tcp_close()
 		errno ECONNREFUSED ECONNRESET EADDRINUSE EPIPE ETIMEDOUT ConnectionRefusedError ConnectionResetError
 		fork() conn
-		goroutine backlog ss sock_diag Linux Zeek tshark tcpdump Python C cookie challenge root
+		backlog ss sock_diag Linux Zeek tshark tcpdump Python C cookie challenge root
 		JavaScript HTML SVG Mermaid pcap pcapng keep-alive
 		demo summary diagram export lesson record`) { // the last line: synfin's subcommands
 		m[w] = true

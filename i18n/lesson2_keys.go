@@ -12,8 +12,8 @@ var (
 		"The server answers the client's connection request, whose sequence number was x. Which acknowledgment number does the server's answer carry?",
 		"服务器应答客户端的连接请求，该请求的序号为x。服务器的应答携带的确认号是多少？")
 	KeyLqHs2Why = def("lq.hs.2.why",
-		"x+1 = {ack}: a SYN takes one sequence number, so the next number the server expects is x+1; its own sequence number is y = {y}. The notes call x+1 the packet's sequence number (数据包序号); what really happens is that x+1 is the acknowledgment number (确认号).",
-		"x+1 = {ack}：SYN占用1个序号，所以服务器期待的下一个序号是x+1；服务器自己的序号是y = {y}。讲义把x+1称为“数据包序号”；实际上x+1是确认号（ack），不是序号。")
+		"x+1 = {ack}: a SYN takes one sequence number, so the next number the server expects is x+1; its own sequence number is y = {y}. The notes say x+1 is the packet's sequence number (数据包序号); what really happens is that x+1 is the acknowledgment number (确认号).",
+		"x+1 = {ack}：SYN占用1个序号，所以服务器期待的下一个序号是x+1；服务器自己的序号是y = {y}。讲义说x+1是“数据包序号”；实际上x+1是确认号（ack），不是序号。")
 	KeyLqHs3 = def("lq.hs.3",
 		"The client answers the server's reply. Which state is the server in once the client's segment arrives?",
 		"客户端回应服务器的应答。客户端的这个报文段到达后，服务器处于哪个状态？")

@@ -23,8 +23,8 @@ var (
 		"The listen backlog. An iterative server with backlog 1 does not accept: the first clients complete the handshake in the kernel's queue, the next client's SYN is dropped and retransmitted. The backlog is a queue length, not a limit on connections. Notes: section 3, listen.",
 		"listen 的等待队列。一个 backlog 为 1、暂不 accept 的循环服务器：前几个客户端在内核队列中完成三次握手，后面客户端的 SYN 被丢弃并重传。backlog 是排队长度，不是最大连接数。对应讲义第三节 listen。")
 	KeyLessonConcurrency = def("lesson.concurrency",
-		"Concurrent servers. Several clients at once, each served on its own goroutine; accept() returns a new socket on the same port for each, and the 4-tuple tells them apart. Then the multi-process server whose parent forgets to close its copy of the accepted socket: the connection stays in CLOSE_WAIT / FIN_WAIT_2 until the parent closes it. Notes: section 4.",
-		"并发服务器。多个客户端同时连接，每个连接由一个 goroutine 处理；accept() 为每个客户端返回同一端口上的新套接字，靠四元组区分各个连接。然后是多进程服务器：父进程忘记关闭已接受套接字的副本，连接会一直停在 CLOSE_WAIT / FIN_WAIT_2，直到父进程关闭它。对应讲义第四节。")
+		"Concurrent servers. Several clients at once, each served on its own thread (a goroutine, the notes' multi-thread server); accept() returns a new socket on the same port for each, and the 4-tuple tells them apart. Then the multi-process server whose parent forgets to close its copy of the accepted socket: the connection stays in CLOSE_WAIT / FIN_WAIT_2 until the parent closes it. Notes: section 4.",
+		"并发服务器。多个客户端同时连接，每个连接由一个线程处理（即讲义中的多线程服务器）；accept() 为每个客户端返回同一端口上的新套接字，靠四元组区分各个连接。然后是多进程服务器：父进程忘记关闭已接受套接字的副本，连接会一直停在 CLOSE_WAIT / FIN_WAIT_2，直到父进程关闭它。对应讲义第四节。")
 	KeyLessonLongShort = def("lesson.long-short",
 		"Long and short connections. Short: connect, send one line, close, again; a handshake and a teardown for every line, and a TIME_WAIT each. Long: many lines on one connection, one handshake and one teardown. Notes: section 3.",
 		"长连接与短连接。短连接：连接、发一行、关闭，再来一次；每行数据都有一次握手和一次挥手，每次都留下一个 TIME_WAIT。长连接：一个连接上发送多行数据，只有一次握手和一次挥手。对应讲义第三节。")
