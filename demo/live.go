@@ -268,6 +268,7 @@ func (l *Live) Do(r rune) bool {
 		return true
 	}
 	if f, ok := acts[r]; ok {
+		l.remindDelay(r)
 		f(ctl)
 		return true
 	}
@@ -322,6 +323,24 @@ func (l *Live) Do(r rune) bool {
 	}
 	l.version.Add(1)
 	return true
+}
+
+// remindDelay says in the log, before an action whose clients will close,
+// that the server still delays its close() ('d' is sticky).
+func (l *Live) remindDelay(r rune) {
+	if !strings.ContainsRune("cxbl", r) {
+		return
+	}
+	l.mu.Lock()
+	d := CloseDelays[l.delay]
+	l.mu.Unlock()
+	switch d {
+	case HoldClose:
+		l.note(i18n.KeyDemoNoteStillHold, nil)
+	case 0:
+	default:
+		l.note(i18n.KeyDemoNoteStill1s, nil)
+	}
 }
 
 func delayKey(d time.Duration) i18n.Key {

@@ -30,6 +30,13 @@ func TestIssue18Texts(t *testing.T) {
 			t.Errorf("%v: %q does not begin with accept()", l, s)
 		}
 	}
+	// A refused SYN: there never was a connection to reset.
+	if s := i18n.Zh.T(i18n.KeySegRst); !strings.Contains(s, "拒绝") {
+		t.Errorf("zh RST headline %q says nothing of a refused request", s)
+	}
+	if s := i18n.Zh.ReasonTemplate(fsm.ReasonRefused); !strings.Contains(s, "从来没有建立过连接") {
+		t.Errorf("zh refused %q", s)
+	}
 	if s := i18n.Zh.T(i18n.KeyDemoModelGoroutine); s != "多线程" {
 		t.Errorf("zh model name %q, want 多线程", s)
 	}

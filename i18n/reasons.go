@@ -134,8 +134,8 @@ var reasons = map[fsm.Reason]msg{
 		"{who}发送RST：不经过四次挥手，立即终止连接，进入CLOSED。",
 	},
 	"refused": {
-		"RST answering a SYN: no socket listens on that port, so the connection is refused and connect() fails (in C it returns -1 and sets errno to ECONNREFUSED; in Python it raises ConnectionRefusedError); {who} is CLOSED.",
-		"用RST回应SYN，说明该端口上没有套接字在监听，连接被拒绝，connect()失败（C语言中返回-1并把errno设为ECONNREFUSED；Python中抛出ConnectionRefusedError）；{who}处于CLOSED状态。",
+		"{who} is CLOSED. The RST answers a SYN: no socket listens on that port (the LISTEN assumed for the server was wrong), so the client's connect() fails (in C it returns -1 and sets errno to ECONNREFUSED; in Python it raises ConnectionRefusedError), and there never was a connection: no handshake, no teardown, no TIME_WAIT.",
+		"{who}处于CLOSED。RST回应的是SYN：该端口上没有套接字在监听（先前假定服务器处于LISTEN是错的），所以客户端的connect()失败（C语言中返回-1并把errno设为ECONNREFUSED；Python中抛出ConnectionRefusedError），从来没有建立过连接：没有握手，没有挥手，也没有TIME_WAIT。",
 	},
 	"aborted": {
 		"{who} received an RST: the connection is aborted and {who} is CLOSED at once. If {who}'s program still holds the socket (it has not called close()), its next recv() or send() fails (in C it returns -1 and sets errno to ECONNRESET; in Python it raises ConnectionResetError). After close(), in LAST_ACK or CLOSING, no program is left to tell: the connection just closes (RFC 9293 §3.10.7.4).",
