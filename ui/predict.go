@@ -31,6 +31,9 @@ type predictor struct {
 	hidden bool
 	// ask, when set, asks a lesson's own questions instead of quiz.For's.
 	ask func(s *session.Session, i int, l i18n.Lang) (quiz.Question, bool)
+	// The score page (scorepage.go): each answer, and how many to expect.
+	results []answered
+	total   int
 }
 
 // statesBefore returns both endpoints' states just before step st.
@@ -139,6 +142,7 @@ func (a *App) answer(choice int) {
 	p := &a.pr
 	q := *p.q
 	p.score.Add(q, choice)
+	p.record(q, choice)
 	ans := q.Choices[q.Answer]
 	l := a.lang
 	var line PromptLine
@@ -223,8 +227,8 @@ func (a *App) prompt() []PromptLine {
 	if p.reveal != nil && pos == p.revAt {
 		out = append(out, p.reveal...)
 	}
-	if p.on && a.cfg.Mode == Replay && a.s.Info().Done && a.s.NextStep(pos, a.cur.Focused()) < 0 && p.score.Asked > 0 {
-		out = append(out, PromptLine{p.score.Text(l), PromptQuestion})
+	if a.lessonOver(pos) {
+		out = append(out, a.scorePage()...)
 	}
 	return out
 }

@@ -176,6 +176,7 @@ func runLesson(ctx context.Context, args []string, e env) error {
 			a.SetQuestions(func(s *session.Session, i int, l i18n.Lang) (quiz.Question, bool) {
 				return quiz.Ask(specs, s, i, l)
 			})
+			a.SetQuestionCount(len(specs))
 			a.SetPredict(true)
 			a.SetIntro(intro)
 		},
@@ -186,7 +187,7 @@ func runLesson(ctx context.Context, args []string, e env) error {
 			if a.Score().Asked == 0 {
 				return "" // q before any question: no score to report
 			}
-			return a.Score().Text(lang)
+			return strings.Join(a.ScoreLines(), "\n")
 		}
 	}
 	filter := les.Filter()
