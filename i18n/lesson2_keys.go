@@ -303,8 +303,8 @@ var (
 // lesson --print's lines.
 var (
 	KeyLessonListenQueue = def("lesson.listen-queue",
-		"The listen queue. listen(backlog) gives the kernel two queues: half-open connections (SYN_RECV) wait in the SYN queue, finished handshakes (ESTABLISHED) in the accept queue until accept() takes them. With backlog 1 and no accept(), two connections wait (backlog + 1) and the third client's SYN is dropped. The listener itself never leaves LISTEN. Notes: section 3, listen.",
-		"listen的等待队列。listen(backlog)让内核维护两个队列：半连接（SYN_RECV）在半连接队列（SYN队列）中等待，完成握手的连接（ESTABLISHED）在全连接队列（accept队列）中等待accept()取走。backlog为1且不调用accept()时，有两个连接在排队（backlog + 1），第三个客户端的SYN被丢弃。监听套接字自己始终处于LISTEN。对应讲义第三节 listen。")
+		"The SYN queue and the accept queue (backlog + 1). listen(backlog) gives the kernel two queues: half-open connections (SYN_RECV) wait in the SYN queue, finished handshakes (ESTABLISHED) in the accept queue until accept() takes them. With backlog 1 and no accept(), two connections wait (backlog + 1) and the third client's SYN is dropped. The listener itself never leaves LISTEN. Notes: section 3, listen.",
+		"半连接队列与全连接队列（backlog + 1）。listen(backlog)让内核维护两个队列：半连接（SYN_RECV）在半连接队列（SYN队列）中等待，完成握手的连接（ESTABLISHED）在全连接队列（accept队列）中等待accept()取走。backlog为1且不调用accept()时，有两个连接在排队（backlog + 1），第三个客户端的SYN被丢弃。监听套接字自己始终处于LISTEN。对应讲义第三节 listen。")
 	KeyLessonAccept = def("lesson.accept",
 		"accept() and the new socket. Each accept() returns a new socket for one client while the listening socket stays in LISTEN. The notes say the new socket gets a random port; what really happens is that it shares the listener's port, and the 4-tuple tells the connections apart. Notes: section 3, accept.",
 		"accept()与新套接字。每次accept()为一个客户端返回一个新的套接字，监听套接字仍处于LISTEN。讲义说新套接字的端口是随机的；实际上它与监听套接字共用同一个端口，靠四元组区分各个连接。对应讲义第三节 accept。")

@@ -107,7 +107,7 @@ func runLesson(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("lesson", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	list := fs.Bool("list", false, "list the lessons")
-	print := fs.Bool("print", false, "print the lesson's questions")
+	printQs := fs.Bool("print", false, "print the lesson's questions")
 	replay := fs.Bool("replay", false, "use the built-in recording")
 	var tf tuiFlags
 	tf.register(fs)
@@ -148,7 +148,7 @@ func runLesson(ctx context.Context, args []string, e env) error {
 	if !ok {
 		return usagef("lesson: unknown lesson %q (one of: %s)", names[0], lessonNames())
 	}
-	if *print {
+	if *printQs {
 		return printLesson(e.stdout, les, lang)
 	}
 	scs, missing := resolveLesson(les)
