@@ -385,7 +385,9 @@ func (c *Controller) Burst(n int) {
 	})
 }
 
-// Long sends n lines on one new connection, a little apart, then closes.
+// Long sends n lines on one new connection, a little apart, and leaves it
+// open: a long connection lasts until it is closed (x), so a class can
+// talk over it (issue 18: it closed itself after a second).
 func (c *Controller) Long(n int) {
 	c.do("long connection", func() error {
 		cl, err := c.newClient(true)
@@ -401,7 +403,7 @@ func (c *Controller) Long(n int) {
 				return err
 			}
 		}
-		return cl.Close()
+		return nil
 	})
 }
 

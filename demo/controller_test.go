@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -35,6 +36,11 @@ func TestController(t *testing.T) {
 	step("abort", c.Abort, Is("client 3", KindAborted))
 	step("burst", func() { c.Burst(2) }, Is("client 5", KindClosed))
 	step("long", func() { c.Long(2) }, func(e Event) bool { return e.Kind == KindReceived && e.Text == "message 2" })
+	c.Wait()
+	if cl, err := c.target(netip.AddrPort{}); err != nil || cl.Closed() {
+		t.Fatalf("the long connection did not stay open: %v", err)
+	}
+	step("close long", c.ClientClose, Is("client 6", KindClosed))
 	step("stop", c.StopListening, Is("server", KindStopped))
 	step("restart", func() { c.Restart(true) }, Is("server", KindListening))
 	c.Wait()

@@ -43,6 +43,11 @@ var lessonPlans = []LessonPlan{
 	{"concurrency", []string{"concurrent", "parent-copy"}},
 	{"long-short", []string{"short-connections", "long-connection"}},
 	{"simultaneous", []string{"simultaneous-open", "simultaneous-close"}},
+	// The notes' server chapter.
+	{"listen-queue", []string{"backlog", "concurrent"}},
+	{"accept", []string{"client-close", "concurrent"}},
+	{"process-thread", []string{"half-close", "concurrent", "parent-copy"}},
+	{"so-reuseaddr", []string{"reuseaddr", "concurrent"}},
 }
 
 // LessonPlans lists the lessons in teaching order.

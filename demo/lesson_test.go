@@ -57,7 +57,8 @@ func TestLessonReads(t *testing.T) {
 // TestLessonPlans: every lesson of synfin lesson has scenarios that exist
 // and are in the built-in recording, whose packets its Filter keeps.
 func TestLessonPlans(t *testing.T) {
-	want := []string{"handshake", "teardown", "time-wait", "half-close", "reset", "backlog", "concurrency", "long-short", "simultaneous"}
+	want := []string{"handshake", "teardown", "time-wait", "half-close", "reset", "backlog", "concurrency", "long-short", "simultaneous",
+		"listen-queue", "accept", "process-thread", "so-reuseaddr"}
 	plans := demo.LessonPlans()
 	if len(plans) != len(want) {
 		t.Fatalf("%d lessons, want %v", len(plans), want)

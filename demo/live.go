@@ -268,6 +268,7 @@ func (l *Live) Do(r rune) bool {
 		return true
 	}
 	if f, ok := acts[r]; ok {
+		l.remindDelay(r)
 		f(ctl)
 		return true
 	}
@@ -322,6 +323,24 @@ func (l *Live) Do(r rune) bool {
 	}
 	l.version.Add(1)
 	return true
+}
+
+// remindDelay says in the log, before an action whose clients will close,
+// that the server still delays its close() ('d' is sticky).
+func (l *Live) remindDelay(r rune) {
+	if !strings.ContainsRune("cxbl", r) {
+		return
+	}
+	l.mu.Lock()
+	d := CloseDelays[l.delay]
+	l.mu.Unlock()
+	switch d {
+	case HoldClose:
+		l.note(i18n.KeyDemoNoteStillHold, nil)
+	case 0:
+	default:
+		l.note(i18n.KeyDemoNoteStill1s, nil)
+	}
 }
 
 func delayKey(d time.Duration) i18n.Key {
@@ -449,8 +468,13 @@ func LogLine(lang i18n.Lang, ev Event, ids ConnIDs) string {
 	b.WriteByte(' ')
 	b.WriteString(WhoName(lang, ev.Who))
 	if c, s, ok := tupleOfEvent(ev); ok && ids != nil {
-		if id, ok := ids(c, s, ev.Time); ok {
-			fmt.Fprintf(&b, " #%d", id)
+		// The list's number, unless it is the client's own ("client 2"
+		// is connection #2: saying both repeats the number).
+		if id, ok := ids(c, s, ev.Time); ok && ev.Who != fmt.Sprintf("client %d", id) {
+			if lang == i18n.En {
+				b.WriteByte(' ')
+			}
+			b.WriteString(lang.F(i18n.KeyDemoLogConn, i18n.Args{"n": id}))
 		}
 	}
 	b.WriteString(sep(lang))

@@ -209,7 +209,11 @@ func TestLiveUnreadIterative(t *testing.T) {
 
 	h.l.Do('d')
 	h.l.Do('d') // the server now holds its connections: the iterative server stays busy
+	from0 := h.log.Len()
 	c2 := h.press('c', connected)
+	if _, _, err := h.log.Wait(from0, time.Second, func(e Event) bool { return e.Note == i18n.KeyDemoNoteStillHold }); err != nil {
+		t.Errorf("c after d d: the log does not say the server still holds close() (d is sticky): %v", err)
+	}
 	h.press('h', Is("server", KindPeerClosed)) // client 2 is served and held
 	c3 := h.press('c', connected)              // waits in the backlog
 	h.l.Select(c3.Local, c3.Remote)

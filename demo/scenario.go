@@ -77,7 +77,7 @@ var scenarios = []Scenario{
 	{Name: "simultaneous-open", Desc: "two sockets bound to fixed ports connect to each other: the SYNs cross (first SYNs swallowed, retransmitted together after 1 s)", Base: 7870, Ports: 2, Filters: true, run: simultaneousOpen},
 	{Name: "short-connections", Desc: "N short connections: connect, send one line, close, again", Base: 7880, Ports: 1, DefN: 5, run: shortConnections},
 	{Name: "long-connection", Desc: "N lines on one long connection, then close", Base: 7890, Ports: 1, DefN: 5, run: longConnection},
-	{Name: "concurrent", Desc: "N clients connected at once to the goroutine-per-connection server", Base: 7900, Ports: 1, DefN: 5, run: concurrent},
+	{Name: "concurrent", Desc: "N clients connected at once to the multi-thread server (a goroutine per connection)", Base: 7900, Ports: 1, DefN: 5, run: concurrent},
 	{Name: "backlog", Desc: "iterative server, listen backlog 1, not accepting: the 3rd client's SYN is dropped and retransmitted", Base: 7910, Ports: 1, run: backlog},
 	{Name: "reuseaddr", Desc: "restart a server while its old connection sits in TIME_WAIT: without SO_REUSEADDR bind fails, with it it works", Base: 7920, Ports: 1, run: reuseAddr},
 	{Name: "port-reuse", Desc: "a client bound to a fixed port reconnects while its old connection is in TIME_WAIT", Base: 7930, Ports: 2, run: portReuse},

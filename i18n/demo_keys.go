@@ -1,7 +1,8 @@
 package i18n
 
 // The live demo (package demo's Live): its server log, key help, status
-// and messages. Model names are the key help's: goroutine / 多进程 / 迭代.
+// and messages. Model names are the key help's: 多线程 / 多进程 / 迭代 (the
+// notes' names; the multi-thread model runs a goroutine per connection).
 var (
 	// Who did something, in the server log.
 	KeyDemoWhoServer     = def("demo.who.server", "server", "服务器")
@@ -16,7 +17,7 @@ var (
 	KeyDemoSourceScenario = def("demo.source.scenario", "demo {name}", "演示 {name}")
 
 	// Server models.
-	KeyDemoModelGoroutine = def("demo.model.goroutine", "goroutine", "goroutine")
+	KeyDemoModelGoroutine = def("demo.model.goroutine", "multi-thread", "多线程")
 	KeyDemoModelProcess   = def("demo.model.process", "multi-process", "多进程")
 	KeyDemoModelIterative = def("demo.model.iterative", "iterative", "迭代")
 
@@ -30,8 +31,8 @@ var (
 		"bind() failed: address already in use (port {port} is still held, e.g. by a connection in TIME_WAIT; SO_REUSEADDR {reuse}): e switches SO_REUSEADDR, R tries again",
 		"bind()失败：地址已被占用（端口{port}仍被占用，例如处于TIME_WAIT的连接；SO_REUSEADDR{reuse}）：按e切换SO_REUSEADDR，按R重试")
 	KeyDemoLogAccepted = def("demo.log.accepted",
-		"accept() returned a new socket for {client}, on the same port {port} as the listening socket (not a new random port): the 4-tuple tells connections apart",
-		"accept()为{client}返回新的套接字，端口仍是{port}，与监听套接字相同（并不是新的随机端口）：靠四元组区分各个连接")
+		"accept() returned a new socket (client {client}) on the listening socket's port {port}; the notes say it gets a random port, but it shares the listener's: the 4-tuple tells connections apart",
+		"accept()返回新的套接字（客户端{client}），端口仍是监听套接字的{port}；讲义说新套接字的端口是随机的，实际上它与监听套接字共用端口：靠四元组区分各个连接")
 	KeyDemoLogChildLimit = def("demo.log.childlimit",
 		"{n} child processes are serving (--max-children): the next connection waits in the backlog until one ends",
 		"已有{n}个子进程在服务（--max-children）：下一个连接在backlog中等待，直到有子进程结束")
@@ -83,7 +84,7 @@ var (
 	KeyDemoHalfReply      = def("demo.key.halfreply", "h: client half-closes (shutdown SHUT_WR); the server still replies after the FIN", "h：客户端半关闭（shutdown SHUT_WR），服务器收到FIN后仍回复")
 	KeyDemoServerAbortSel = def("demo.key.sabortsel", "A: server aborts the connection (RST)", "A：服务器异常终止该连接（RST）")
 	KeyDemoUnreadSel      = def("demo.key.unreadsel", "u: server sends data the client never reads, the client closes: RST, not FIN", "u：服务器发送客户端不读的数据，客户端关闭：内核发送RST而不是FIN")
-	KeyDemoModelKey       = def("demo.key.modelname", "m: switch the server model (goroutine → multi-process → iterative)", "m：切换服务器模型（goroutine → 多进程 → 迭代）")
+	KeyDemoModelKey       = def("demo.key.modelname", "m: switch the server model (multi-thread → multi-process → iterative)", "m：切换服务器模型（多线程 → 多进程 → 迭代）")
 	KeyDemoDelayKey       = def("demo.key.delay", "d: server's delay before close() after the client's FIN: none → 1 s → until X (four-way teardown)", "d：服务器收到FIN后调用close()前的延迟：无 → 1秒 → 直到按X（四次挥手）")
 	KeyDemoParentKey      = def("demo.key.parent", "k: multi-process server whose parent forgets to close its copy (again: the parent closes it)", "k：多进程服务器的父进程忘记关闭套接字副本（再按一次：父进程关闭副本）")
 	KeyDemoRestartKey     = def("demo.key.restart", "R: restart the server (close the listening socket, bind() and listen() again)", "R：重启服务器（关闭监听套接字，重新bind()和listen()）")

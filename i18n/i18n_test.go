@@ -177,8 +177,9 @@ var zhAllowed = func() map[string]bool {
 		socket() bind() listen() accept() connect() send() recv() close() shutdown()
 		socket bind listen accept connect send recv close shutdown
 		shutdown(SHUT_WR) SHUT_WR SO_REUSEADDR SO_LINGER setsockopt() tcp_close()
-		errno ECONNREFUSED ECONNRESET EADDRINUSE ConnectionRefusedError ConnectionResetError
-		goroutine backlog ss sock_diag Linux Zeek tshark tcpdump Python C cookie challenge root
+		errno ECONNREFUSED ECONNRESET EADDRINUSE EPIPE ETIMEDOUT ConnectionRefusedError ConnectionResetError
+		fork() conn
+		backlog ss sock_diag Linux Zeek tshark tcpdump Python C cookie challenge root
 		JavaScript HTML SVG Mermaid pcap pcapng keep-alive
 		demo summary diagram export lesson record`) { // the last line: synfin's subcommands
 		m[w] = true

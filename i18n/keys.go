@@ -83,7 +83,7 @@ var (
 	KeyDemoAbort      = def("demo.key.abort", "a: client aborts (RST via SO_LINGER 0)", "a：客户端异常终止（SO_LINGER 0发送RST）")
 	KeyDemoRefused    = def("demo.key.refused", "r: connect to a closed port (refused)", "r：连接未监听的端口（被拒绝）")
 	KeyDemoBurst      = def("demo.key.burst", "b: burst of short connections", "b：批量短连接")
-	KeyDemoLong       = def("demo.key.long", "l: long connection", "l：长连接")
+	KeyDemoLong       = def("demo.key.long", "l: long connection: 5 lines on one connection, which stays open until you close it (x)", "l：长连接：在一个连接上发送5行数据，连接一直保持，直到按x关闭")
 
 	// Ladder.
 	KeyLadderFold      = def("ladder.fold", "… {n} data segments, {bytes} bytes …", "… {n}个数据段，{bytes}字节 …")
@@ -134,7 +134,7 @@ var (
 	KeySegAck    = def("seg.ack", "ACK: {sender} acknowledges what it received (SYN, data or FIN); it carries no data.", "ACK：{sender}发送确认包，确认收到的内容（SYN、数据或FIN），本身不带数据。")
 	KeySegData   = def("seg.data", "Data: {sender} sends {len} bytes to {receiver} (send()); the ACK flag acknowledges what it received.", "数据：{sender}向{receiver}发送{len}字节（send()）；ACK标志同时确认已收到的内容。")
 	KeySegFin    = def("seg.fin", "FIN: {sender} will send no more data (close() or shutdown(SHUT_WR)); the FIN takes one sequence number.", "FIN：{sender}不再发送数据（close()或shutdown(SHUT_WR)）；FIN占用一个序号。")
-	KeySegRst    = def("seg.rst", "RST: {sender} resets the connection: it ends at once, without the four-way teardown.", "RST：{sender}复位连接，不经过四次挥手，连接立即结束。")
+	KeySegRst    = def("seg.rst", "RST: {sender} resets: it refuses a connection request, or ends a connection at once, without the four-way teardown.", "RST：{sender}发出复位：拒绝一个连接请求，或者不经过四次挥手立即结束一个连接。")
 	KeySegOther  = def("seg.other", "A segment with flags {flags}.", "标志为{flags}的报文段。")
 	KeySegAckNum = def("seg.acknum", "ack={ack}: {sender} has received everything {receiver} sent before relative number {ack}, and expects number {ack} next.", "ack={ack}：{sender}已收到{receiver}发来的、相对序号{ack}之前的全部内容，下一个期望收到的序号是{ack}。")
 	KeySegSeqNum = def("seg.seqnum", "seq={seq}: the relative sequence number of this segment's first data byte (the SYN and the FIN take one number each).", "seq={seq}：本报文段第一个数据字节的相对序号（SYN和FIN各占一个序号）。")

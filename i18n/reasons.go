@@ -88,20 +88,20 @@ var reasons = map[fsm.Reason]msg{
 		"{peer}确认了{who}的FIN（ack={ack}，即FIN的序号加1，第二次挥手）：{who}进入FIN_WAIT_2，等待{peer}的FIN。",
 	},
 	"fin-in-fin-wait-2": {
-		"{who} received {peer}'s FIN in FIN_WAIT_2 and acknowledges it (fourth step of the teardown): it waits 2MSL in TIME_WAIT, so that a lost last ACK can still be sent again.",
-		"{who}在FIN_WAIT_2中收到{peer}的FIN并回复确认包（第四次挥手），进入TIME_WAIT等待2MSL，以便最后的确认包丢失时还能重发。",
+		"{who} received {peer}'s FIN in FIN_WAIT_2 and acknowledges it (fourth step of the teardown): it waits in TIME_WAIT, so that a lost last ACK can be sent again and old duplicates of this 4-tuple die out (RFC 9293 §3.4, RFC 1337): on Linux a fixed 60 s (TCP_TIMEWAIT_LEN).",
+		"{who}在FIN_WAIT_2中收到{peer}的FIN并回复确认包（第四次挥手），进入TIME_WAIT：最后的确认包丢失时可以重发，这个四元组的旧报文段也能在网络中消失（RFC 9293 §3.4，RFC 1337）；Linux上固定为60秒（TCP_TIMEWAIT_LEN）。",
 	},
 	"simultaneous-close": {
 		"{who} received {peer}'s FIN while its own FIN was not yet acknowledged: both sides closed at once (simultaneous close), so it goes to CLOSING.",
 		"{who}自己的FIN尚未被确认时就收到了{peer}的FIN：双方同时关闭，进入CLOSING。",
 	},
 	"fin-and-ack": {
-		"{peer}'s FIN also acknowledged {who}'s FIN (ack={ack}): {who} skips FIN_WAIT_2 and goes straight to TIME_WAIT; this teardown takes three segments instead of four.",
-		"{peer}的FIN同时确认了{who}的FIN（ack={ack}）：{who}跳过FIN_WAIT_2，直接进入TIME_WAIT；这次挥手只用了三个报文段。",
+		"{peer}'s FIN also acknowledged {who}'s FIN (ack={ack}): {who} skips FIN_WAIT_2 and goes straight to TIME_WAIT; this teardown takes three segments instead of four. TIME_WAIT lets a lost last ACK be sent again and old duplicates of this 4-tuple die out (RFC 9293 §3.4, RFC 1337): on Linux a fixed 60 s (TCP_TIMEWAIT_LEN).",
+		"{peer}的FIN同时确认了{who}的FIN（ack={ack}）：{who}跳过FIN_WAIT_2，直接进入TIME_WAIT；这次挥手只用了三个报文段。TIME_WAIT让丢失的最后确认包可以重发，也让这个四元组的旧报文段在网络中消失（RFC 9293 §3.4，RFC 1337）；Linux上固定为60秒（TCP_TIMEWAIT_LEN）。",
 	},
 	"closing-acked": {
-		"{who}'s FIN was acknowledged in CLOSING (ack={ack}): it goes to TIME_WAIT.",
-		"{who}在CLOSING中收到对自己FIN的确认（ack={ack}）：进入TIME_WAIT。",
+		"{who}'s FIN was acknowledged in CLOSING (ack={ack}): it goes to TIME_WAIT, which lets a lost last ACK be sent again and old duplicates of this 4-tuple die out (RFC 9293 §3.4, RFC 1337); a fixed 60 s on Linux (TCP_TIMEWAIT_LEN).",
+		"{who}在CLOSING中收到对自己FIN的确认（ack={ack}）：进入TIME_WAIT，让丢失的最后确认包可以重发，也让这个四元组的旧报文段在网络中消失（RFC 9293 §3.4，RFC 1337）；Linux上固定为60秒（TCP_TIMEWAIT_LEN）。",
 	},
 	"last-ack": {
 		"the last ACK acknowledged {who}'s FIN (ack={ack}): {who} is CLOSED at once; the passive closer does not wait in TIME_WAIT.",
@@ -120,8 +120,8 @@ var reasons = map[fsm.Reason]msg{
 		"{who}重传了FIN，尽管抓到过对它的确认包：那个确认包没有到达{who}，它仍在等待确认；对方的TIME_WAIT正是为了应答这种重传。",
 	},
 	"time-wait-expired": {
-		"2MSL passed in TIME_WAIT: {who} is CLOSED and its 4-tuple (addresses and ports) can be used again.",
-		"TIME_WAIT已等待2MSL：{who}进入CLOSED，这组地址和端口（四元组）可以再次使用。",
+		"TIME_WAIT is over (2MSL in RFC 9293, a fixed 60 s on Linux): {who} is CLOSED and its 4-tuple (addresses and ports) can be used again.",
+		"TIME_WAIT结束（RFC 9293中为2MSL，Linux上固定为60秒）：{who}进入CLOSED，这组地址和端口（四元组）可以再次使用。",
 	},
 
 	"time-wait-reused": {
@@ -134,12 +134,12 @@ var reasons = map[fsm.Reason]msg{
 		"{who}发送RST：不经过四次挥手，立即终止连接，进入CLOSED。",
 	},
 	"refused": {
-		"RST answering a SYN: no socket listens on that port, so the connection is refused and connect() fails (in C it returns -1 and sets errno to ECONNREFUSED; in Python it raises ConnectionRefusedError); {who} is CLOSED.",
-		"用RST回应SYN，说明该端口上没有套接字在监听，连接被拒绝，connect()失败（C语言中返回-1并把errno设为ECONNREFUSED；Python中抛出ConnectionRefusedError）；{who}处于CLOSED状态。",
+		"{who} is CLOSED. The RST answers a SYN: no socket listens on that port (the LISTEN assumed for the server was wrong), so the client's connect() fails (in C it returns -1 and sets errno to ECONNREFUSED; in Python it raises ConnectionRefusedError), and there never was a connection: no handshake, no teardown, no TIME_WAIT.",
+		"{who}处于CLOSED。RST回应的是SYN：该端口上没有套接字在监听（先前假定服务器处于LISTEN是错的），所以客户端的connect()失败（C语言中返回-1并把errno设为ECONNREFUSED；Python中抛出ConnectionRefusedError），从来没有建立过连接：没有握手，没有挥手，也没有TIME_WAIT。",
 	},
 	"aborted": {
-		"{who} received an RST on an open connection: the connection is aborted, and {who}'s next recv() or send() fails (in C it returns -1 and sets errno to ECONNRESET; in Python it raises ConnectionResetError); {who} is CLOSED.",
-		"{who}在已建立的连接上收到RST，连接被异常终止：{who}之后调用recv()或send()会失败（C语言中返回-1并把errno设为ECONNRESET；Python中抛出ConnectionResetError）；{who}进入CLOSED。",
+		"{who} received an RST: the connection is aborted and {who} is CLOSED at once. If {who}'s program still holds the socket (it has not called close()), its next recv() or send() fails (in C it returns -1 and sets errno to ECONNRESET; in Python it raises ConnectionResetError). After close(), in LAST_ACK or CLOSING, no program is left to tell: the connection just closes (RFC 9293 §3.10.7.4).",
+		"{who}收到RST，连接被异常终止，{who}立即进入CLOSED。如果{who}的程序还持有这个套接字（还没有调用close()），它之后调用recv()或send()会失败（C语言中返回-1并把errno设为ECONNRESET；Python中抛出ConnectionResetError）。如果程序已经调用了close()（LAST_ACK或CLOSING），就没有程序会收到这个错误：连接直接关闭（RFC 9293 §3.10.7.4）。",
 	},
 	"rst-in-syn-recv": {
 		"RST in SYN_RECV: {who}'s half-open connection is dropped before the handshake completed.",

@@ -7,15 +7,15 @@ package i18n
 var (
 	// The relative ack as a sum: ack={ack} = {sum}, where the sum is made
 	// of KeyAckSyn, KeyAckBytes and KeyAckFin joined by " + ".
-	KeyAckSum   = def("seg.acksum", "ack={ack} = {sum}: {sender} has received everything {receiver} sent before relative number {ack}, and expects number {ack} next.", "ack={ack} = {sum}：{sender}已收到{receiver}发来的、相对序号{ack}之前的全部内容，下一个期望收到的序号是{ack}。")
-	KeyAckSyn   = def("seg.ack.syn", "1 (the SYN)", "1（SYN）")
+	KeyAckSum   = def("seg.acksum", "ack={ack} = {sum}: {sender} has received everything {receiver} sent before relative number {ack}, and expects number {ack} next.", "ack={ack}（{sum}）：{sender}已收到{receiver}发来的、相对序号{ack}之前的全部内容，下一个期望收到的序号是{ack}。")
+	KeyAckSyn   = def("seg.ack.syn", "1 (the SYN)", "SYN占1个序号")
 	KeyAckBytes = def("seg.ack.bytes", "{n} bytes of data", "{n}字节数据")
-	KeyAckFin   = def("seg.ack.fin", "1 (the FIN)", "1（FIN）")
+	KeyAckFin   = def("seg.ack.fin", "1 (the FIN)", "FIN占1个序号")
 
 	KeySeqFin   = def("seg.seqfin", "seq={seq}: the relative number of this FIN (a FIN takes one number, like the SYN).", "seq={seq}：这个FIN的相对序号（FIN和SYN一样占用一个序号）。")
 	KeySeqEmpty = def("seg.seqempty", "seq={seq}: no data, so this is the relative number of the next byte {sender} will send.", "seq={seq}：不带数据，所以这是{sender}下一个要发送的字节的相对序号。")
 
-	KeyExplAccept    = def("explain.accept", "accept() returns a new socket for this connection, on the server's same port {port} (not a new, random port): the 4-tuple (client address and port, server address and port) tells the connections on one port apart.", "accept()会为这个连接返回一个新的套接字，它仍使用服务器的同一个端口{port}（并不是新的随机端口）：同一端口上的各个连接靠四元组（客户端地址和端口、服务器地址和端口）区分。")
+	KeyExplAccept    = def("explain.accept", "accept() returns a new socket for this connection, on the server's same port {port}. The notes say it gets a random port; what really happens is that it shares the listener's port, and the 4-tuple (client address and port, server address and port) tells the connections on one port apart.", "accept()会为这个连接返回一个新的套接字，它仍使用服务器的同一个端口{port}。讲义说新套接字的端口是随机的；实际上它与监听套接字共用端口，同一端口上的各个连接靠四元组（客户端地址和端口、服务器地址和端口）区分。")
 	KeyExplUnreadRST = def("explain.unreadrst", "Why RST and not FIN? The {who} had received {n} bytes of data from {peer}. If its application called close() while some of them were still unread in the socket's receive queue, the kernel sends RST instead of FIN, telling the peer that data was lost (Linux tcp_close(); RFC 9293 §3.6.1, RFC 2525 §2.17). An abort (SO_LINGER with a 0 timeout, then close()) sends the same RST: the packets alone cannot tell which it was.", "为什么是RST而不是FIN？{who}此前从{peer}收到了{n}字节数据。如果应用程序调用close()时，这些数据中还有一部分留在套接字的接收队列里没有读取，内核就会发送RST而不是FIN，告诉对方有数据丢失了（Linux的tcp_close()；RFC 9293 §3.6.1，RFC 2525 §2.17）。异常终止（SO_LINGER超时设为0后调用close()）也会发出同样的RST：仅凭报文无法区分是哪一种。")
 )
 

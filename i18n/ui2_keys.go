@@ -18,7 +18,7 @@ var (
 		"kernel at this step (ss): client {client} · server {server} · listener {listener}",
 		"内核在这一步的状态（ss）：客户端 {client} · 服务器 {server} · 监听套接字 {listener}")
 	KeyUI2KernelNotRead = def("ui2.kernel.notread",
-		"kernel at this step (ss): not read at this step",
-		"内核在这一步的状态（ss）：这一步没有读取")
+		"(kernel state not read at this step)",
+		"（本步未读取内核状态）")
 	KeyUI2NoSocket = def("ui2.kernel.nosocket", "no socket", "无套接字")
 )

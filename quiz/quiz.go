@@ -29,11 +29,17 @@ const (
 	// (ack = x+1 for a SYN, seq+1 for a FIN: each takes one sequence
 	// number, RFC 9293 §3.4).
 	AckNumber
+	// Choice asks a lesson's own question (Spec of Kind Result): what a
+	// syscall returns or what the kernel does next.
+	Choice
 )
 
 func (k Kind) String() string {
-	if k == AckNumber {
+	switch k {
+	case AckNumber:
 		return "ack"
+	case Choice:
+		return "choice"
 	}
 	return "state"
 }
@@ -51,10 +57,17 @@ type Question struct {
 	// and its raw sequence number, which the prompt names.
 	AckedWhat string
 	Acked     uint32
+
+	// A lesson's question (Ask): its prompt, and the explanation shown
+	// with the answer, in the language it was asked in.
+	Text, Explain string
 }
 
 // Prompt is the question in language l.
 func (q Question) Prompt(l i18n.Lang, st *session.Step) string {
+	if q.Text != "" {
+		return q.Text
+	}
 	a := i18n.Args{"n": q.Packet, "flags": st.Flags.String(), "who": l.Role(q.Endpoint)}
 	if q.Kind == AckNumber {
 		// The number to reason from: the raw seq of the SYN or FIN
@@ -70,8 +83,15 @@ func (q Question) Prompt(l i18n.Lang, st *session.Step) string {
 // before until then; ok is false when st changes no state (nothing to
 // predict). A SYN+ACK, and a pure ACK that completes a handshake or
 // acknowledges a FIN, ask the ack number; every other change asks the
-// next state of the first endpoint it moves.
+// next state of the first endpoint it moves: the state it is in after the
+// step, which is not the first change's when the step moves it twice
+// (a simultaneous open's SYN takes the second peer CLOSED → SYN_SENT →
+// SYN_RECV). A timer step, or a step recording another connection's
+// segment (Side), is not a packet to predict.
 func For(st *session.Step, before [2]fsm.State) (q Question, ok bool) {
+	if st.Timer() || st.Side {
+		return Question{}, false
+	}
 	ch, found := firstChange(st)
 	if !found {
 		return Question{}, false
@@ -84,7 +104,11 @@ func For(st *session.Step, before [2]fsm.State) (q Question, ok bool) {
 		return q, true
 	}
 	q.Kind = NextState
-	q.Choices, q.Answer = stateChoices(ch.To, before[ch.Endpoint])
+	to := ch.To
+	if st.States[ch.Endpoint] != fsm.Unknown {
+		to = st.States[ch.Endpoint]
+	}
+	q.Choices, q.Answer = stateChoices(to, before[ch.Endpoint])
 	return q, true
 }
 

@@ -1,6 +1,7 @@
 package quiz_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,5 +134,41 @@ func TestScore(t *testing.T) {
 	}
 	if got := s.Text(i18n.En); got != "Score: 1 of 3 right (1 skipped)." {
 		t.Errorf("got %q", got)
+	}
+}
+
+// A step that moves one endpoint twice is asked about the state after it:
+// in a simultaneous open the second SYN takes the second peer UNKNOWN →
+// CLOSED → SYN_SENT → SYN_RECV (issue 18: the answer was the first
+// change's CLOSED, and neither SYN_SENT nor SYN_RECV was offered).
+func TestForAsksStateAfter(t *testing.T) {
+	st := session.Step{Index: 1, Packet: 2, Flags: fsm.SYN, From: fsm.Server,
+		States: [2]fsm.State{fsm.SynRecv, fsm.SynRecv},
+		Changes: []fsm.Transition{
+			{Endpoint: fsm.Server, From: fsm.Unknown, To: fsm.Closed, Reason: fsm.ReasonNotListening},
+			{Endpoint: fsm.Server, From: fsm.Closed, To: fsm.SynSent, Reason: fsm.ReasonSynSent},
+			{Endpoint: fsm.Server, From: fsm.SynSent, To: fsm.SynRecv, Reason: fsm.ReasonSimultaneousOpen},
+			{Endpoint: fsm.Client, From: fsm.SynSent, To: fsm.SynRecv, Reason: fsm.ReasonSimultaneousOpen},
+		}}
+	q, ok := quiz.For(&st, [2]fsm.State{fsm.SynSent, fsm.Unknown})
+	if !ok || q.Choices[q.Answer] != "SYN_RECV" {
+		t.Fatalf("ok=%v answer %q of %q, want SYN_RECV", ok, q.Choices[q.Answer], q.Choices)
+	}
+	if !slices.Contains(q.Choices, "SYN_SENT") {
+		t.Errorf("choices %q lack SYN_SENT", q.Choices)
+	}
+}
+
+// A timer step (packet 0, no flags) and a step recording another
+// connection's segment are not asked: "packet #0 (none)" is no question.
+func TestForSkipsTimerAndSide(t *testing.T) {
+	ch := []fsm.Transition{{Endpoint: fsm.Client, From: fsm.TimeWait, To: fsm.Closed, Reason: fsm.ReasonReused}}
+	for _, st := range []session.Step{
+		{Index: 9, Packet: 0, Changes: ch, States: [2]fsm.State{fsm.Closed, fsm.Closed}},
+		{Index: 9, Packet: 25, Side: true, Changes: ch, States: [2]fsm.State{fsm.Closed, fsm.Closed}},
+	} {
+		if q, ok := quiz.For(&st, [2]fsm.State{fsm.TimeWait, fsm.Closed}); ok {
+			t.Errorf("packet %d side=%v asked: %q", st.Packet, st.Side, q.Prompt(i18n.En, &st))
+		}
 	}
 }

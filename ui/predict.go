@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/synfin/synfin/fsm"
+	"github.com/synfin/synfin/i18n"
 	"github.com/synfin/synfin/quiz"
 	"github.com/synfin/synfin/session"
 	"github.com/synfin/synfin/view"
@@ -24,6 +25,14 @@ type predictor struct {
 	revAt  int
 	score  quiz.Score
 	intro  []PromptLine // a lesson's introduction, until the first key
+	// hidden: a question arrived while the introduction was up; the
+	// key that dismisses the introduction does not answer it.
+	hidden bool
+	// ask, when set, asks a lesson's own questions instead of quiz.For's.
+	ask func(s *session.Session, i int, l i18n.Lang) (quiz.Question, bool)
+	// The score page (scorepage.go): each answer, and how many to expect.
+	results []answered
+	total   int
 }
 
 // statesBefore returns both endpoints' states just before step st.
@@ -36,6 +45,14 @@ func (a *App) statesBefore(st *session.Step) [2]fsm.State {
 
 // question returns the question predict mode asks before step i, if any.
 func (a *App) question(i int) (quiz.Question, session.Step, bool) {
+	if a.pr.ask != nil {
+		st, ok := a.s.Step(i)
+		if !ok {
+			return quiz.Question{}, st, false
+		}
+		q, ok := a.pr.ask(a.s, i, a.lang)
+		return q, st, ok
+	}
 	st, ok := a.s.Step(i)
 	if !ok || !changes(&st) { // no question: spare ConnAt (catchUp asks of every new step)
 		return quiz.Question{}, st, false
@@ -57,7 +74,7 @@ func (a *App) gate(next int) bool {
 		return false
 	}
 	p.q, p.qStep = &q, st
-	p.intro = nil
+	p.hidden = p.intro != nil
 	return true
 }
 
@@ -124,6 +141,7 @@ func (a *App) answer(choice int) {
 	p := &a.pr
 	q := *p.q
 	p.score.Add(q, choice)
+	p.record(q, choice)
 	p.reveal = view.Answer(a.lang, &q, &p.qStep, choice)
 	p.revAt = q.Step
 	p.passed = q.Step
@@ -139,6 +157,10 @@ func (a *App) answer(choice int) {
 func (a *App) predictKey(r rune) bool {
 	if a.pr.q == nil {
 		return false
+	}
+	if a.pr.hidden {
+		a.pr.hidden = false // this key dismissed the introduction
+		return true
 	}
 	switch {
 	case r == 's':
@@ -186,8 +208,8 @@ func (a *App) prompt() []PromptLine {
 	if p.reveal != nil && pos == p.revAt {
 		out = append(out, p.reveal...)
 	}
-	if p.on && a.cfg.Mode == Replay && a.s.Info().Done && a.s.NextStep(pos, a.cur.Focused()) < 0 && p.score.Asked > 0 {
-		out = append(out, PromptLine{Text: p.score.Text(l), Kind: PromptQuestion})
+	if a.lessonOver(pos) {
+		out = append(out, a.scorePage()...)
 	}
 	return out
 }
@@ -197,6 +219,12 @@ func (a *App) prompt() []PromptLine {
 func (a *App) SetIntro(lines []PromptLine) {
 	a.pr.intro = lines
 	a.refresh()
+}
+
+// SetQuestions makes predict mode ask ask's questions (a lesson's own,
+// quiz.Ask) instead of quiz.For's.
+func (a *App) SetQuestions(ask func(s *session.Session, i int, l i18n.Lang) (quiz.Question, bool)) {
+	a.pr.ask = ask
 }
 
 // SetPredict turns predict mode on or off.

@@ -76,9 +76,9 @@ func TestExplainAckArithmetic(t *testing.T) {
 	}{
 		{2, i18n.En, "ack=1 = 1 (the SYN): client has received everything server sent before relative number 1"},
 		{4, i18n.En, "ack=7 = 1 (the SYN) + 6 bytes of data: server has received"},
-		{4, i18n.Zh, "ack=7 = 1（SYN）+ 6字节数据：服务器已收到客户端发来的、相对序号7之前的全部内容"},
+		{4, i18n.Zh, "ack=7（SYN占1个序号 + 6字节数据）：服务器已收到客户端发来的、相对序号7之前的全部内容"},
 		{8, i18n.En, "ack=8 = 1 (the SYN) + 6 bytes of data + 1 (the FIN)"},
-		{9, i18n.Zh, "ack=8 = 1（SYN）+ 6字节数据 + 1（FIN）"},
+		{9, i18n.Zh, "ack=8（SYN占1个序号 + 6字节数据 + FIN占1个序号）"},
 	} {
 		wantIn(t, c.l.String(), explainText(b, c.sel, c.l), []string{c.want}, nil)
 	}

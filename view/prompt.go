@@ -51,5 +51,9 @@ func Answer(l i18n.Lang, q *quiz.Question, st *session.Step, choice int) []Promp
 	default:
 		line = PromptLine{l.F(i18n.KeyQuizWrong, i18n.Args{"answer": ans}), PromptWrong}
 	}
-	return []PromptLine{{q.Prompt(l, st), PromptInfo}, line}
+	out := []PromptLine{{q.Prompt(l, st), PromptInfo}, line}
+	if q.Explain != "" {
+		out = append(out, PromptLine{q.Explain, PromptInfo})
+	}
+	return out
 }

@@ -14,11 +14,14 @@ import (
 	"github.com/synfin/synfin/demo"
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
+	"github.com/synfin/synfin/quiz"
+	"github.com/synfin/synfin/session"
 	"github.com/synfin/synfin/ui"
 )
 
 const lessonUsage = `Usage: synfin lesson --list
        synfin lesson NAME [--lang en|zh] [--replay]
+       synfin lesson NAME --print [--lang en|zh]
 
 A guided lesson: the lesson's scenarios run live on loopback (or, where
 live capture is impossible, the recording built into synfin is replayed),
@@ -28,6 +31,8 @@ the end.
 
 Flags:
   --list             list the lessons
+  --print            print the lesson's questions, choices, answers and
+                     explanations as text (for slides) and exit
   --replay           use the built-in recording even where live capture works
   --lang en|zh       language (default: from LC_ALL, LC_MESSAGES, LANG)
   --time-wait D      TIME_WAIT duration (2MSL) the observer assumes (default 60s)
@@ -48,6 +53,11 @@ var lessonIntros = map[string]i18n.Key{
 	"concurrency":  i18n.KeyLessonConcurrency,
 	"long-short":   i18n.KeyLessonLongShort,
 	"simultaneous": i18n.KeyLessonSimultaneous,
+
+	"listen-queue":   i18n.KeyLessonListenQueue,
+	"accept":         i18n.KeyLessonAccept,
+	"process-thread": i18n.KeyLessonProcessThread,
+	"so-reuseaddr":   i18n.KeyLessonSoReuseaddr,
 }
 
 // lessonIntro says the lesson's introduction; a lesson demo added without
@@ -97,6 +107,7 @@ func runLesson(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("lesson", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	list := fs.Bool("list", false, "list the lessons")
+	printQs := fs.Bool("print", false, "print the lesson's questions")
 	replay := fs.Bool("replay", false, "use the built-in recording")
 	var tf tuiFlags
 	tf.register(fs)
@@ -137,6 +148,9 @@ func runLesson(ctx context.Context, args []string, e env) error {
 	if !ok {
 		return usagef("lesson: unknown lesson %q (one of: %s)", names[0], lessonNames())
 	}
+	if *printQs {
+		return printLesson(e.stdout, les, lang)
+	}
 	scs, missing := resolveLesson(les)
 	if len(scs) == 0 {
 		return fmt.Errorf("lesson %s: none of its scenarios (%s) is in this build", les.Name, strings.Join(les.Scenarios, ", "))
@@ -158,13 +172,23 @@ func runLesson(ctx context.Context, args []string, e env) error {
 	r := tuiRun{
 		lang: lang, fsm: fsm.Config{TimeWait: tf.timeWait}, log: logger,
 		setup: func(a *ui.App) {
+			specs := lessonQuestions(les.Name)
+			a.SetQuestions(func(s *session.Session, i int, l i18n.Lang) (quiz.Question, bool) {
+				return quiz.Ask(specs, s, i, l)
+			})
+			a.SetQuestionCount(len(specs))
 			a.SetPredict(true)
 			a.SetIntro(intro)
 		},
 	}
 	var score func() string
 	r.done = func(a *ui.App) {
-		score = func() string { return a.Score().Text(lang) }
+		score = func() string {
+			if a.Score().Asked == 0 {
+				return "" // q before any question: no score to report
+			}
+			return strings.Join(a.ScoreLines(), "\n")
+		}
 	}
 	filter := les.Filter()
 
@@ -227,7 +251,9 @@ func runLesson(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if score != nil {
-		fmt.Fprintln(e.stdout, score())
+		if t := score(); t != "" {
+			fmt.Fprintln(e.stdout, t)
+		}
 	}
 	return nil
 }

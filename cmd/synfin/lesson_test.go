@@ -18,7 +18,8 @@ import (
 // TestLessonList: --list names every lesson of issue 9 with its title, in
 // both languages; a wrong name is a usage error naming the lessons.
 func TestLessonList(t *testing.T) {
-	want := []string{"handshake", "teardown", "time-wait", "half-close", "reset", "backlog", "concurrency", "long-short", "simultaneous"}
+	want := []string{"handshake", "teardown", "time-wait", "half-close", "reset", "backlog", "concurrency", "long-short", "simultaneous",
+		"listen-queue", "accept", "process-thread", "so-reuseaddr"}
 	for _, lang := range []string{"en", "zh"} {
 		var out bytes.Buffer
 		if code := run(context.Background(), []string{"lesson", "--list", "--lang", lang}, env{stdout: &out, stderr: &out}); code != 0 {
