@@ -59,7 +59,7 @@ func (a *App) ScoreLines() []string {
 // scorePage is the score page as prompt lines.
 func (a *App) scorePage() []PromptLine {
 	lines := a.ScoreLines()
-	out := []PromptLine{{lines[0], PromptQuestion}}
+	out := []PromptLine{{Text: lines[0], Kind: PromptQuestion}}
 	for i, s := range lines[1:] {
 		k := PromptWrong
 		switch r := a.pr.results[i]; {
@@ -68,7 +68,7 @@ func (a *App) scorePage() []PromptLine {
 		case r.right:
 			k = PromptRight
 		}
-		out = append(out, PromptLine{s, k})
+		out = append(out, PromptLine{Text: s, Kind: k})
 	}
 	return out
 }
