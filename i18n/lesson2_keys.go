@@ -73,7 +73,7 @@ var (
 		"TIME_WAIT: the active closer keeps the 4-tuple for a while, so that a lost last ACK can be sent again and old duplicate segments of this connection die out before the 4-tuple is used again (RFC 9293 §3.4, RFC 1337). Linux waits a fixed 60 seconds (TCP_TIMEWAIT_LEN), not a computed 2 × MSL. The notes say the port is “locked for minutes” (锁定几分钟); what really happens is 60 seconds, and only for this 4-tuple.",
 		"TIME_WAIT：主动关闭方要把这个四元组保留一段时间，这样最后一个ACK丢失时可以重发，这个连接残留在网络中的旧报文段也能在四元组被再次使用前消失（RFC 9293 §3.4，RFC 1337）。Linux固定等待60秒（TCP_TIMEWAIT_LEN），并不是计算出来的2 × MSL。讲义说端口会被“锁定几分钟”；实际上是60秒，而且只针对这一个四元组。")
 	KeyLqTw2 = def("lq.tw.2",
-		"The server program stops listening and starts again at once, while its old connection is in TIME_WAIT. Its new socket calls bind() on port {port} without SO_REUSEADDR. What happens?",
+		"The server restarts while its old connection is in TIME_WAIT. Its new socket calls bind() on port {port} without SO_REUSEADDR. What happens?",
 		"服务器程序停止监听后立即重启，而它的旧连接还处于TIME_WAIT。新套接字在不设SO_REUSEADDR的情况下对端口{port}调用bind()。会发生什么？")
 	KeyLqTw2Why = def("lq.tw.2.why",
 		"bind() fails with EADDRINUSE (Python: “Address already in use”): the connection in TIME_WAIT still holds port {port}. No packet shows it, because bind() is local; the recording's scenario saw the failure and then set SO_REUSEADDR.",
@@ -145,7 +145,7 @@ var (
 
 	// backlog and the listen queue
 	KeyLqBl1 = def("lq.bl.1",
-		"The server called listen() with backlog 1 and does not call accept(). Client 2's connection request arrives while client 1's connection waits in the queue. Which state is client 2 in once the server's kernel answers?",
+		"Backlog 1, no accept(), client 1 waits in the queue. Client 2's request arrives: which state is client 2 in once the server's kernel answers?",
 		"服务器以backlog 1调用了listen()，但不调用accept()。客户端1的连接在队列中等待时，客户端2的连接请求到达。服务器内核应答后，客户端2处于哪个状态？")
 	KeyLqBl1Why = def("lq.bl.1.why",
 		"ESTABLISHED: the kernel completes the handshake by itself; accept() only takes a finished connection out of the accept queue. (A half-open connection, SYN_RECV, waits in the SYN queue until the last ACK.)",
@@ -229,8 +229,8 @@ var (
 
 	// simultaneous open and close
 	KeyLqSm1 = def("lq.sm.1",
-		"Peer B sends its own connection request to peer A while A's request to B is on its way: the two requests cross. Which state are the peers in once both have arrived?",
-		"端点A发给端点B的连接请求还在路上时，端点B也向A发出了自己的连接请求：两个请求交叉而过。两个请求都到达后，两个端点处于哪个状态？")
+		"Peers A and B send each other a connection request at the same time: the requests cross. Which state is peer A in once both have arrived?",
+		"端点A发给端点B的连接请求还在路上时，端点B也向A发出了自己的连接请求：两个请求交叉而过。两个请求都到达后，端点A处于哪个状态？")
 	KeyLqSm1Why = def("lq.sm.1.why",
 		"SYN_RECV: each peer was in SYN_SENT and received a SYN without an ACK, so each answers with SYN+ACK and waits in SYN_RECV; nobody was in LISTEN (RFC 9293 Figure 8).",
 		"SYN_RECV：两个端点都处于SYN_SENT，又都收到了不带ACK的SYN，于是各自回复SYN+ACK，在SYN_RECV中等待；没有哪一端处于LISTEN（RFC 9293 图8）。")

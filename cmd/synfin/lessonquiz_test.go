@@ -68,6 +68,15 @@ func TestLessonQuestions(t *testing.T) {
 					if q.Step == s.First() {
 						t.Errorf("%q is asked before the first step, which is on screen at once", q.Text)
 					}
+					// At 80×24 the explanation pane has 6 lines of 78
+					// columns: the question and its choices fit in them.
+					lines := wrapLines(q.Text, 78)
+					for _, c := range q.Choices {
+						lines += wrapLines("  1  "+c, 78)
+					}
+					if lines > 6 {
+						t.Errorf("%v: %q and its choices take %d lines, more than the 6 of the explanation pane at 80×24", l, q.Text, lines)
+					}
 					st, _ := s.Step(q.Step)
 					got := q.Choices[q.Answer]
 					want, ok := lessonAnswers[sp.Ask]
@@ -195,4 +204,38 @@ func TestLessonPrint(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wrapLines is how many lines of width w text takes wrapped at spaces
+// (English) or anywhere (Chinese, two columns a character): a close
+// estimate of the explanation pane's wrapping.
+func wrapLines(text string, w int) int {
+	lines, col, word := 1, 0, 0
+	for _, r := range text + " " {
+		cw := 1
+		if r >= 0x1100 {
+			cw = 2
+		}
+		switch {
+		case r == ' ':
+			if col+word > w {
+				lines++
+				col = word
+			} else {
+				col += word
+			}
+			word = 0
+			col++
+		case cw == 2:
+			if col+word+cw > w {
+				lines++
+				col = word
+			}
+			col += word + cw
+			word = 0
+		default:
+			word += cw
+		}
+	}
+	return lines
 }
