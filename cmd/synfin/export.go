@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/synfin/synfin/fsm"
 	"github.com/synfin/synfin/i18n"
@@ -190,7 +189,7 @@ func removeOurs(name string, made os.FileInfo) {
 // --force, and its refusals name no flag ("choose another -o", "add
 // --force") where these do.
 func createOutput(path string, force bool) (*os.File, error) {
-	const flags = os.O_WRONLY | os.O_CREATE | os.O_EXCL | syscall.O_NOFOLLOW | syscall.O_CLOEXEC
+	const flags = os.O_WRONLY | os.O_CREATE | os.O_EXCL | noFollow
 	f, err := os.OpenFile(path, flags, 0o644)
 	if err == nil {
 		return f, nil
