@@ -12,3 +12,6 @@ func inOwnNetns(t *testing.T) bool {
 	t.Skip("needs Linux: this test's fixed ports run in a private network namespace")
 	return false
 }
+
+// InOwnNetns is inOwnNetns for the package's external tests.
+var InOwnNetns = inOwnNetns
